@@ -1,0 +1,415 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, real, sqliteTable, text, unique, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const createdAt = () => text("created_at").default(sql`CURRENT_TIMESTAMP`);
+
+// ---------------------------------------------------------------------------------------------
+// v8: the original system's tables, names and columns unchanged so that a v8 dump loads as is.
+// ---------------------------------------------------------------------------------------------
+
+export const users = sqliteTable("users", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  email: text("email").unique(),
+  groupId: integer("group_id"),
+  isAdmin: integer("is_admin").default(0),
+  createdAt: createdAt(),
+});
+
+export const weeks = sqliteTable(
+  "weeks",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    season: integer("season").notNull(),
+    week: integer("week").notNull(),
+    startedAt: text("started_at"),
+    endedAt: text("ended_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [unique("weeks_season_week_unique").on(t.season, t.week)],
+);
+
+export const picks = sqliteTable(
+  "picks",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    weekId: integer("week_id")
+      .notNull()
+      .references(() => weeks.id, { onDelete: "cascade" }),
+    team: text("team"),
+    playerName: text("player_name").notNull(),
+    odds: real("odds"),
+    theoreticalReturn: real("theoretical_return"),
+    // v12: every pick belongs to a game (backfilled, else quarantined).
+    gameId: text("game_id")
+      .notNull()
+      .references(() => games.id),
+    createdAt: createdAt(),
+    // v12: the roster resolves the picked player and his position.
+    playerId: text("player_id").references(() => players.id),
+    position: text("position"),
+    updatedAt: text("updated_at"),
+    // The market price frozen when the pick was made (NULL: no market; graded at even money).
+    impliedProbability: real("implied_probability"),
+    americanOdds: integer("american_odds"),
+    decimalOdds: real("decimal_odds"),
+    oddsSource: text("odds_source"),
+    oddsSnapshotAt: text("odds_snapshot_at"),
+  },
+  (t) => [
+    unique("picks_user_week_player_unique").on(t.userId, t.weekId, t.playerName),
+    unique("picks_user_game_unique").on(t.userId, t.gameId),
+    // v13, "grading a game" and "a game's picks": every pick of one game.
+    index("picks_game_idx").on(t.gameId, t.playerId),
+    check("picks_decimal_odds_range", sql`${t.decimalOdds} IS NULL OR ${t.decimalOdds} > 1`),
+    check(
+      "picks_implied_probability_range",
+      sql`${t.impliedProbability} IS NULL OR (${t.impliedProbability} > 0 AND ${t.impliedProbability} < 1)`,
+    ),
+  ],
+);
+
+export const results = sqliteTable("results", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  pickId: integer("pick_id")
+    .notNull()
+    .unique()
+    .references(() => picks.id, { onDelete: "cascade" }),
+  actualScorer: text("actual_scorer"),
+  isCorrect: integer("is_correct"),
+  actualReturn: real("actual_return"),
+  anyTimeTd: integer("any_time_td"),
+  createdAt: createdAt(),
+  // v14: written by the grading triggers. NULL outcome: a legacy result whose is_correct was unknown.
+  outcome: text("outcome"),
+  /** Profit in hundredths of a unit: win = decimal odds - 1 (even money without odds), loss = -1, void = 0. */
+  profitCu: integer("profit_cu"),
+  gradedAt: text("graded_at"),
+});
+
+export const playerStats = sqliteTable(
+  "player_stats",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    playerName: text("player_name").notNull(),
+    season: integer("season").notNull(),
+    team: text("team"),
+    position: text("position"),
+    gamesPlayed: integer("games_played").default(0),
+    firstTdCount: integer("first_td_count").default(0),
+    anyTimeTdCount: integer("any_time_td_count").default(0),
+    redZoneTargets: integer("red_zone_targets").default(0),
+    redZoneTouches: integer("red_zone_touches").default(0),
+    lastTdWeek: integer("last_td_week"),
+    recentForm: real("recent_form"),
+    updatedAt: text("updated_at").default(sql`CURRENT_TIMESTAMP`),
+    // v14: the player these stats are about; first_td_count is derived from games by trigger.
+    playerId: text("player_id").references(() => players.id),
+    /** The hand-kept count a v8 database had before v14 made the column derived (kept for audit). */
+    legacyFirstTdCount: integer("legacy_first_td_count"),
+  },
+  (t) => [
+    unique("player_stats_player_name_season_team_unique").on(t.playerName, t.season, t.team),
+    // v13, "position filter": a season's players of one position by first-TD count.
+    index("player_stats_position_filter_idx").on(t.season, t.position, sql`${t.firstTdCount} DESC`),
+    // v13, "team filter": a season's players of one team by first-TD count.
+    index("player_stats_team_filter_idx").on(t.season, t.team, sql`${t.firstTdCount} DESC`),
+    // v14, "one player's season stats".
+    index("player_stats_player_idx").on(t.playerId, t.season),
+  ],
+);
+
+export const marketOdds = sqliteTable(
+  "market_odds",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    source: text("source").notNull(),
+    gameId: text("game_id"),
+    season: integer("season"),
+    week: integer("week"),
+    playerName: text("player_name"),
+    team: text("team"),
+    impliedProbability: real("implied_probability"),
+    americanOdds: integer("american_odds"),
+    rawPrice: real("raw_price"),
+    volume: real("volume"),
+    marketId: text("market_id"),
+    snapshotTime: text("snapshot_time"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique("market_odds_source_game_player_snapshot_unique").on(t.source, t.gameId, t.playerName, t.snapshotTime),
+    check("market_odds_source_check", sql`${t.source} IN ('polymarket', 'kalshi', 'odds_api')`),
+  ],
+);
+
+export const marketOutcomes = sqliteTable("market_outcomes", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  source: text("source").notNull(),
+  marketId: text("market_id"),
+  gameId: text("game_id"),
+  playerName: text("player_name"),
+  outcome: text("outcome"),
+  settledPrice: real("settled_price"),
+  settledAt: text("settled_at"),
+  createdAt: createdAt(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// v9: teams (canonical nflverse codes + every alias the sources use) and games.
+// ---------------------------------------------------------------------------------------------
+
+export const teams = sqliteTable("teams", {
+  code: text("code").primaryKey(),
+  name: text("name").notNull(),
+  espnCode: text("espn_code").notNull(),
+  espnTeamId: integer("espn_team_id").notNull(),
+});
+
+/** Any code or name a source uses for a team (ESPN WSH, Kalshi JAC, MFL GBP, "Chiefs", ...), upper-cased. */
+export const teamAliases = sqliteTable("team_aliases", {
+  alias: text("alias").primaryKey(),
+  teamCode: text("team_code")
+    .notNull()
+    .references(() => teams.code),
+});
+
+export const GAME_STATUSES = ["scheduled", "in_progress", "final", "postponed", "canceled"] as const;
+export const GAME_TYPES = ["REG", "WC", "DIV", "CON", "SB"] as const;
+export const FIRST_TD_KINDS = ["rush", "reception", "return", "defense", "other"] as const;
+
+export const games = sqliteTable(
+  "games",
+  {
+    id: text("id").primaryKey(),
+    season: integer("season").notNull(),
+    week: integer("week").notNull(),
+    gameType: text("game_type").notNull().default("REG"),
+    kickoffAt: text("kickoff_at"),
+    homeTeam: text("home_team")
+      .notNull()
+      .references(() => teams.code),
+    awayTeam: text("away_team")
+      .notNull()
+      .references(() => teams.code),
+    homeScore: integer("home_score"),
+    awayScore: integer("away_score"),
+    status: text("status").notNull().default("scheduled"),
+    espnEventId: text("espn_event_id"),
+    isPlaceholder: integer("is_placeholder").notNull().default(0),
+    isVoided: integer("is_voided").notNull().default(0),
+    firstTdPlayerId: text("first_td_player_id"),
+    firstTdPlayerName: text("first_td_player_name"),
+    firstTdTeam: text("first_td_team").references(() => teams.code),
+    firstTdKind: text("first_td_kind"),
+    firstTdPlayText: text("first_td_play_text"),
+    firstTdRecordedAt: text("first_td_recorded_at"),
+    firstTdRecordedBy: text("first_td_recorded_by"),
+    noTd: integer("no_td").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").default(sql`CURRENT_TIMESTAMP`),
+  },
+  (t) => [
+    // v13, "a week's schedule": the games of one season and week in kickoff order.
+    index("games_schedule_idx").on(t.season, t.week, t.kickoffAt),
+    // v13, "live sync": find a game by its ESPN event id.
+    index("games_espn_event_idx").on(t.espnEventId),
+    check("games_id_format", sql`${t.id} GLOB '[12][0-9][0-9][0-9]_[0-9][0-9]_*_*'`),
+    check("games_teams_differ", sql`${t.homeTeam} <> ${t.awayTeam}`),
+    check("games_status_valid", sql`${t.status} IN ('scheduled', 'in_progress', 'final', 'postponed', 'canceled')`),
+    check("games_game_type_valid", sql`${t.gameType} IN ('REG', 'WC', 'DIV', 'CON', 'SB')`),
+    check("games_week_valid", sql`${t.week} BETWEEN 1 AND 22`),
+    check("games_scores_non_negative", sql`coalesce(${t.homeScore}, 0) >= 0 AND coalesce(${t.awayScore}, 0) >= 0`),
+    check("games_kickoff_known", sql`${t.kickoffAt} IS NOT NULL OR ${t.isPlaceholder} = 1`),
+    check(
+      "games_kickoff_iso_utc",
+      sql`${t.kickoffAt} IS NULL OR ${t.kickoffAt} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z'`,
+    ),
+    check("games_flags_boolean", sql`${t.noTd} IN (0, 1) AND ${t.isVoided} IN (0, 1) AND ${t.isPlaceholder} IN (0, 1)`),
+    check(
+      "games_first_td_kind_valid",
+      sql`${t.firstTdKind} IS NULL OR ${t.firstTdKind} IN ('rush', 'reception', 'return', 'defense', 'other')`,
+    ),
+    check(
+      "games_first_td_team_plays",
+      sql`${t.firstTdTeam} IS NULL OR ${t.firstTdTeam} IN (${t.homeTeam}, ${t.awayTeam})`,
+    ),
+    check(
+      "games_no_td_excludes_scorer",
+      sql`${t.noTd} = 0 OR (${t.firstTdPlayerId} IS NULL AND ${t.firstTdTeam} IS NULL AND ${t.firstTdPlayerName} IS NULL)`,
+    ),
+    check("games_scorer_has_team", sql`${t.firstTdPlayerId} IS NULL OR ${t.firstTdTeam} IS NOT NULL`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// v10: players (keyed by gsis id, or DEF-<TEAM> for a team's defense) and season rosters.
+// ---------------------------------------------------------------------------------------------
+
+/** Normalized positions; only the first six are pickable, the rest are raw nflverse positions kept as is. */
+export const POSITIONS = ["QB", "RB", "WR", "TE", "K", "DEF", "OL", "DL", "LB", "DB", "P", "LS"] as const;
+export const PICKABLE_POSITIONS = ["QB", "RB", "WR", "TE", "K", "DEF"] as const;
+
+export const players = sqliteTable(
+  "players",
+  {
+    id: text("id").primaryKey(),
+    fullName: text("full_name").notNull(),
+    /** normalizePlayerName(full_name): lower case, no accents, punctuation or suffixes. */
+    nameKey: text("name_key").notNull(),
+    espnId: text("espn_id"),
+    sleeperId: text("sleeper_id"),
+    defenseTeam: text("defense_team").references(() => teams.code),
+    /** 1 when the id is a fallback key made for a player the source gave no gsis id. */
+    isFallbackId: integer("is_fallback_id").notNull().default(0),
+    birthDate: text("birth_date"),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").default(sql`CURRENT_TIMESTAMP`),
+  },
+  (t) => [
+    uniqueIndex("players_espn_id_unique").on(t.espnId).where(sql`${t.espnId} IS NOT NULL`),
+    index("players_name_key_idx").on(t.nameKey),
+    check(
+      "players_defense_id",
+      sql`(${t.defenseTeam} IS NULL AND ${t.id} NOT LIKE 'DEF-%') OR ${t.id} = 'DEF-' || ${t.defenseTeam}`,
+    ),
+    check("players_fallback_boolean", sql`${t.isFallbackId} IN (0, 1)`),
+  ],
+);
+
+export const rosters = sqliteTable(
+  "rosters",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    season: integer("season").notNull(),
+    playerId: text("player_id")
+      .notNull()
+      .references(() => players.id, { onDelete: "cascade" }),
+    playerName: text("player_name").notNull(),
+    team: text("team")
+      .notNull()
+      .references(() => teams.code),
+    /** Normalized position (see POSITIONS); NULL when the source gave none we recognize. */
+    position: text("position"),
+    rawPosition: text("raw_position"),
+    depthChartPosition: text("depth_chart_position"),
+    status: text("status").notNull().default("ACT"),
+    jersey: integer("jersey"),
+    /** 0 once the player has left this team during the season (his row stays for history). */
+    isCurrent: integer("is_current").notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").default(sql`CURRENT_TIMESTAMP`),
+  },
+  (t) => [
+    unique("rosters_season_player_team_unique").on(t.season, t.playerId, t.team),
+    uniqueIndex("rosters_one_current_team").on(t.season, t.playerId).where(sql`${t.isCurrent} = 1`),
+    // v13, "players of a team": a season's roster of one team by position.
+    index("rosters_team_idx").on(t.season, t.team, t.position),
+    check(
+      "rosters_position_valid",
+      sql`${t.position} IS NULL OR ${t.position} IN ('QB', 'RB', 'WR', 'TE', 'K', 'DEF', 'OL', 'DL', 'LB', 'DB', 'P', 'LS')`,
+    ),
+    check("rosters_is_current_boolean", sql`${t.isCurrent} IN (0, 1)`),
+    check("rosters_jersey_range", sql`${t.jersey} IS NULL OR ${t.jersey} BETWEEN 0 AND 99`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// v11/v12: picks that migrations could not keep (duplicates, no matching game) are moved here,
+// never deleted. Same columns as the v8 picks, plus why, plus the legacy result if it had one.
+// ---------------------------------------------------------------------------------------------
+
+export const QUARANTINE_REASONS = ["duplicate_in_week", "no_matching_game", "second_pick_in_game"] as const;
+
+export const picksQuarantine = sqliteTable(
+  "picks_quarantine",
+  {
+    id: integer("id").primaryKey(),
+    userId: integer("user_id").notNull(),
+    weekId: integer("week_id").notNull(),
+    team: text("team"),
+    playerName: text("player_name").notNull(),
+    odds: real("odds"),
+    theoreticalReturn: real("theoretical_return"),
+    gameId: text("game_id"),
+    createdAt: text("created_at"),
+    reason: text("reason").notNull(),
+    /** The pick that was kept instead of this one, for duplicates. */
+    keptPickId: integer("kept_pick_id"),
+    resultActualScorer: text("result_actual_scorer"),
+    resultIsCorrect: integer("result_is_correct"),
+    resultActualReturn: real("result_actual_return"),
+    quarantinedAt: text("quarantined_at").notNull().default(sql`CURRENT_TIMESTAMP`),
+    /** Set when the schedule sync moved the pick back into `picks`. */
+    restoredAt: text("restored_at"),
+    /** Free text for a person: what the migration tried before it gave up. */
+    detail: text("detail"),
+  },
+  (t) => [
+    check(
+      "picks_quarantine_reason_valid",
+      sql`${t.reason} IN ('duplicate_in_week', 'no_matching_game', 'second_pick_in_game')`,
+    ),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// v13: per-user standings per season (week = 0) and per week, maintained by the v14 triggers from
+// the results, so that leaderboards read a page of rows instead of aggregating every pick.
+// ---------------------------------------------------------------------------------------------
+
+/** `week` value of a standings row that covers the whole season. */
+export const SEASON_SCOPE = 0;
+
+export const standings = sqliteTable(
+  "standings",
+  {
+    season: integer("season").notNull(),
+    /** 1..22 for one week, 0 (SEASON_SCOPE) for the whole season. */
+    week: integer("week").notNull(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    picks: integer("picks").notNull().default(0),
+    wins: integer("wins").notNull().default(0),
+    losses: integer("losses").notNull().default(0),
+    voids: integer("voids").notNull().default(0),
+    /** Profit in hundredths of a unit, kept as an integer so that increments never drift. */
+    unitsCu: integer("units_cu").notNull().default(0),
+    updatedAt: text("updated_at").default(sql`CURRENT_TIMESTAMP`),
+  },
+  (t) => [
+    primaryKey({ columns: [t.season, t.week, t.userId] }),
+    // v13, "leaderboard by wins" and "by units", keyset-paginated; user_id breaks ties for a stable order.
+    index("standings_by_wins_idx").on(t.season, t.week, sql`${t.wins} DESC`, t.userId),
+    index("standings_by_units_idx").on(t.season, t.week, sql`${t.unitsCu} DESC`, t.userId),
+    check("standings_week_range", sql`${t.week} BETWEEN 0 AND 22`),
+    check(
+      "standings_counts_non_negative",
+      sql`${t.picks} >= 0 AND ${t.wins} >= 0 AND ${t.losses} >= 0 AND ${t.voids} >= 0`,
+    ),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// v14: every change of a game's first-TD facts, status or void flag, with who and when (trigger-written).
+// ---------------------------------------------------------------------------------------------
+
+export const gameFactChanges = sqliteTable(
+  "game_fact_changes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    gameId: text("game_id")
+      .notNull()
+      .references(() => games.id),
+    changedAt: text("changed_at").notNull(),
+    changedBy: text("changed_by"),
+    /** JSON objects of the graded facts before and after the change. */
+    before: text("before").notNull(),
+    after: text("after").notNull(),
+  },
+  (t) => [index("game_fact_changes_game_idx").on(t.gameId, t.changedAt)],
+);
