@@ -23,6 +23,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["./test/helpers/apply-migrations.ts"],
+    silent: "passed-only",
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

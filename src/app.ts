@@ -1,19 +1,66 @@
-import { Hono } from "hono";
-import type { AppBindings } from "./env";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { swaggerUI } from "@hono/swagger-ui";
+import { cors } from "hono/cors";
+import { secureHeaders } from "hono/secure-headers";
 import { createDatabase } from "./db/client";
+import type { AppBindings } from "./env";
+import { authenticate } from "./http/auth";
+import { handleError, handleNotFound } from "./http/errors-handler";
+import { rateLimitMutations } from "./http/rate-limit";
+import { createRouter } from "./http/router";
+import { adminRoutes } from "./routes/admin";
+import { gameRoutes } from "./routes/games";
 import { healthRoutes } from "./routes/health";
+import { leaderboardRoutes } from "./routes/leaderboards";
+import { meRoutes } from "./routes/me";
+import { pickRoutes } from "./routes/picks";
+import { playerRoutes } from "./routes/players";
+import { userRoutes } from "./routes/users";
+
+function allowedOrigins(setting: string | undefined): string | string[] {
+  if (!setting || setting.trim() === "*") return "*";
+  return setting.split(",").map((origin) => origin.trim()).filter(Boolean);
+}
+
+const v1 = createRouter()
+  .use("*", authenticate, rateLimitMutations)
+  .route("/", meRoutes)
+  .route("/", userRoutes)
+  .route("/", gameRoutes)
+  .route("/", playerRoutes)
+  .route("/", pickRoutes)
+  .route("/", leaderboardRoutes)
+  .route("/", adminRoutes);
 
 export function createApp() {
-  const app = new Hono<AppBindings>();
+  const app = new OpenAPIHono<AppBindings>();
   app.use("*", async (c, next) => {
+    const started = Date.now();
     c.set("requestId", c.req.header("cf-ray") ?? crypto.randomUUID());
     c.set("db", createDatabase(c.env.DB));
     await next();
     c.header("x-request-id", c.get("requestId"));
+    console.log(
+      JSON.stringify({ requestId: c.get("requestId"), method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started }),
+    );
   });
+  app.use("*", secureHeaders());
+  app.use("*", (c, next) => cors({ origin: allowedOrigins(c.env.CORS_ORIGINS), exposeHeaders: ["x-request-id", "retry-after"] })(c, next));
+  app.onError(handleError);
+  app.notFound(handleNotFound);
+
   app.route("/", healthRoutes);
-  return app;
+  const routes = app.route("/v1", v1);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: "firsttd API", version: "1.0.0", description: "NFL first-touchdown-scorer pick'em." },
+  });
+  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+  return routes;
 }
 
 export const app = createApp();
+/** The app's type, for a typed client: `hc<App>("https://...")` from "hono/client". */
 export type App = typeof app;

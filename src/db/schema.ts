@@ -139,8 +139,12 @@ export const marketOdds = sqliteTable(
     marketId: text("market_id"),
     snapshotTime: text("snapshot_time"),
     createdAt: createdAt(),
+    // v15: the player (gsis id or DEF-<TEAM>) the price is for, when the market mapped to one.
+    playerId: text("player_id").references(() => players.id),
   },
   (t) => [
+    // v15, "latest price per player of a game" (game pages, freezing the price on a pick).
+    index("market_odds_game_player_idx").on(t.gameId, t.playerId, t.snapshotTime),
     unique("market_odds_source_game_player_snapshot_unique").on(t.source, t.gameId, t.playerName, t.snapshotTime),
     check("market_odds_source_check", sql`${t.source} IN ('polymarket', 'kalshi', 'odds_api')`),
   ],
@@ -412,4 +416,28 @@ export const gameFactChanges = sqliteTable(
     after: text("after").notNull(),
   },
   (t) => [index("game_fact_changes_game_idx").on(t.gameId, t.changedAt)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// v15: API tokens. The token itself is shown once; only its SHA-256 hash is stored.
+// ---------------------------------------------------------------------------------------------
+
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** Hex SHA-256 of the token. */
+    tokenHash: text("token_hash").notNull().unique(),
+    /** The first characters of the token, so that a person can tell their tokens apart. */
+    tokenPrefix: text("token_prefix").notNull(),
+    createdAt: text("created_at").notNull(),
+    createdBy: text("created_by"),
+    lastUsedAt: text("last_used_at"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [index("api_tokens_user_idx").on(t.userId)],
 );

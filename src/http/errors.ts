@@ -1,0 +1,56 @@
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/** Every error the API can answer with; clients may rely on these codes. */
+export const ERROR_STATUS = {
+  validation_failed: 400,
+  invalid_cursor: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  game_not_found: 404,
+  player_not_found: 404,
+  pick_not_found: 404,
+  user_not_found: 404,
+  token_not_found: 404,
+  job_not_found: 404,
+  duplicate_player_in_week: 409,
+  duplicate_pick_in_game: 409,
+  game_locked: 409,
+  user_name_taken: 409,
+  user_email_taken: 409,
+  player_not_on_roster: 422,
+  player_not_pickable: 422,
+  invalid_first_td: 422,
+  rate_limited: 429,
+  internal_error: 500,
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+/** An expected failure with a stable code; onError turns it into the JSON error envelope. */
+export class ApiError extends Error {
+  readonly status: ContentfulStatusCode;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.status = ERROR_STATUS[code];
+  }
+
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) } };
+  }
+}
+
+/** One problem with one field of a request, as reported in `details` of a validation_failed error. */
+export interface FieldProblem {
+  field: string;
+  problem: string;
+}

@@ -1,0 +1,107 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { GAME_STATUSES } from "../db/schema";
+import { toTeamCode } from "../domain/teams";
+import { createRouter } from "../http/router";
+import { errorResponses, SeasonSchema, security, TeamCodeSchema, WeekSchema } from "../http/schemas";
+import { getGameWithMarkets, listGames } from "../services/games";
+import { listGamePicks } from "../services/picks";
+import { PickSchema } from "./picks";
+
+/** A team given as any code or name a source uses (KC, LAR, WSH, "Chiefs"), read as its nflverse code. */
+export const TeamQuerySchema = TeamCodeSchema.transform((value, ctx) => {
+  const code = toTeamCode(value);
+  if (!code) ctx.addIssue({ code: "custom", message: `unknown team '${value}'` });
+  return code ?? value;
+}).openapi({ type: "string", example: "KC" });
+
+export const GameIdParamSchema = z.object({ id: z.string().min(1).max(40).openapi({ example: "2025_13_KC_DAL" }) });
+
+export const FirstTdSchema = z
+  .object({
+    playerId: z.string().nullable(),
+    playerName: z.string().nullable(),
+    team: z.string().nullable(),
+    kind: z.string().nullable(),
+    playText: z.string().nullable(),
+    recordedAt: z.string().nullable(),
+  })
+  .openapi("FirstTd");
+
+export const GameSchema = z
+  .object({
+    id: z.string(),
+    season: z.number().int(),
+    week: z.number().int(),
+    gameType: z.string(),
+    kickoffAt: z.string().nullable(),
+    homeTeam: z.string(),
+    awayTeam: z.string(),
+    homeScore: z.number().int().nullable(),
+    awayScore: z.number().int().nullable(),
+    status: z.enum(GAME_STATUSES),
+    isVoided: z.boolean(),
+    isPlaceholder: z.boolean(),
+    espnEventId: z.string().nullable(),
+    locked: z.boolean().openapi({ description: "true from kickoff on: picks can no longer change" }),
+    noTd: z.boolean(),
+    firstTd: FirstTdSchema.nullable(),
+  })
+  .openapi("Game");
+
+export const MarketPriceSchema = z
+  .object({
+    source: z.string(),
+    marketId: z.string().nullable(),
+    playerId: z.string().nullable(),
+    playerName: z.string().nullable(),
+    impliedProbability: z.number().nullable(),
+    americanOdds: z.number().int().nullable(),
+    snapshotTime: z.string(),
+    ageSeconds: z.number().int(),
+  })
+  .openapi("MarketPrice");
+
+const listGamesRoute = createRoute({
+  method: "get",
+  path: "/games",
+  tags: ["Games"],
+  summary: "Games by season, week, team and status",
+  security,
+  request: {
+    query: z.object({
+      season: SeasonSchema.optional(),
+      week: WeekSchema.optional(),
+      team: TeamQuerySchema.optional(),
+      status: z.enum(GAME_STATUSES).optional(),
+    }),
+  },
+  responses: { 200: { description: "Games in kickoff order", content: { "application/json": { schema: z.object({ games: z.array(GameSchema) }) } } }, ...errorResponses() },
+});
+
+const getGameRoute = createRoute({
+  method: "get",
+  path: "/games/{id}",
+  tags: ["Games"],
+  summary: "One game with its first-TD facts and the latest market price per player",
+  security,
+  request: { params: GameIdParamSchema },
+  responses: {
+    200: { description: "The game", content: { "application/json": { schema: GameSchema.extend({ markets: z.array(MarketPriceSchema) }) } } },
+    ...errorResponses(404),
+  },
+});
+
+const gamePicksRoute = createRoute({
+  method: "get",
+  path: "/games/{id}/picks",
+  tags: ["Games"],
+  summary: "Every user's pick in a game, once the game has locked",
+  security,
+  request: { params: GameIdParamSchema },
+  responses: { 200: { description: "Picks", content: { "application/json": { schema: z.object({ picks: z.array(PickSchema) }) } } }, ...errorResponses(403, 404) },
+});
+
+export const gameRoutes = createRouter()
+  .openapi(listGamesRoute, async (c) => c.json({ games: await listGames(c.get("db"), c.req.valid("query"), new Date()) }, 200))
+  .openapi(getGameRoute, async (c) => c.json(await getGameWithMarkets(c.get("db"), c.env.DB, c.req.valid("param").id, new Date()), 200))
+  .openapi(gamePicksRoute, async (c) => c.json({ picks: await listGamePicks(c.get("db"), c.req.valid("param").id, new Date()) }, 200));

@@ -1,0 +1,84 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireUserId } from "../http/auth";
+import { createRouter } from "../http/router";
+import { errorResponses, IdParamSchema, SeasonSchema, security, WeekSchema } from "../http/schemas";
+import { getUser, listTokens, revokeToken } from "../services/users";
+import { listUserPicks } from "../services/picks";
+import { PickSchema } from "./picks";
+
+export const UserSchema = z
+  .object({ id: z.number().int(), name: z.string(), email: z.string().nullable(), isAdmin: z.boolean(), createdAt: z.string().nullable() })
+  .openapi("User");
+
+export const TokenSchema = z
+  .object({
+    id: z.number().int(),
+    userId: z.number().int(),
+    name: z.string(),
+    prefix: z.string().openapi({ description: "First characters of the token, to tell tokens apart" }),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi("Token");
+
+const getMe = createRoute({
+  method: "get",
+  path: "/me",
+  tags: ["Users"],
+  summary: "Who the token belongs to",
+  security,
+  responses: {
+    200: {
+      description: "The caller",
+      content: {
+        "application/json": {
+          schema: z.object({ user: UserSchema.nullable(), isAdmin: z.boolean(), via: z.enum(["user_token", "admin_token"]) }),
+        },
+      },
+    },
+    ...errorResponses(),
+  },
+});
+
+const listMyTokens = createRoute({
+  method: "get",
+  path: "/me/tokens",
+  tags: ["Users"],
+  summary: "The caller's API tokens (never the secrets)",
+  security,
+  responses: { 200: { description: "Tokens", content: { "application/json": { schema: z.object({ tokens: z.array(TokenSchema) }) } } }, ...errorResponses(403) },
+});
+
+const revokeMyToken = createRoute({
+  method: "delete",
+  path: "/me/tokens/{id}",
+  tags: ["Users"],
+  summary: "Revoke one of the caller's tokens",
+  security,
+  request: { params: IdParamSchema },
+  responses: { 200: { description: "The revoked token", content: { "application/json": { schema: TokenSchema } } }, ...errorResponses(403, 404) },
+});
+
+const listMyPicks = createRoute({
+  method: "get",
+  path: "/me/picks",
+  tags: ["Picks"],
+  summary: "The caller's picks with their results",
+  security,
+  request: { query: z.object({ season: SeasonSchema.optional(), week: WeekSchema.optional() }) },
+  responses: { 200: { description: "Picks", content: { "application/json": { schema: z.object({ picks: z.array(PickSchema) }) } } }, ...errorResponses(403) },
+});
+
+export const meRoutes = createRouter()
+  .openapi(getMe, async (c) => {
+    const caller = c.get("caller");
+    if (caller.kind === "admin_secret") return c.json({ user: null, isAdmin: true, via: "admin_token" as const }, 200);
+    return c.json({ user: await getUser(c.get("db"), caller.userId), isAdmin: caller.isAdmin, via: "user_token" as const }, 200);
+  })
+  .openapi(listMyTokens, async (c) => c.json({ tokens: await listTokens(c.get("db"), requireUserId(c)) }, 200))
+  .openapi(revokeMyToken, async (c) => {
+    const token = await revokeToken(c.get("db"), { userId: requireUserId(c), tokenId: c.req.valid("param").id }, new Date());
+    return c.json(token, 200);
+  })
+  .openapi(listMyPicks, async (c) => c.json({ picks: await listUserPicks(c.get("db"), requireUserId(c), c.req.valid("query")) }, 200));

@@ -1,0 +1,109 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireUserId } from "../http/auth";
+import { createRouter } from "../http/router";
+import { errorResponses, IdParamSchema, security } from "../http/schemas";
+import { changePickPlayer, createPick, deletePick, getPick } from "../services/picks";
+
+export const PickSchema = z
+  .object({
+    id: z.number().int(),
+    userId: z.number().int(),
+    gameId: z.string(),
+    season: z.number().int(),
+    week: z.number().int(),
+    kickoffAt: z.string().nullable(),
+    playerId: z.string().nullable(),
+    playerName: z.string(),
+    team: z.string().nullable(),
+    position: z.string().nullable(),
+    impliedProbability: z.number().nullable().openapi({ description: "Market probability frozen when the pick was made" }),
+    americanOdds: z.number().int().nullable(),
+    decimalOdds: z.number().nullable(),
+    oddsSource: z.string().nullable(),
+    oddsSnapshotAt: z.string().nullable(),
+    createdAt: z.string().nullable(),
+    updatedAt: z.string().nullable(),
+    outcome: z.enum(["win", "loss", "void"]).nullable().openapi({ description: "null until the game is graded" }),
+    units: z.number().nullable(),
+    actualScorer: z.string().nullable(),
+    gradedAt: z.string().nullable(),
+  })
+  .openapi("Pick");
+
+const PlayerIdSchema = z.string().trim().min(1).max(40).openapi({ example: "00-0036389", description: "gsis id, or DEF-<TEAM>" });
+
+const createPickRoute = createRoute({
+  method: "post",
+  path: "/picks",
+  tags: ["Picks"],
+  summary: "Pick the first-TD scorer of a game (before kickoff)",
+  security,
+  request: {
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: z.object({ gameId: z.string().trim().min(1).max(40).openapi({ example: "2025_13_KC_DAL" }), playerId: PlayerIdSchema }),
+        },
+      },
+    },
+  },
+  responses: {
+    201: { description: "The pick, with its position and frozen market price", content: { "application/json": { schema: PickSchema } } },
+    ...errorResponses(403, 404, 409, 422),
+  },
+});
+
+const getPickRoute = createRoute({
+  method: "get",
+  path: "/picks/{id}",
+  tags: ["Picks"],
+  summary: "One of the caller's picks",
+  security,
+  request: { params: IdParamSchema },
+  responses: { 200: { description: "The pick", content: { "application/json": { schema: PickSchema } } }, ...errorResponses(403, 404) },
+});
+
+const changePickRoute = createRoute({
+  method: "patch",
+  path: "/picks/{id}",
+  tags: ["Picks"],
+  summary: "Change the picked player (before kickoff)",
+  security,
+  request: {
+    params: IdParamSchema,
+    body: { required: true, content: { "application/json": { schema: z.object({ playerId: PlayerIdSchema }) } } },
+  },
+  responses: { 200: { description: "The changed pick", content: { "application/json": { schema: PickSchema } } }, ...errorResponses(403, 404, 409, 422) },
+});
+
+const deletePickRoute = createRoute({
+  method: "delete",
+  path: "/picks/{id}",
+  tags: ["Picks"],
+  summary: "Delete a pick (before kickoff)",
+  security,
+  request: { params: IdParamSchema },
+  responses: { 204: { description: "Deleted" }, ...errorResponses(403, 404, 409) },
+});
+
+export const pickRoutes = createRouter()
+  .openapi(createPickRoute, async (c) => {
+    const body = c.req.valid("json");
+    const pick = await createPick(c.get("db"), { userId: requireUserId(c), gameId: body.gameId, playerId: body.playerId, now: new Date() });
+    return c.json(pick, 201);
+  })
+  .openapi(getPickRoute, async (c) => c.json(await getPick(c.get("db"), requireUserId(c), c.req.valid("param").id), 200))
+  .openapi(changePickRoute, async (c) => {
+    const pick = await changePickPlayer(c.get("db"), {
+      userId: requireUserId(c),
+      pickId: c.req.valid("param").id,
+      playerId: c.req.valid("json").playerId,
+      now: new Date(),
+    });
+    return c.json(pick, 200);
+  })
+  .openapi(deletePickRoute, async (c) => {
+    await deletePick(c.get("db"), { userId: requireUserId(c), pickId: c.req.valid("param").id, now: new Date() });
+    return c.body(null, 204);
+  });

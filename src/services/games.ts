@@ -1,0 +1,99 @@
+import { and, asc, eq, or, type SQL } from "drizzle-orm";
+import { games, type GAME_STATUSES } from "../db/schema";
+import { isLocked } from "../domain/picks";
+import type { Database } from "../env";
+import { ApiError } from "../http/errors";
+import { latestMarketPrices } from "./markets";
+
+type GameRow = typeof games.$inferSelect;
+
+export interface GameView {
+  id: string;
+  season: number;
+  week: number;
+  gameType: string;
+  kickoffAt: string | null;
+  homeTeam: string;
+  awayTeam: string;
+  homeScore: number | null;
+  awayScore: number | null;
+  status: (typeof GAME_STATUSES)[number];
+  isVoided: boolean;
+  isPlaceholder: boolean;
+  espnEventId: string | null;
+  locked: boolean;
+  noTd: boolean;
+  firstTd: {
+    playerId: string | null;
+    playerName: string | null;
+    team: string | null;
+    kind: string | null;
+    playText: string | null;
+    recordedAt: string | null;
+  } | null;
+}
+
+export function toGameView(row: GameRow, now: Date): GameView {
+  const hasFirstTd = row.firstTdPlayerId !== null || row.firstTdPlayerName !== null;
+  return {
+    id: row.id,
+    season: row.season,
+    week: row.week,
+    gameType: row.gameType,
+    kickoffAt: row.kickoffAt,
+    homeTeam: row.homeTeam,
+    awayTeam: row.awayTeam,
+    homeScore: row.homeScore,
+    awayScore: row.awayScore,
+    status: row.status as GameView["status"],
+    isVoided: row.isVoided === 1,
+    isPlaceholder: row.isPlaceholder === 1,
+    espnEventId: row.espnEventId,
+    locked: isLocked(row, now),
+    noTd: row.noTd === 1,
+    firstTd: hasFirstTd
+      ? {
+          playerId: row.firstTdPlayerId,
+          playerName: row.firstTdPlayerName,
+          team: row.firstTdTeam,
+          kind: row.firstTdKind,
+          playText: row.firstTdPlayText,
+          recordedAt: row.firstTdRecordedAt,
+        }
+      : null,
+  };
+}
+
+export interface GameFilter {
+  season?: number;
+  week?: number;
+  team?: string;
+  status?: string;
+}
+
+export async function listGames(db: Database, filter: GameFilter, now: Date): Promise<GameView[]> {
+  const conditions: (SQL | undefined)[] = [
+    filter.season === undefined ? undefined : eq(games.season, filter.season),
+    filter.week === undefined ? undefined : eq(games.week, filter.week),
+    filter.team === undefined ? undefined : or(eq(games.homeTeam, filter.team), eq(games.awayTeam, filter.team)),
+    filter.status === undefined ? undefined : eq(games.status, filter.status),
+  ];
+  const rows = await db
+    .select()
+    .from(games)
+    .where(and(...conditions))
+    .orderBy(asc(games.season), asc(games.week), asc(games.kickoffAt), asc(games.id))
+    .limit(400);
+  return rows.map((row) => toGameView(row, now));
+}
+
+export async function getGameRow(db: Database, gameId: string): Promise<GameRow> {
+  const row = await db.query.games.findFirst({ where: eq(games.id, gameId) });
+  if (!row) throw new ApiError("game_not_found", `No game ${gameId}.`);
+  return row;
+}
+
+export async function getGameWithMarkets(db: Database, d1: D1Database, gameId: string, now: Date) {
+  const row = await getGameRow(db, gameId);
+  return { ...toGameView(row, now), markets: await latestMarketPrices(d1, gameId, now) };
+}

@@ -1,0 +1,315 @@
+import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { games, marketOdds, picks, players, results, rosters, weeks } from "../db/schema";
+import { isLocked, rosterProblem, type RosterProblem } from "../domain/picks";
+import { americanToDecimalOdds, decimalToAmericanOdds, probabilityToDecimalOdds } from "../domain/odds";
+import type { Database } from "../env";
+import { ApiError } from "../http/errors";
+import { nowIso } from "../lib/clock";
+
+const ROSTER_ERRORS: Record<RosterProblem, ApiError> = {
+  not_on_roster: new ApiError("player_not_on_roster", "The player is not on the current roster of either team in this game."),
+  not_pickable: new ApiError(
+    "player_not_pickable",
+    "The player cannot be picked: only active QB, RB, WR, TE, K and team defenses (DEF) are pickable.",
+  ),
+};
+
+type GameRow = typeof games.$inferSelect;
+
+async function findGame(db: Database, gameId: string): Promise<GameRow> {
+  const game = await db.query.games.findFirst({ where: eq(games.id, gameId) });
+  if (!game) throw new ApiError("game_not_found", `No game ${gameId}.`);
+  return game;
+}
+
+function assertOpen(game: GameRow, now: Date) {
+  if (isLocked(game, now)) {
+    throw new ApiError("game_locked", `Picks for ${game.id} locked at kickoff (${game.kickoffAt ?? "unknown"}).`, {
+      kickoffAt: game.kickoffAt,
+      status: game.status,
+    });
+  }
+}
+
+interface PickablePlayer {
+  id: string;
+  fullName: string;
+  team: string;
+}
+
+/** The player, checked against the game's current rosters: 404 when unknown, 422 when not pickable here. */
+async function findPickablePlayer(db: Database, game: GameRow, playerId: string): Promise<PickablePlayer> {
+  const [row] = await db
+    .select({
+      id: players.id,
+      fullName: players.fullName,
+      team: rosters.team,
+      position: rosters.position,
+      status: rosters.status,
+    })
+    .from(players)
+    .leftJoin(rosters, and(eq(rosters.playerId, players.id), eq(rosters.season, game.season), eq(rosters.isCurrent, 1)))
+    .where(eq(players.id, playerId))
+    .limit(1);
+  if (!row) throw new ApiError("player_not_found", `No player ${playerId}.`);
+  const roster = row.team === null ? null : { team: row.team, position: row.position, status: row.status ?? "" };
+  const problem = rosterProblem(game, roster);
+  if (problem) throw ROSTER_ERRORS[problem];
+  return { id: row.id, fullName: row.fullName, team: row.team! };
+}
+
+export interface FrozenPrice {
+  impliedProbability: number | null;
+  americanOdds: number | null;
+  decimalOdds: number | null;
+  oddsSource: string | null;
+  oddsSnapshotAt: string | null;
+}
+
+const NO_PRICE: FrozenPrice = { impliedProbability: null, americanOdds: null, decimalOdds: null, oddsSource: null, oddsSnapshotAt: null };
+
+/** The latest market price taken before kickoff for this player in this game, or no price. */
+async function latestPrice(db: Database, game: GameRow, playerId: string): Promise<FrozenPrice> {
+  const [row] = await db
+    .select({
+      impliedProbability: marketOdds.impliedProbability,
+      americanOdds: marketOdds.americanOdds,
+      source: marketOdds.source,
+      snapshotTime: marketOdds.snapshotTime,
+    })
+    .from(marketOdds)
+    .where(
+      and(eq(marketOdds.gameId, game.id), eq(marketOdds.playerId, playerId), lt(marketOdds.snapshotTime, game.kickoffAt ?? "")),
+    )
+    .orderBy(desc(marketOdds.snapshotTime))
+    .limit(1);
+  if (!row || (row.impliedProbability === null && row.americanOdds === null)) return NO_PRICE;
+  const decimalOdds =
+    row.americanOdds !== null ? americanToDecimalOdds(row.americanOdds) : probabilityToDecimalOdds(row.impliedProbability!);
+  return {
+    impliedProbability: row.impliedProbability ?? 1 / decimalOdds,
+    americanOdds: row.americanOdds ?? decimalToAmericanOdds(decimalOdds),
+    decimalOdds,
+    oddsSource: row.source,
+    oddsSnapshotAt: row.snapshotTime,
+  };
+}
+
+/** A UNIQUE violation on picks, told apart by the index it hit. */
+function uniqueViolation(error: unknown): ApiError | null {
+  const message = String((error as { message?: string })?.message ?? error);
+  if (!message.includes("UNIQUE constraint failed")) return null;
+  if (message.includes("picks.game_id")) {
+    return new ApiError("duplicate_pick_in_game", "You already have a pick in this game; change or delete it instead.");
+  }
+  return new ApiError("duplicate_player_in_week", "You already picked this player this week.");
+}
+
+async function runPickWrite<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    throw uniqueViolation(error) ?? error;
+  }
+}
+
+/** `kickoff_at > now` inside the write itself, so a pick can never land after kickoff, however late it arrives. */
+function stillOpen(gameId: string, now: Date) {
+  return sql`EXISTS (SELECT 1 FROM ${games} WHERE ${games.id} = ${gameId} AND ${games.kickoffAt} > ${nowIso(now)}
+    AND ${games.status} IN ('scheduled', 'postponed'))`;
+}
+
+export interface PickInput {
+  userId: number;
+  gameId: string;
+  playerId: string;
+  now: Date;
+}
+
+export async function createPick(db: Database, input: PickInput): Promise<PickView> {
+  const game = await findGame(db, input.gameId);
+  assertOpen(game, input.now);
+  const player = await findPickablePlayer(db, game, input.playerId);
+  const price = await latestPrice(db, game, player.id);
+  const createdAt = nowIso(input.now);
+
+  const [, inserted] = await runPickWrite(() =>
+    db.batch([
+      db.insert(weeks).values({ season: game.season, week: game.week }).onConflictDoNothing(),
+      db
+        .insert(picks)
+        .select(
+          db
+            .select({
+              id: sql`NULL`.as("id"),
+              userId: sql`${input.userId}`.as("user_id"),
+              weekId: weeks.id,
+              team: sql`${player.team}`.as("team"),
+              playerName: sql`${player.fullName}`.as("player_name"),
+              odds: sql`${price.americanOdds}`.as("odds"),
+              theoreticalReturn: sql`${price.decimalOdds}`.as("theoretical_return"),
+              gameId: sql`${game.id}`.as("game_id"),
+              createdAt: sql`${createdAt}`.as("created_at"),
+              playerId: sql`${player.id}`.as("player_id"),
+              position: sql`NULL`.as("position"),
+              updatedAt: sql`${createdAt}`.as("updated_at"),
+              impliedProbability: sql`${price.impliedProbability}`.as("implied_probability"),
+              americanOdds: sql`${price.americanOdds}`.as("american_odds"),
+              decimalOdds: sql`${price.decimalOdds}`.as("decimal_odds"),
+              oddsSource: sql`${price.oddsSource}`.as("odds_source"),
+              oddsSnapshotAt: sql`${price.oddsSnapshotAt}`.as("odds_snapshot_at"),
+            })
+            .from(weeks)
+            .where(and(eq(weeks.season, game.season), eq(weeks.week, game.week), stillOpen(game.id, input.now))),
+        )
+        .returning({ id: picks.id }),
+    ]),
+  );
+  const pickId = inserted[0]?.id;
+  if (pickId === undefined) assertOpen({ ...game, status: "in_progress" }, input.now);
+  return getPick(db, input.userId, pickId!);
+}
+
+async function findOwnPick(db: Database, userId: number, pickId: number) {
+  const pick = await db.query.picks.findFirst({ where: eq(picks.id, pickId) });
+  if (!pick) throw new ApiError("pick_not_found", `No pick ${pickId}.`);
+  if (pick.userId !== userId) throw new ApiError("forbidden", "This pick belongs to another user.");
+  return pick;
+}
+
+export async function changePickPlayer(db: Database, input: { userId: number; pickId: number; playerId: string; now: Date }) {
+  const pick = await findOwnPick(db, input.userId, input.pickId);
+  const game = await findGame(db, pick.gameId);
+  assertOpen(game, input.now);
+  if (pick.playerId === input.playerId) return getPick(db, input.userId, pick.id);
+  const player = await findPickablePlayer(db, game, input.playerId);
+  const price = await latestPrice(db, game, player.id);
+
+  const updated = await runPickWrite(() =>
+    db
+      .update(picks)
+      .set({
+        playerId: player.id,
+        playerName: player.fullName,
+        team: player.team,
+        odds: price.americanOdds,
+        theoreticalReturn: price.decimalOdds,
+        ...price,
+        updatedAt: nowIso(input.now),
+      })
+      .where(and(eq(picks.id, pick.id), eq(picks.userId, input.userId), stillOpen(game.id, input.now)))
+      .returning({ id: picks.id }),
+  );
+  if (updated.length === 0) assertOpen({ ...game, status: "in_progress" }, input.now);
+  return getPick(db, input.userId, pick.id);
+}
+
+export async function deletePick(db: Database, input: { userId: number; pickId: number; now: Date }): Promise<void> {
+  const pick = await findOwnPick(db, input.userId, input.pickId);
+  const game = await findGame(db, pick.gameId);
+  assertOpen(game, input.now);
+  const deleted = await db
+    .delete(picks)
+    .where(and(eq(picks.id, pick.id), eq(picks.userId, input.userId), stillOpen(game.id, input.now)))
+    .returning({ id: picks.id });
+  if (deleted.length === 0) assertOpen({ ...game, status: "in_progress" }, input.now);
+}
+
+export const pickViewColumns = {
+  id: picks.id,
+  userId: picks.userId,
+  gameId: picks.gameId,
+  season: games.season,
+  week: games.week,
+  kickoffAt: games.kickoffAt,
+  playerId: picks.playerId,
+  playerName: picks.playerName,
+  team: picks.team,
+  position: picks.position,
+  impliedProbability: picks.impliedProbability,
+  americanOdds: picks.americanOdds,
+  decimalOdds: picks.decimalOdds,
+  oddsSource: picks.oddsSource,
+  oddsSnapshotAt: picks.oddsSnapshotAt,
+  createdAt: picks.createdAt,
+  updatedAt: picks.updatedAt,
+  outcome: results.outcome,
+  profitCu: results.profitCu,
+  actualScorer: results.actualScorer,
+  gradedAt: results.gradedAt,
+};
+
+export interface PickView {
+  id: number;
+  userId: number;
+  gameId: string;
+  season: number;
+  week: number;
+  kickoffAt: string | null;
+  playerId: string | null;
+  playerName: string;
+  team: string | null;
+  position: string | null;
+  impliedProbability: number | null;
+  americanOdds: number | null;
+  decimalOdds: number | null;
+  oddsSource: string | null;
+  oddsSnapshotAt: string | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+  outcome: "win" | "loss" | "void" | null;
+  units: number | null;
+  actualScorer: string | null;
+  gradedAt: string | null;
+}
+
+type PickRow = Omit<PickView, "units" | "outcome"> & { outcome: string | null; profitCu: number | null };
+
+export function toPickView({ profitCu, outcome, ...rest }: PickRow): PickView {
+  return { ...rest, outcome: outcome as PickView["outcome"], units: profitCu === null ? null : profitCu / 100 };
+}
+
+export async function getPick(db: Database, userId: number, pickId: number): Promise<PickView> {
+  const [row] = await db
+    .select(pickViewColumns)
+    .from(picks)
+    .innerJoin(games, eq(games.id, picks.gameId))
+    .leftJoin(results, eq(results.pickId, picks.id))
+    .where(and(eq(picks.id, pickId), eq(picks.userId, userId)));
+  if (!row) throw new ApiError("pick_not_found", `No pick ${pickId}.`);
+  return toPickView(row);
+}
+
+export async function listUserPicks(db: Database, userId: number, filter: { season?: number; week?: number }) {
+  const rows = await db
+    .select(pickViewColumns)
+    .from(picks)
+    .innerJoin(weeks, eq(weeks.id, picks.weekId))
+    .innerJoin(games, eq(games.id, picks.gameId))
+    .leftJoin(results, eq(results.pickId, picks.id))
+    .where(
+      and(
+        eq(picks.userId, userId),
+        filter.season === undefined ? undefined : eq(weeks.season, filter.season),
+        filter.week === undefined ? undefined : eq(weeks.week, filter.week),
+      ),
+    )
+    .orderBy(games.kickoffAt, picks.id);
+  return rows.map((row) => toPickView(row));
+}
+
+/** Every user's pick in a game, only once the game has locked (before that they are private). */
+export async function listGamePicks(db: Database, gameId: string, now: Date) {
+  const game = await findGame(db, gameId);
+  if (!isLocked(game, now)) {
+    throw new ApiError("forbidden", "Other users' picks stay hidden until the game locks at kickoff.", { kickoffAt: game.kickoffAt });
+  }
+  const rows = await db
+    .select(pickViewColumns)
+    .from(picks)
+    .innerJoin(games, eq(games.id, picks.gameId))
+    .leftJoin(results, eq(results.pickId, picks.id))
+    .where(eq(picks.gameId, gameId))
+    .orderBy(picks.id);
+  return rows.map((row) => toPickView(row));
+}

@@ -1,0 +1,165 @@
+import { normalizePlayerName } from "../domain/names";
+import { ApiError } from "../http/errors";
+import { decodeCursor, encodeCursor, rankPage } from "./keyset";
+
+export interface PlayerListItem {
+  id: string;
+  fullName: string;
+  season: number;
+  team: string;
+  position: string | null;
+  status: string;
+  jersey: number | null;
+}
+
+export interface PlayerFilter {
+  season?: number;
+  team?: string;
+  position?: string;
+  q?: string;
+  limit: number;
+  cursor?: string;
+}
+
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Current rosters, filtered; the name search compares normalized names (case, accents, punctuation, suffixes). */
+export async function listPlayers(d1: D1Database, filter: PlayerFilter) {
+  const nameKey = filter.q === undefined ? null : normalizePlayerName(filter.q);
+  const after = filter.cursor ? decodeNameCursor(filter.cursor) : null;
+  const { results } = await d1
+    .prepare(
+      `SELECT p.id, p.full_name AS fullName, r.season, r.team, r.position, r.status, r.jersey, p.name_key AS nameKey
+       FROM rosters r JOIN players p ON p.id = r.player_id
+       WHERE r.season = coalesce(?1, (SELECT max(season) FROM rosters)) AND r.is_current = 1
+         AND (?2 IS NULL OR r.team = ?2) AND (?3 IS NULL OR r.position = ?3)
+         AND (?4 IS NULL OR p.name_key LIKE ?4 ESCAPE '\\')
+         AND (?5 IS NULL OR (p.name_key, p.id) > (?5, ?6))
+       ORDER BY p.name_key, p.id LIMIT ?7`,
+    )
+    .bind(
+      filter.season ?? null,
+      filter.team ?? null,
+      filter.position ?? null,
+      nameKey === null ? null : likePattern(nameKey),
+      after?.nameKey ?? null,
+      after?.id ?? null,
+      filter.limit,
+    )
+    .all<PlayerListItem & { nameKey: string }>();
+  const last = results.at(-1);
+  return {
+    players: results.map(({ nameKey: _, ...player }) => player),
+    nextCursor: last && results.length === filter.limit ? encodeNameCursor(last.nameKey, last.id) : null,
+  };
+}
+
+function encodeNameCursor(nameKey: string, id: string): string {
+  return btoa(encodeURIComponent(JSON.stringify([nameKey, id])));
+}
+
+function decodeNameCursor(text: string): { nameKey: string; id: string } {
+  try {
+    const [nameKey, id] = JSON.parse(decodeURIComponent(atob(text))) as unknown[];
+    if (typeof nameKey === "string" && typeof id === "string") return { nameKey, id };
+  } catch {
+    // fall through
+  }
+  throw new ApiError("invalid_cursor", "The cursor is not one this API returned.", [{ field: "query.cursor", problem: "invalid cursor" }]);
+}
+
+export interface PlayerSeasonStats {
+  season: number;
+  team: string | null;
+  position: string | null;
+  firstTdCount: number;
+  lastTdWeek: number | null;
+}
+
+export interface PlayerRosterEntry {
+  season: number;
+  team: string;
+  position: string | null;
+  rawPosition: string | null;
+  status: string;
+  jersey: number | null;
+  isCurrent: boolean;
+}
+
+export async function getPlayer(d1: D1Database, playerId: string, season?: number) {
+  const player = await d1
+    .prepare(`SELECT id, full_name AS fullName, espn_id AS espnId, sleeper_id AS sleeperId, defense_team AS defenseTeam FROM players WHERE id = ?`)
+    .bind(playerId)
+    .first<{ id: string; fullName: string; espnId: string | null; sleeperId: string | null; defenseTeam: string | null }>();
+  if (!player) throw new ApiError("player_not_found", `No player ${playerId}.`);
+  const [rosterRows, statRows] = await d1.batch([
+    d1
+      .prepare(
+        `SELECT season, team, position, raw_position AS rawPosition, status, jersey, is_current AS isCurrent
+         FROM rosters WHERE player_id = ?1 AND (?2 IS NULL OR season = ?2) ORDER BY season DESC, is_current DESC`,
+      )
+      .bind(playerId, season ?? null),
+    d1
+      .prepare(
+        `SELECT season, team, position, first_td_count AS firstTdCount, last_td_week AS lastTdWeek
+         FROM player_stats WHERE player_id = ?1 AND (?2 IS NULL OR season = ?2) ORDER BY season DESC, team`,
+      )
+      .bind(playerId, season ?? null),
+  ]);
+  return {
+    ...player,
+    rosters: (rosterRows!.results as (Omit<PlayerRosterEntry, "isCurrent"> & { isCurrent: number })[]).map(
+      (r): PlayerRosterEntry => ({ ...r, isCurrent: r.isCurrent === 1 }),
+    ),
+    stats: statRows!.results as PlayerSeasonStats[],
+  };
+}
+
+export interface PlayerStatsQuery {
+  season: number;
+  position?: string;
+  team?: string;
+  limit: number;
+  cursor?: string;
+}
+
+interface PlayerStatsRow {
+  id: number;
+  playerId: string | null;
+  playerName: string;
+  team: string | null;
+  position: string | null;
+  firstTdCount: number;
+  lastTdWeek: number | null;
+}
+
+/**
+ * The first-TD leaderboard of a season, optionally for one position and/or team (the original's
+ * "position filter"), ranked by first-TD count with ties sharing a rank, keyset-paginated.
+ */
+export async function listPlayerStats(d1: D1Database, q: PlayerStatsQuery) {
+  const after = q.cursor ? decodeCursor(q.cursor) : null;
+  const { results } = await d1
+    .prepare(
+      `SELECT id, player_id AS playerId, player_name AS playerName, team, position,
+         first_td_count AS firstTdCount, last_td_week AS lastTdWeek
+       FROM player_stats
+       WHERE season = ?1 AND (?2 IS NULL OR position = ?2) AND (?3 IS NULL OR team = ?3) AND first_td_count > 0
+         AND (?4 IS NULL OR first_td_count < ?4 OR (first_td_count = ?4 AND id > ?5))
+       ORDER BY first_td_count DESC, id LIMIT ?6`,
+    )
+    .bind(q.season, q.position ?? null, q.team ?? null, after?.score ?? null, after?.key ?? null, q.limit)
+    .all<PlayerStatsRow>();
+  const ranked = rankPage(results, (row) => row.firstTdCount, after);
+  const last = ranked.at(-1);
+  return {
+    season: q.season,
+    entries: ranked.map(({ id: _, ...row }) => row),
+    nextCursor:
+      last && ranked.length === q.limit
+        ? encodeCursor({ score: last.firstTdCount, key: last.id, position: (after?.position ?? 0) + ranked.length, rank: last.rank })
+        : null,
+  };
+}
