@@ -1,0 +1,662 @@
+#!/usr/bin/env node
+// Generates demo/seed.sql, the local demo's data, from the real public data in ../shared/data.
+//
+//   node scripts/build-demo-data.mjs [--shared <dir>] [--out <file>]
+//
+// A developer tool: a fresh clone has no ../shared, which is why the generated demo/seed.sql is committed and
+// `npm start` / `npm run db:seed:local` only ever read that file. Plain Node (built-ins only), deterministic:
+// the same inputs give the same file byte for byte.
+//
+// What it writes (see demo/README.md):
+// - season 2025 week 13: the 16 real games from nflverse games.csv (kickoffs US Eastern -> UTC, final scores,
+//   ESPN event ids), the active skill players (QB RB WR TE K; a fullback is an RB) of those teams from the
+//   nflverse 2025 roster, plus the week's starting QBs and first-TD scorers whatever their end-of-season status,
+//   the teams' DEF pseudo-players on the roster, 5 users, their picks, and the real first-TD facts of 8 games,
+//   applied with UPDATE games after the picks exist so that the v14 triggers grade them;
+// - season 2026 week 13: the real schedule (NFL shield schedule, kickoffs already UTC), and 2026 roster rows for
+//   its teams built from the same 2025 players (no 2026 roster is available offline), so a pick can be made.
+//
+// Every statement is idempotent (INSERT ... ON CONFLICT DO NOTHING; grading only WHERE the game has no facts yet)
+// and is kept far below D1's 100 KB statement limit (plain SQL literals, no bound parameters).
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+function argValue(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] ? resolve(process.argv[i + 1]) : fallback;
+}
+const SHARED = argValue("--shared", process.env.FIRSTTD_SHARED_DIR ?? resolve(ROOT, "..", "shared"));
+const OUT = argValue("--out", resolve(ROOT, "demo", "seed.sql"));
+const DATA = resolve(SHARED, "data");
+
+// ------------------------------------------------------------------------------------------------
+// Choices of the demo (all real data; only the users and their picks are made up).
+// ------------------------------------------------------------------------------------------------
+const PAST = { season: 2025, week: 13 };
+const FUTURE = { season: 2026, week: 13 };
+/** The games of PAST graded with their real first-TD facts: the Thanksgiving/Black Friday games, and a mix of
+ *  kinds (a DEF interception return, a punt return, an offensive lineman's catch nobody could pick). */
+const GRADED_GAMES = [
+  "2025_13_GB_DET",
+  "2025_13_KC_DAL",
+  "2025_13_CIN_BAL",
+  "2025_13_CHI_PHI",
+  "2025_13_SF_CLE",
+  "2025_13_ARI_TB",
+  "2025_13_MIN_SEA",
+  "2025_13_NYG_NE",
+];
+const RECORDED_BY = "demo-seed";
+const USERS = [
+  { name: "alex", email: "alex@example.com", isAdmin: 1 },
+  { name: "blake", email: "blake@example.com", isAdmin: 0 },
+  { name: "casey", email: "casey@example.com", isAdmin: 0 },
+  { name: "devon", email: "devon@example.com", isAdmin: 0 },
+  { name: "emery", email: "emery@example.com", isAdmin: 0 },
+];
+/** Picks placed by hand so that the graded games show every outcome: a player win, a DEF win on an interception
+ *  return, a DEF win on a punt return (the scorer's team, not the team in possession), losses. */
+const FIXED_PAST_PICKS = [
+  { user: "alex", game: "2025_13_CIN_BAL", player: "00-0032764" }, // Derrick Henry: wins (rush)
+  { user: "blake", game: "2025_13_MIN_SEA", player: "DEF-SEA" }, // wins: Ernest Jones interception return
+  { user: "casey", game: "2025_13_NYG_NE", player: "DEF-NE" }, // wins: Marcus Jones punt return
+  { user: "devon", game: "2025_13_SF_CLE", player: "00-0033280" }, // Christian McCaffrey: wins (rush)
+  { user: "emery", game: "2025_13_KC_DAL", player: "00-0039067" }, // Rashee Rice: wins (reception)
+  { user: "emery", game: "2025_13_NYG_NE", player: "DEF-NYG" }, // loses: the return TD was New England's
+  { user: "devon", game: "2025_13_MIN_SEA", player: "DEF-MIN" }, // loses
+];
+/** How many PAST games each user skipped (picks are optional per game). */
+const SKIPPED_GAMES = { alex: 2, blake: 4, casey: 3, devon: 5, emery: 6 };
+/** A few picks already made in the FUTURE week (hidden from others until kickoff); the rest is open. */
+const FUTURE_PICKS_PER_USER = { blake: 3, casey: 2, devon: 4 };
+const FUTURE_PICKS_MADE_AT = "2026-11-24T15:00:00Z";
+const SKILL_POSITIONS = new Set(["QB", "RB", "WR", "TE", "K"]);
+const POSITIONS = new Set(["QB", "RB", "WR", "TE", "K", "DEF", "OL", "DL", "LB", "DB", "P", "LS"]);
+const TEAMS = new Set(
+  "ARI ATL BAL BUF CAR CHI CIN CLE DAL DEN DET GB HOU IND JAX KC LA LAC LV MIA MIN NE NO NYG NYJ PHI PIT SEA SF TB TEN WAS".split(
+    " ",
+  ),
+);
+/** truth td_kind -> games.first_td_kind. */
+const TD_KIND = {
+  rush: "rush",
+  receiving: "reception",
+  punt_return: "return",
+  kickoff_return: "return",
+  interception_return: "defense",
+  opp_fumble_recovery: "defense",
+  misc_return: "defense",
+  own_fumble_recovery: "other",
+};
+const MAX_ROWS_PER_STATEMENT = 50;
+const MAX_STATEMENT_BYTES = 50_000; // D1 allows 100 KB; stay well below.
+
+// ------------------------------------------------------------------------------------------------
+// Helpers
+// ------------------------------------------------------------------------------------------------
+
+/** RFC 4180 CSV (quoted fields, "" escapes, newlines inside quotes) -> array of objects keyed by the header. */
+function readCsv(file) {
+  const text = readFileSync(resolve(DATA, file), "utf8").replace(/^\uFEFF/, "");
+  const rows = [];
+  let row = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
+      } else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") {
+      row.push(field);
+      field = "";
+    } else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+    } else field += ch;
+  }
+  if (field !== "" || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  const [header, ...body] = rows.filter((r) => r.length > 1 || r[0] !== "");
+  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ""])));
+}
+
+/** The JS twin of normalizePlayerName in src/domain/names.ts (keep the two in step). */
+const GENERATIONAL_SUFFIXES = new Set(["jr", "sr", "ii", "iii", "iv", "v"]);
+function normalizePlayerName(name) {
+  const words = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[.',’`]/g, "")
+    .replace(/[-/]/g, " ")
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
+  if (words.length > 1 && GENERATIONAL_SUFFIXES.has(words[words.length - 1])) words.pop();
+  return words.join(" ");
+}
+
+/** A re-saved id or integer ("4429025.0") -> "4429025"; blank -> null. */
+function cleanInt(value) {
+  const v = value.trim();
+  if (v === "" || v.toUpperCase() === "NA") return null;
+  const m = /^(-?\d+)(?:\.0+)?$/.exec(v);
+  if (!m) throw new Error(`not an integer: ${JSON.stringify(value)}`);
+  return m[1];
+}
+
+const easternFormat = new Intl.DateTimeFormat("en-US", {
+  timeZone: "America/New_York",
+  hourCycle: "h23",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+});
+/** US Eastern wall time ("2025-11-30", "13:00") -> ISO UTC "2025-11-30T18:00:00Z", DST-aware. */
+function easternToUtc(date, time) {
+  const [y, mo, d] = date.split("-").map(Number);
+  const [h, mi] = time.split(":").map(Number);
+  const wall = Date.UTC(y, mo - 1, d, h, mi);
+  for (const offsetHours of [5, 4]) {
+    const instant = wall + offsetHours * 3_600_000;
+    const p = Object.fromEntries(easternFormat.formatToParts(new Date(instant)).map((x) => [x.type, x.value]));
+    if (Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute) === wall) return isoUtc(instant);
+  }
+  throw new Error(`no UTC instant for US Eastern ${date} ${time}`);
+}
+const isoUtc = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+
+/** Small deterministic PRNG (mulberry32), so that the picks are the same on every run. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = prng(20251130);
+function weightedChoice(items, weight) {
+  const total = items.reduce((s, x) => s + weight(x), 0);
+  let r = random() * total;
+  for (const x of items) {
+    r -= weight(x);
+    if (r < 0) return x;
+  }
+  return items[items.length - 1];
+}
+function shuffled(items) {
+  const a = [...items];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
+
+function sql(value) {
+  if (value === null || value === undefined) return "NULL";
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new Error(`bad number ${value}`);
+    return String(value);
+  }
+  return `'${String(value).replace(/'/g, "''")}'`;
+}
+const tuple = (values) => `(${values.map(sql).join(", ")})`;
+function chunks(items, size = MAX_ROWS_PER_STATEMENT) {
+  const out = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+function fail(message) {
+  throw new Error(`build-demo-data: ${message}`);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Read the sources
+// ------------------------------------------------------------------------------------------------
+const nflverseGames = readCsv("nflverse/games.csv");
+const roster = readCsv("nflverse/roster_2025.csv");
+const truth = readCsv("truth/first_td_2023_2025.csv");
+const shield = readCsv("truth/schedule_2025_2026_nfl_shield.csv");
+const shieldById = new Map(shield.map((g) => [g.game_id, g]));
+const truthById = new Map(truth.map((t) => [t.game_id, t]));
+
+// --- PAST week games ---
+const pastGames = nflverseGames
+  .filter((g) => +g.season === PAST.season && +g.week === PAST.week)
+  .map((g) => {
+    for (const team of [g.home_team, g.away_team]) if (!TEAMS.has(team)) fail(`unknown team ${team} in ${g.game_id}`);
+    const kickoffAt = easternToUtc(g.gameday, g.gametime);
+    const shieldGame = shieldById.get(g.game_id);
+    // The games.csv snapshot predates Monday night of week 13: take the final score from the shield schedule then.
+    let homeScore = cleanInt(g.home_score);
+    let awayScore = cleanInt(g.away_score);
+    let scoreSource = "nflverse games.csv";
+    if (homeScore === null && shieldGame?.home_score) {
+      homeScore = cleanInt(shieldGame.home_score);
+      awayScore = cleanInt(shieldGame.away_score);
+      scoreSource = "NFL shield schedule (games.csv snapshot has no score yet)";
+    }
+    if (shieldGame && shieldGame.kickoff_utc !== kickoffAt)
+      fail(`${g.game_id}: kickoff ${kickoffAt} (from US Eastern) differs from the shield schedule's ${shieldGame.kickoff_utc}`);
+    const truthGame = truthById.get(g.game_id);
+    if (truthGame && truthGame.kickoff_utc !== kickoffAt)
+      fail(`${g.game_id}: kickoff ${kickoffAt} differs from the truth file's ${truthGame.kickoff_utc}`);
+    return {
+      id: g.game_id,
+      season: +g.season,
+      week: +g.week,
+      gameType: g.game_type,
+      kickoffAt,
+      homeTeam: g.home_team,
+      awayTeam: g.away_team,
+      homeScore: homeScore === null ? null : +homeScore,
+      awayScore: awayScore === null ? null : +awayScore,
+      status: homeScore === null ? "scheduled" : "final",
+      espnEventId: cleanInt(g.espn),
+      awayQb: g.away_qb_id,
+      homeQb: g.home_qb_id,
+      scoreSource,
+    };
+  })
+  .sort((a, b) => a.kickoffAt.localeCompare(b.kickoffAt) || a.id.localeCompare(b.id));
+if (pastGames.length === 0) fail(`no games for ${PAST.season} week ${PAST.week}`);
+const pastTeams = new Set(pastGames.flatMap((g) => [g.homeTeam, g.awayTeam]));
+
+// --- FUTURE week games ---
+const futureGames = shield
+  .filter((g) => +g.season === FUTURE.season && +g.week === FUTURE.week)
+  .map((g) => {
+    for (const team of [g.home_team, g.away_team]) if (!TEAMS.has(team)) fail(`unknown team ${team} in ${g.game_id}`);
+    const id = `${g.season}_${String(g.week).padStart(2, "0")}_${g.away_team}_${g.home_team}`;
+    if (id !== g.game_id) fail(`shield game id ${g.game_id} is not the nflverse form ${id}`);
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(g.kickoff_utc)) fail(`${id}: kickoff ${g.kickoff_utc}`);
+    if (easternToUtc(g.gameday_et, g.gametime_et) !== g.kickoff_utc) fail(`${id}: kickoff UTC and US Eastern disagree`);
+    return {
+      id,
+      season: +g.season,
+      week: +g.week,
+      gameType: g.game_type,
+      kickoffAt: g.kickoff_utc,
+      homeTeam: g.home_team,
+      awayTeam: g.away_team,
+      homeScore: null,
+      awayScore: null,
+      status: "scheduled",
+      espnEventId: null,
+    };
+  })
+  .sort((a, b) => a.kickoffAt.localeCompare(b.kickoffAt) || a.id.localeCompare(b.id));
+if (futureGames.length === 0) fail(`no games for ${FUTURE.season} week ${FUTURE.week}`);
+const futureTeams = new Set(futureGames.flatMap((g) => [g.homeTeam, g.awayTeam]));
+
+// --- Players and 2025 roster rows ---
+const rosterById = new Map();
+for (const r of roster) {
+  if (!r.gsis_id) continue;
+  if (rosterById.has(r.gsis_id)) fail(`gsis id ${r.gsis_id} twice in roster_2025.csv`);
+  rosterById.set(r.gsis_id, r);
+}
+const included = new Map(); // gsis id -> why
+for (const r of roster) {
+  if (r.gsis_id && r.status === "ACT" && SKILL_POSITIONS.has(r.position) && pastTeams.has(r.team))
+    included.set(r.gsis_id, "active skill player");
+}
+for (const g of pastGames) {
+  for (const [qb, team] of [
+    [g.awayQb, g.awayTeam],
+    [g.homeQb, g.homeTeam],
+  ]) {
+    const r = rosterById.get(qb);
+    if (!r) fail(`${g.id}: starting QB ${qb} not on the 2025 roster`);
+    if (r.team !== team) fail(`${g.id}: starting QB ${r.full_name} is on ${r.team} at season end, not ${team}`);
+    if (!included.has(qb)) included.set(qb, `started at QB in ${g.id} (end-of-season status ${r.status})`);
+  }
+}
+const pastFirstTd = new Map(); // game id -> facts
+for (const g of pastGames) {
+  const t = truthById.get(g.id);
+  if (!t) continue;
+  if (t.td_kind === "NO_TD") {
+    pastFirstTd.set(g.id, { noTd: true, kind: "NO_TD" });
+    continue;
+  }
+  const kind = TD_KIND[t.td_kind];
+  if (!kind) fail(`${g.id}: unknown td_kind ${t.td_kind}`);
+  const r = rosterById.get(t.first_td_gsis_id);
+  if (!r) fail(`${g.id}: first-TD scorer ${t.first_td_gsis_id} not on the 2025 roster`);
+  if (r.team !== t.first_td_team) fail(`${g.id}: scorer ${r.full_name} is on ${r.team} at season end, not ${t.first_td_team}`);
+  if (![g.homeTeam, g.awayTeam].includes(t.first_td_team)) fail(`${g.id}: first-TD team ${t.first_td_team} did not play`);
+  if (!included.has(r.gsis_id))
+    included.set(r.gsis_id, `scored the first TD of ${g.id} (${r.position}, end-of-season status ${r.status})`);
+  pastFirstTd.set(g.id, {
+    noTd: false,
+    playerId: r.gsis_id,
+    playerName: t.first_td_full_name || r.full_name,
+    team: t.first_td_team,
+    kind,
+    truthKind: t.td_kind,
+    playText: t.description,
+  });
+}
+for (const id of GRADED_GAMES) {
+  if (!pastGames.some((g) => g.id === id)) fail(`graded game ${id} is not in the week`);
+  if (!pastFirstTd.has(id)) fail(`graded game ${id} has no first-TD fact in the truth file`);
+}
+
+const players = [];
+const rosterRows = [];
+const espnSeen = new Set();
+for (const id of [...included.keys()].sort()) {
+  const r = rosterById.get(id);
+  const espnId = cleanInt(r.espn_id);
+  if (espnId && espnSeen.has(espnId)) fail(`espn id ${espnId} twice`);
+  if (espnId) espnSeen.add(espnId);
+  const birthDate = /^\d{4}-\d{2}-\d{2}$/.test(r.birth_date) ? r.birth_date : null;
+  players.push({
+    id,
+    fullName: r.full_name,
+    nameKey: normalizePlayerName(r.full_name),
+    espnId,
+    sleeperId: cleanInt(r.sleeper_id),
+    birthDate,
+  });
+  const position = r.position === "FB" ? "RB" : r.position;
+  const jersey = cleanInt(r.jersey_number);
+  rosterRows.push({
+    playerId: id,
+    playerName: r.full_name,
+    team: r.team,
+    position: POSITIONS.has(position) ? position : null,
+    rawPosition: r.position || null,
+    depthChartPosition: r.depth_chart_position || null,
+    status: r.status || "ACT",
+    jersey: jersey !== null && +jersey >= 0 && +jersey <= 99 ? +jersey : null,
+  });
+}
+const playerById = new Map(players.map((p) => [p.id, p]));
+const rosterByPlayer = new Map(rosterRows.map((r) => [r.playerId, r]));
+const extras = [...included].filter(([, why]) => why !== "active skill player");
+
+// --- Picks in the PAST week ---
+// Candidates per team: skill players weighted by how often they scored a game's first TD earlier that season
+// (a crowd picks the hot hand), starting QBs a little, kickers never; and the team's DEF.
+const earlierFirstTds = new Map();
+for (const t of truth)
+  if (+t.season === PAST.season && +t.week < PAST.week && t.first_td_gsis_id)
+    earlierFirstTds.set(t.first_td_gsis_id, (earlierFirstTds.get(t.first_td_gsis_id) ?? 0) + 1);
+const startingQbs = new Set(pastGames.flatMap((g) => [g.awayQb, g.homeQb]));
+function candidatesFor(game) {
+  const list = [];
+  for (const team of [game.awayTeam, game.homeTeam]) {
+    list.push({ id: `DEF-${team}`, team, weight: 1.5 });
+    for (const r of rosterRows) {
+      if (r.team !== team || !["QB", "RB", "WR", "TE"].includes(r.position)) continue;
+      if (r.position === "QB" && !startingQbs.has(r.playerId)) continue;
+      const tds = earlierFirstTds.get(r.playerId) ?? 0;
+      list.push({ id: r.playerId, team, weight: r.position === "QB" ? 1 : 0.4 + 3 * tds });
+    }
+  }
+  return list;
+}
+function pickRow(userName, game, playerId, createdAt) {
+  const isDef = playerId.startsWith("DEF-");
+  const team = isDef ? playerId.slice(4) : rosterByPlayer.get(playerId)?.team;
+  if (!team) fail(`pick of unknown player ${playerId}`);
+  if (![game.homeTeam, game.awayTeam].includes(team)) fail(`${userName}: ${playerId} does not play in ${game.id}`);
+  if (!isDef && !["QB", "RB", "WR", "TE", "K"].includes(rosterByPlayer.get(playerId).position))
+    fail(`${userName}: ${playerId} is not pickable`);
+  return { user: userName, gameId: game.id, season: game.season, week: game.week, team, playerId, createdAt };
+}
+const pastPicks = [];
+{
+  const byUser = new Map(USERS.map((u) => [u.name, new Map()])); // user -> game id -> pick
+  const fixedByUser = new Map();
+  for (const f of FIXED_PAST_PICKS) {
+    const game = pastGames.find((g) => g.id === f.game);
+    if (!game) fail(`fixed pick game ${f.game}`);
+    if (byUser.get(f.user).has(f.game)) fail(`two fixed picks for ${f.user} in ${f.game}`);
+    byUser.get(f.user).set(f.game, { game, playerId: f.player });
+    fixedByUser.set(f.user, (fixedByUser.get(f.user) ?? 0) + 1);
+  }
+  for (const u of USERS) {
+    const mine = byUser.get(u.name);
+    const open = shuffled(pastGames.filter((g) => !mine.has(g.id)));
+    const toPick = open.slice(0, Math.max(0, pastGames.length - SKIPPED_GAMES[u.name] - mine.size));
+    for (const game of toPick) {
+      const taken = new Set([...mine.values()].map((p) => p.playerId));
+      const candidates = candidatesFor(game).filter((c) => !taken.has(c.id));
+      mine.set(game.id, { game, playerId: weightedChoice(candidates, (c) => c.weight).id });
+    }
+  }
+  for (const u of USERS) {
+    for (const { game, playerId } of [...byUser.get(u.name).values()].sort((a, b) =>
+      a.game.kickoffAt.localeCompare(b.game.kickoffAt) || a.game.id.localeCompare(b.game.id),
+    )) {
+      // Made 1 to 72 hours before kickoff, on the minute.
+      const hoursBefore = 1 + Math.floor(random() * 72);
+      const minute = Math.floor(random() * 60);
+      const createdAt = isoUtc(Date.parse(game.kickoffAt) - hoursBefore * 3_600_000 - minute * 60_000);
+      pastPicks.push(pickRow(u.name, game, playerId, createdAt));
+    }
+  }
+}
+const futurePicks = [];
+for (const u of USERS) {
+  const n = FUTURE_PICKS_PER_USER[u.name] ?? 0;
+  const taken = new Set();
+  for (const game of shuffled(futureGames).slice(0, n)) {
+    const candidates = candidatesFor(game).filter((c) => !taken.has(c.id) && (c.id.startsWith("DEF-") || rosterByPlayer.get(c.id).status === "ACT"));
+    const choice = weightedChoice(candidates, (c) => c.weight);
+    taken.add(choice.id);
+    futurePicks.push(pickRow(u.name, game, choice.id, FUTURE_PICKS_MADE_AT));
+  }
+}
+// The pick rules, checked here as well as by the database: one pick per user per game, never the same player
+// (by name: the v11 rule is UNIQUE(user, week, player_name)) twice per user per week.
+{
+  const seenGame = new Set();
+  const seenName = new Set();
+  for (const p of [...pastPicks, ...futurePicks]) {
+    const name = p.playerId.startsWith("DEF-") ? p.playerId : playerById.get(p.playerId).fullName;
+    const g = `${p.user}|${p.gameId}`;
+    const n = `${p.user}|${p.season}|${p.week}|${name}`;
+    if (seenGame.has(g)) fail(`two picks ${g}`);
+    if (seenName.has(n)) fail(`same player twice ${n}`);
+    seenGame.add(g);
+    seenName.add(n);
+    if (p.createdAt >= [...pastGames, ...futureGames].find((x) => x.id === p.gameId).kickoffAt)
+      fail(`pick after kickoff ${g}`);
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Write the SQL
+// ------------------------------------------------------------------------------------------------
+const statements = [];
+const section = (title) => statements.push(`-- ${"-".repeat(100)}\n-- ${title}\n-- ${"-".repeat(100)}`);
+function insertValues(head, rows, tail) {
+  for (const chunk of chunks(rows)) statements.push(`${head}\n  ${chunk.map(tuple).join(",\n  ")}\n${tail};`);
+}
+const teamList = (teams) => [...teams].sort().map(sql).join(", ");
+
+section("Users (made up); one admin");
+insertValues(
+  "INSERT INTO `users` (`name`, `email`, `is_admin`) VALUES",
+  USERS.map((u) => [u.name, u.email, u.isAdmin]),
+  "ON CONFLICT DO NOTHING",
+);
+
+section(`Weeks: ${PAST.season} week ${PAST.week} (played) and ${FUTURE.season} week ${FUTURE.week} (upcoming); started_at/ended_at = first/last kickoff`);
+insertValues(
+  "INSERT INTO `weeks` (`season`, `week`, `started_at`, `ended_at`) VALUES",
+  [pastGames, futureGames].map((gs) => [gs[0].season, gs[0].week, gs[0].kickoffAt, gs[gs.length - 1].kickoffAt]),
+  "ON CONFLICT DO NOTHING",
+);
+
+section(`Games: ${PAST.season} week ${PAST.week} from nflverse games.csv (US Eastern -> UTC), ${FUTURE.season} week ${FUTURE.week} from the NFL shield schedule`);
+insertValues(
+  "INSERT INTO `games` (`id`, `season`, `week`, `game_type`, `kickoff_at`, `home_team`, `away_team`, `home_score`, `away_score`, `status`, `espn_event_id`) VALUES",
+  [...pastGames, ...futureGames].map((g) => [
+    g.id,
+    g.season,
+    g.week,
+    g.gameType,
+    g.kickoffAt,
+    g.homeTeam,
+    g.awayTeam,
+    g.homeScore,
+    g.awayScore,
+    g.status,
+    g.espnEventId,
+  ]),
+  "ON CONFLICT DO NOTHING",
+);
+
+section(
+  `Players: the ${players.length - extras.length} active skill players (QB RB WR TE K) of the ${pastTeams.size} teams of ${PAST.season} week ${PAST.week} ` +
+    `(nflverse roster_${PAST.season}.csv, end of season), plus ${extras.length} who started at QB or scored a first TD that week`,
+);
+for (const [id, why] of extras) statements.push(`-- ${id} ${playerById.get(id).fullName}: ${why}`);
+insertValues(
+  "INSERT INTO `players` (`id`, `full_name`, `name_key`, `espn_id`, `sleeper_id`, `birth_date`) VALUES",
+  players.map((p) => [p.id, p.fullName, p.nameKey, p.espnId, p.sleeperId, p.birthDate]),
+  "ON CONFLICT DO NOTHING",
+);
+
+const rosterHead =
+  "INSERT INTO `rosters` (`season`, `player_id`, `player_name`, `team`, `position`, `raw_position`, `depth_chart_position`, `status`, `jersey`, `is_current`) VALUES";
+const rosterTuple = (season) => (r) => [
+  season,
+  r.playerId,
+  r.playerName,
+  r.team,
+  r.position,
+  r.rawPosition,
+  r.depthChartPosition,
+  r.status,
+  r.jersey,
+  1,
+];
+section(`Rosters ${PAST.season}: those players on their teams, and each team's DEF pseudo-player (seeded in players by migration v10)`);
+insertValues(rosterHead, rosterRows.map(rosterTuple(PAST.season)), "ON CONFLICT DO NOTHING");
+const defRoster = (season, teams) =>
+  statements.push(
+    "INSERT INTO `rosters` (`season`, `player_id`, `player_name`, `team`, `position`, `raw_position`, `status`, `is_current`)\n" +
+      `SELECT ${season}, 'DEF-' || \`code\`, \`name\` || ' Defense', \`code\`, 'DEF', 'DEF', 'ACT', 1 FROM \`teams\`\n` +
+      `WHERE \`code\` IN (${teamList(teams)})\nON CONFLICT DO NOTHING;`,
+  );
+defRoster(PAST.season, pastTeams);
+
+section(
+  `Rosters ${FUTURE.season}: NO ${FUTURE.season} roster is available offline, so the demo reuses the ${PAST.season} end-of-season rosters ` +
+    `(same players, teams, positions and statuses) for the ${futureTeams.size} teams that play ${FUTURE.season} week ${FUTURE.week}`,
+);
+insertValues(
+  rosterHead,
+  rosterRows.filter((r) => futureTeams.has(r.team)).map(rosterTuple(FUTURE.season)),
+  "ON CONFLICT DO NOTHING",
+);
+defRoster(FUTURE.season, futureTeams);
+
+const pickStatements = (picks) =>
+  chunks(picks).forEach((chunk) =>
+    statements.push(
+      "INSERT INTO `picks` (`user_id`, `week_id`, `game_id`, `team`, `player_name`, `player_id`, `created_at`)\n" +
+        "SELECT u.`id`, w.`id`, v.column2, v.column3, pl.`full_name`, pl.`id`, v.column5\n" +
+        `FROM (VALUES\n  ${chunk.map((p) => tuple([p.user, p.gameId, p.team, p.playerId, p.createdAt])).join(",\n  ")}\n) v\n` +
+        "JOIN `users` u ON u.`name` = v.column1\n" +
+        "JOIN `games` g ON g.`id` = v.column2\n" +
+        "JOIN `weeks` w ON w.`season` = g.`season` AND w.`week` = g.`week`\n" +
+        "JOIN `players` pl ON pl.`id` = v.column4\n" +
+        "WHERE true\nON CONFLICT DO NOTHING;",
+    ),
+  );
+section(
+  `Picks ${PAST.season} week ${PAST.week} (made up; no market price, so graded at even money). ` +
+    "Inserted before grading: the triggers count them into standings.",
+);
+pickStatements(pastPicks);
+section(`Picks ${FUTURE.season} week ${FUTURE.week}: a few made already; the games are open for more`);
+pickStatements(futurePicks);
+
+section(
+  `Grading: the real first-TD facts (truth/first_td_2023_2025.csv) of ${GRADED_GAMES.length} of the ${pastGames.length} games, set by UPDATE so that ` +
+    "the v14 triggers grade the picks, update player_stats and standings and log the change. Only games not graded yet.",
+);
+for (const id of GRADED_GAMES) {
+  const f = pastFirstTd.get(id);
+  const game = pastGames.find((g) => g.id === id);
+  // Recorded as if entered once the game was over (kickoff + 4 h), by the seed.
+  const recordedAt = isoUtc(Date.parse(game.kickoffAt) + 4 * 3_600_000);
+  const set = f.noTd
+    ? `\`no_td\` = 1, \`first_td_recorded_at\` = ${sql(recordedAt)}, \`first_td_recorded_by\` = ${sql(RECORDED_BY)}`
+    : [
+        `\`first_td_player_id\` = ${sql(f.playerId)}`,
+        `\`first_td_player_name\` = ${sql(f.playerName)}`,
+        `\`first_td_team\` = ${sql(f.team)}`,
+        `\`first_td_kind\` = ${sql(f.kind)}`,
+        `\`first_td_play_text\` = ${sql(f.playText)}`,
+        `\`first_td_recorded_at\` = ${sql(recordedAt)}`,
+        `\`first_td_recorded_by\` = ${sql(RECORDED_BY)}`,
+      ].join(",\n  ");
+  statements.push(
+    `-- ${id}: ${f.noTd ? "no touchdown" : `${f.playerName} (${f.team}), ${f.truthKind} -> ${f.kind}`}\n` +
+      `UPDATE \`games\` SET\n  ${set},\n  \`updated_at\` = ${sql(recordedAt)}\n` +
+      `WHERE \`id\` = ${sql(id)} AND \`first_td_player_id\` IS NULL AND \`no_td\` = 0;`,
+  );
+}
+
+for (const s of statements)
+  if (Buffer.byteLength(s) > MAX_STATEMENT_BYTES) fail(`a statement has ${Buffer.byteLength(s)} bytes`);
+
+const header = [
+  "-- firsttd local demo data. GENERATED by scripts/build-demo-data.mjs from ../shared/data: do not edit by hand.",
+  "-- Idempotent: every INSERT is ON CONFLICT DO NOTHING and grading only touches games not graded yet, so running",
+  "-- it twice leaves the same data. Needs the migrations in drizzle/ applied first (teams, DEF players, triggers).",
+  "-- Apply: npm run db:seed:local   (or npx wrangler d1 execute DB --local --file demo/seed.sql)",
+  `-- ${PAST.season} week ${PAST.week}: ${pastGames.length} games, ${GRADED_GAMES.length} graded; ${FUTURE.season} week ${FUTURE.week}: ${futureGames.length} games; ` +
+    `${players.length} players; ${USERS.length} users; ${pastPicks.length + futurePicks.length} picks.`,
+  ...pastGames
+    .filter((g) => g.scoreSource !== "nflverse games.csv")
+    .map((g) => `-- ${g.id}: final score from the ${g.scoreSource}.`),
+];
+const text = `${header.join("\n")}\n\n${statements.join("\n\n")}\n`;
+mkdirSync(dirname(OUT), { recursive: true });
+writeFileSync(OUT, text);
+
+// A summary for the person running it (and for demo/README.md).
+const won = pastPicks.filter((p) => {
+  const f = pastFirstTd.get(p.gameId);
+  if (!GRADED_GAMES.includes(p.gameId) || f.noTd) return false;
+  return p.playerId === f.playerId || (["return", "defense"].includes(f.kind) && p.playerId === `DEF-${f.team}`);
+});
+const graded = pastPicks.filter((p) => GRADED_GAMES.includes(p.gameId));
+console.log(
+  [
+    `wrote ${OUT} (${Buffer.byteLength(text)} bytes, ${statements.filter((s) => !s.startsWith("--")).length} statements)`,
+    `games: ${pastGames.length} (${PAST.season} wk ${PAST.week}, ${GRADED_GAMES.length} graded) + ${futureGames.length} (${FUTURE.season} wk ${FUTURE.week})`,
+    `players: ${players.length} (+ DEF pseudo-players from the migrations), extras: ${extras.length}`,
+    `roster rows: ${rosterRows.length} (${PAST.season}) + ${rosterRows.filter((r) => futureTeams.has(r.team)).length} (${FUTURE.season}) + DEF ${pastTeams.size} + ${futureTeams.size}`,
+    `picks: ${pastPicks.length} (${PAST.season}: ${graded.length} graded, ${won.length} wins) + ${futurePicks.length} (${FUTURE.season})`,
+  ].join("\n"),
+);

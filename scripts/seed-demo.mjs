@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// `npm run db:seed:local`: loads the demo data (demo/seed.sql) into the local D1 and prints what is there.
+// Only seeds: the migrations must be applied already (`npm run db:migrate:local`, or `npm start` does both).
+// Idempotent: running it again changes nothing. Offline: see scripts/lib/local-d1.mjs.
+import { printSummary, queryLocal, seedDemo } from "./lib/local-d1.mjs";
+
+try {
+  let migrated = false;
+  try {
+    migrated = queryLocal("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('games', 'standings')")[0]?.n === 2;
+  } catch {
+    migrated = false;
+  }
+  if (!migrated) {
+    console.error("The local D1 has no schema yet: run `npm run db:migrate:local` first (or `npm start`).");
+    process.exit(1);
+  }
+  seedDemo();
+  printSummary();
+} catch (error) {
+  console.error(error.message);
+  process.exit(error.exitCode ?? 1);
+}
