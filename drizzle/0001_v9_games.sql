@@ -32,7 +32,9 @@ CREATE TABLE `games` (
 	CONSTRAINT "games_week_valid" CHECK("games"."week" BETWEEN 1 AND 22),
 	CONSTRAINT "games_scores_non_negative" CHECK(coalesce("games"."home_score", 0) >= 0 AND coalesce("games"."away_score", 0) >= 0),
 	CONSTRAINT "games_kickoff_known" CHECK("games"."kickoff_at" IS NOT NULL OR "games"."is_placeholder" = 1),
-	CONSTRAINT "games_kickoff_iso_utc" CHECK("games"."kickoff_at" IS NULL OR "games"."kickoff_at" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z'),
+	-- D1 rejects LIKE/GLOB patterns over 50 bytes ("pattern too complex"), so the 76-byte pattern of
+	-- schema.ts is split in two (same meaning: exactly YYYY-MM-DDTHH:MM:SSZ).
+	CONSTRAINT "games_kickoff_iso_utc" CHECK("games"."kickoff_at" IS NULL OR ("games"."kickoff_at" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T*' AND substr("games"."kickoff_at", 12) GLOB '[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z')),
 	CONSTRAINT "games_flags_boolean" CHECK("games"."no_td" IN (0, 1) AND "games"."is_voided" IN (0, 1) AND "games"."is_placeholder" IN (0, 1)),
 	CONSTRAINT "games_first_td_kind_valid" CHECK("games"."first_td_kind" IS NULL OR "games"."first_td_kind" IN ('rush', 'reception', 'return', 'defense', 'other')),
 	CONSTRAINT "games_first_td_team_plays" CHECK("games"."first_td_team" IS NULL OR "games"."first_td_team" IN ("games"."home_team", "games"."away_team")),

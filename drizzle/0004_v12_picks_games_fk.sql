@@ -8,13 +8,17 @@ ALTER TABLE `picks_quarantine` ADD `detail` text;
 UPDATE `picks` SET `game_id` = NULL WHERE trim(`game_id`) = '';
 --> statement-breakpoint
 -- 1. From the pick's week and team: the one game that team played that week.
+--    (Fixed: a game_id naming a game of another week counts as no match, here and in step 3; it used to
+--    stay linked, breaking "a pick's week is its game's week".)
 UPDATE `picks` SET `game_id` = (
   SELECT g.`id` FROM `games` g
   JOIN `weeks` w ON w.`id` = `picks`.`week_id`
   JOIN `team_aliases` a ON a.`alias` = upper(trim(`picks`.`team`))
   WHERE g.`season` = w.`season` AND g.`week` = w.`week` AND a.`team_code` IN (g.`home_team`, g.`away_team`)
 )
-WHERE (`game_id` IS NULL OR `game_id` NOT IN (SELECT `id` FROM `games`))
+WHERE (`game_id` IS NULL OR NOT EXISTS (
+    SELECT 1 FROM `games` g JOIN `weeks` w ON w.`id` = `picks`.`week_id`
+    WHERE g.`id` = `picks`.`game_id` AND g.`season` = w.`season` AND g.`week` = w.`week`))
   AND EXISTS (
     SELECT 1 FROM `games` g
     JOIN `weeks` w ON w.`id` = `picks`.`week_id`
@@ -24,9 +28,14 @@ WHERE (`game_id` IS NULL OR `game_id` NOT IN (SELECT `id` FROM `games`))
 --> statement-breakpoint
 -- 2. A game_id of the nflverse form {season}_{week}_{away}_{home} (any team alias) that agrees with the
 --    pick's week names its game: link to it, creating a placeholder game the schedule sync completes later.
+--    (Fixed: an id with home and away swapped names the existing game of those two teams that week; it used
+--    to create a second, placeholder game for them.)
 CREATE TABLE `_v12_named_games` AS
 SELECT p.`id` AS pick_id,
-  printf('%d_%02d_%s_%s', w.`season`, w.`week`, away.`team_code`, home.`team_code`) AS game_id,
+  coalesce(
+    (SELECT g.`id` FROM `games` g WHERE g.`season` = w.`season` AND g.`week` = w.`week`
+       AND g.`home_team` IN (away.`team_code`, home.`team_code`) AND g.`away_team` IN (away.`team_code`, home.`team_code`)),
+    printf('%d_%02d_%s_%s', w.`season`, w.`week`, away.`team_code`, home.`team_code`)) AS game_id,
   w.`season` AS season, w.`week` AS week, away.`team_code` AS away_team, home.`team_code` AS home_team
 FROM `picks` p
 JOIN `weeks` w ON w.`id` = p.`week_id`
@@ -64,7 +73,9 @@ SELECT p.`id`, p.`user_id`, p.`week_id`, p.`team`, p.`player_name`, p.`odds`, p.
        ELSE 'game_id ' || p.`game_id` || ' matches no game of that week' END,
   r.`actual_scorer`, r.`is_correct`, r.`actual_return`
 FROM `picks` p LEFT JOIN `results` r ON r.`pick_id` = p.`id`
-WHERE p.`game_id` IS NULL OR p.`game_id` NOT IN (SELECT `id` FROM `games`);
+WHERE p.`game_id` IS NULL OR NOT EXISTS (
+  SELECT 1 FROM `games` g JOIN `weeks` w ON w.`id` = p.`week_id`
+  WHERE g.`id` = p.`game_id` AND g.`season` = w.`season` AND g.`week` = w.`week`);
 --> statement-breakpoint
 DELETE FROM `picks` WHERE `id` IN (SELECT `id` FROM `picks_quarantine` WHERE `reason` = 'no_matching_game');
 --> statement-breakpoint
@@ -119,6 +130,11 @@ CREATE TABLE `__new_picks` (
 INSERT INTO `__new_picks` (`id`, `user_id`, `week_id`, `team`, `player_name`, `odds`, `theoretical_return`, `game_id`, `created_at`)
 SELECT `id`, `user_id`, `week_id`, `team`, `player_name`, `odds`, `theoretical_return`, `game_id`, `created_at` FROM `picks`;
 --> statement-breakpoint
+-- (Fixed) DROP TABLE forgets the AUTOINCREMENT high-water mark of picks, and the rebuilt table would restart
+-- after its highest surviving id: new picks would take the ids of quarantined legacy picks. Carry it over.
+UPDATE `sqlite_sequence` SET `seq` = max(`seq`, coalesce((SELECT `seq` FROM `sqlite_sequence` WHERE `name` = 'picks'), 0))
+WHERE `name` = '__new_picks';
+--> statement-breakpoint
 DROP TABLE `picks`;
 --> statement-breakpoint
 ALTER TABLE `__new_picks` RENAME TO `picks`;
@@ -168,17 +184,23 @@ UPDATE `_v12_pick_keys` SET `name_key` = CASE WHEN `name_key` LIKE '% jr' OR `na
 UPDATE `_v12_pick_keys` SET `name_key` = rtrim(substr(`name_key`, 1, length(`name_key`) - 7))
 WHERE `name_key` LIKE '% defense';
 --> statement-breakpoint
-UPDATE `_v12_pick_keys` SET `name_key` = rtrim(substr(`name_key`, 1, length(`name_key`) - 3))
+-- (Fixed: ' d st' used to lose only 'st', so no "... D/ST" pick resolved.)
+UPDATE `_v12_pick_keys` SET `name_key` = rtrim(substr(`name_key`, 1, length(`name_key`) - CASE WHEN `name_key` LIKE '% d st' THEN 4 ELSE 3 END))
 WHERE `name_key` LIKE '% d st' OR `name_key` LIKE '% def' OR `name_key` LIKE '% dst';
 --> statement-breakpoint
+-- The team is named by one alias ("Chiefs", "KC", "Kansas City Chiefs"), by code and nickname as Kalshi does
+-- ("KC Chiefs", "PIT Steelers"; fixed: these did not resolve), or by its city ("Kansas City"; fixed: the
+-- comment above promised it but no alias is a city). Exactly one of the game's two teams must match.
 UPDATE `picks` SET `player_id` = (
-  SELECT 'DEF-' || a.`team_code` FROM `_v12_pick_keys` k JOIN `team_aliases` a ON a.`alias` = upper(k.`name_key`)
-  WHERE k.`pick_id` = `picks`.`id` AND a.`team_code` IN (k.`home_team`, k.`away_team`)
+  SELECT 'DEF-' || min(t.`code`) FROM `_v12_pick_keys` k JOIN `teams` t ON t.`code` IN (k.`home_team`, k.`away_team`)
+  WHERE k.`pick_id` = `picks`.`id` AND (
+    EXISTS (SELECT 1 FROM `team_aliases` a WHERE a.`team_code` = t.`code` AND a.`alias` = upper(k.`name_key`))
+    OR EXISTS (SELECT 1 FROM `team_aliases` code_alias JOIN `team_aliases` name_alias ON name_alias.`team_code` = code_alias.`team_code`
+               WHERE code_alias.`team_code` = t.`code` AND upper(k.`name_key`) = code_alias.`alias` || ' ' || name_alias.`alias`)
+    OR substr(lower(t.`name`), 1, length(k.`name_key`) + 1) = k.`name_key` || ' ')
+  HAVING count(*) = 1
 )
-WHERE `player_id` IS NULL AND EXISTS (
-  SELECT 1 FROM `_v12_pick_keys` k JOIN `team_aliases` a ON a.`alias` = upper(k.`name_key`)
-  WHERE k.`pick_id` = `picks`.`id` AND a.`team_code` IN (k.`home_team`, k.`away_team`)
-);
+WHERE `player_id` IS NULL;
 --> statement-breakpoint
 UPDATE `picks` SET `player_id` = (
   SELECT min(r.`player_id`) FROM `_v12_pick_keys` k

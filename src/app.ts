@@ -4,13 +4,14 @@ import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { createDatabase } from "./db/client";
 import type { AppBindings } from "./env";
-import { authenticate } from "./http/auth";
+import { adminOnly, authenticate } from "./http/auth";
 import { handleError, handleNotFound } from "./http/errors-handler";
 import { rateLimitMutations } from "./http/rate-limit";
 import { createRouter } from "./http/router";
 import { adminRoutes } from "./routes/admin";
 import { gameRoutes } from "./routes/games";
 import { healthRoutes } from "./routes/health";
+import { jobRoutes } from "./routes/jobs";
 import { leaderboardRoutes } from "./routes/leaderboards";
 import { meRoutes } from "./routes/me";
 import { pickRoutes } from "./routes/picks";
@@ -23,14 +24,18 @@ function allowedOrigins(setting: string | undefined): string | string[] {
 }
 
 const v1 = createRouter()
-  .use("*", authenticate, rateLimitMutations)
+  .use("*", authenticate)
+  .use("/users/*", adminOnly)
+  .use("/admin/*", adminOnly)
+  .use("*", rateLimitMutations)
   .route("/", meRoutes)
   .route("/", userRoutes)
   .route("/", gameRoutes)
   .route("/", playerRoutes)
   .route("/", pickRoutes)
   .route("/", leaderboardRoutes)
-  .route("/", adminRoutes);
+  .route("/", adminRoutes)
+  .route("/", jobRoutes);
 
 export function createApp() {
   const app = new OpenAPIHono<AppBindings>();

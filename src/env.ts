@@ -9,7 +9,7 @@ export interface AppEnv extends Cloudflare.Env {
 
 }
 
-export type Database = DrizzleD1Database<typeof schema>;
+export type Database = DrizzleD1Database<typeof schema> & { $client: D1Database };
 
 export interface AppVariables {
   requestId: string;

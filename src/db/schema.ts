@@ -230,7 +230,8 @@ export const games = sqliteTable(
     check("games_kickoff_known", sql`${t.kickoffAt} IS NOT NULL OR ${t.isPlaceholder} = 1`),
     check(
       "games_kickoff_iso_utc",
-      sql`${t.kickoffAt} IS NULL OR ${t.kickoffAt} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z'`,
+      // Two GLOBs: D1 refuses patterns over 50 bytes ("LIKE or GLOB pattern too complex").
+      sql`${t.kickoffAt} IS NULL OR (${t.kickoffAt} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T*' AND substr(${t.kickoffAt}, 12) GLOB '[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z')`,
     ),
     check("games_flags_boolean", sql`${t.noTd} IN (0, 1) AND ${t.isVoided} IN (0, 1) AND ${t.isPlaceholder} IN (0, 1)`),
     check(
@@ -440,4 +441,44 @@ export const apiTokens = sqliteTable(
     revokedAt: text("revoked_at"),
   },
   (t) => [index("api_tokens_user_idx").on(t.userId)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// v16: the run log of every ingestion job (cron, admin or command line).
+// ---------------------------------------------------------------------------------------------
+
+export const JOB_TRIGGERS = ["cron", "admin", "cli"] as const;
+export const RUN_STATUSES = ["running", "ok", "partial", "failed"] as const;
+
+export const syncRuns = sqliteTable(
+  "sync_runs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    job: text("job").notNull(),
+    trigger: text("trigger").notNull(),
+    /** The cron expression that fired the run, for cron runs. */
+    cron: text("cron"),
+    season: integer("season"),
+    week: integer("week"),
+    startedAt: text("started_at").notNull(),
+    finishedAt: text("finished_at"),
+    status: text("status").notNull().default("running"),
+    /** Upstream records read, and what became of them. */
+    readCount: integer("read_count").notNull().default(0),
+    insertedCount: integer("inserted_count").notNull().default(0),
+    updatedCount: integer("updated_count").notNull().default(0),
+    unchangedCount: integer("unchanged_count").notNull().default(0),
+    rejectedCount: integer("rejected_count").notNull().default(0),
+    /** What D1 billed for the run's statements (meta.rows_read / rows_written). */
+    d1RowsRead: integer("d1_rows_read").notNull().default(0),
+    d1RowsWritten: integer("d1_rows_written").notNull().default(0),
+    error: text("error"),
+    /** JSON: the first rejected rows with reasons, unresolved scorers, players without gsis id, ... */
+    details: text("details"),
+  },
+  (t) => [
+    index("sync_runs_job_started_idx").on(t.job, t.startedAt),
+    check("sync_runs_trigger_valid", sql`${t.trigger} IN ('cron', 'admin', 'cli')`),
+    check("sync_runs_status_valid", sql`${t.status} IN ('running', 'ok', 'partial', 'failed')`),
+  ],
 );

@@ -14,12 +14,11 @@ export type FirstTdFact =
   | { type: "no_td" }
   | { type: "clear" };
 
-type GameFactColumns = Pick<
-  typeof games.$inferInsert,
-  "firstTdPlayerId" | "firstTdPlayerName" | "firstTdTeam" | "firstTdKind" | "firstTdPlayText" | "noTd"
+export type GameFactColumns = Required<
+  Pick<typeof games.$inferInsert, "firstTdPlayerId" | "firstTdPlayerName" | "firstTdTeam" | "firstTdKind" | "firstTdPlayText" | "noTd">
 >;
 
-const CLEARED: GameFactColumns = {
+export const CLEARED_FACTS: GameFactColumns = {
   firstTdPlayerId: null,
   firstTdPlayerName: null,
   firstTdTeam: null,
@@ -52,9 +51,9 @@ async function scorerTeam(db: Database, game: typeof games.$inferSelect, playerI
 async function factColumns(db: Database, game: typeof games.$inferSelect, fact: FirstTdFact): Promise<GameFactColumns> {
   switch (fact.type) {
     case "clear":
-      return CLEARED;
+      return CLEARED_FACTS;
     case "no_td":
-      return { ...CLEARED, noTd: 1 };
+      return { ...CLEARED_FACTS, noTd: 1 };
     case "defense": {
       if (fact.team !== game.homeTeam && fact.team !== game.awayTeam) {
         throw new ApiError("invalid_first_td", `${fact.team} does not play in ${game.id}.`, [
@@ -87,6 +86,31 @@ async function factColumns(db: Database, game: typeof games.$inferSelect, fact: 
 }
 
 /**
+ * The one write that records a game's first-TD facts, whoever found them (an admin or the live sync):
+ * the v14 triggers grade every pick of the game, move standings and player stats, and log the change.
+ */
+export function firstTdFactsStatement(d1: D1Database, gameId: string, facts: GameFactColumns, recordedBy: string, now: Date) {
+  return d1
+    .prepare(
+      `UPDATE games SET first_td_player_id = ?, first_td_player_name = ?, first_td_team = ?, first_td_kind = ?,
+         first_td_play_text = ?, no_td = ?, first_td_recorded_at = ?, first_td_recorded_by = ?, updated_at = ?
+       WHERE id = ?`,
+    )
+    .bind(
+      facts.firstTdPlayerId,
+      facts.firstTdPlayerName,
+      facts.firstTdTeam,
+      facts.firstTdKind,
+      facts.firstTdPlayText,
+      facts.noTd,
+      nowIso(now),
+      recordedBy,
+      nowIso(now),
+      gameId,
+    );
+}
+
+/**
  * Records (or corrects, or clears) a game's first-TD facts. The v14 triggers grade every pick of the game,
  * move standings and player stats, and log the change with `recordedBy`: admins and the live sync use
  * this same path.
@@ -94,10 +118,7 @@ async function factColumns(db: Database, game: typeof games.$inferSelect, fact: 
 export async function recordFirstTd(db: Database, gameId: string, fact: FirstTdFact, recordedBy: string, now: Date) {
   const game = await getGameRow(db, gameId);
   const columns = await factColumns(db, game, fact);
-  await db
-    .update(games)
-    .set({ ...columns, firstTdRecordedAt: nowIso(now), firstTdRecordedBy: recordedBy, updatedAt: nowIso(now) })
-    .where(eq(games.id, gameId));
+  await firstTdFactsStatement(db.$client, gameId, columns, recordedBy, now).run();
   return gradingSummary(db, gameId);
 }
 

@@ -1,0 +1,34 @@
+import type { JOB_TRIGGERS } from "../db/schema";
+import type { AppEnv } from "../env";
+import type { Fetcher } from "../sources/http";
+import type { MeteredD1 } from "./d1-meter";
+
+export type JobTrigger = (typeof JOB_TRIGGERS)[number];
+
+export interface JobContext {
+  env: AppEnv;
+  db: MeteredD1;
+  season: number;
+  week: number | null;
+  now: Date;
+  fetcher: Fetcher;
+  /** Progress for a person watching (the CLI prints it; the Worker logs it). */
+  progress: (message: string) => void;
+}
+
+/** What a run did with the upstream records it read. `partial`: some rows were rejected, the rest landed. */
+export interface JobOutcome {
+  read: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  details?: Record<string, unknown>;
+}
+
+export type JobHandler = (context: JobContext) => Promise<JobOutcome>;
+
+/** The first few items of a list, for run details that a person reads. */
+export function firstFew<T>(items: readonly T[], count = 10): T[] {
+  return items.slice(0, count);
+}
