@@ -141,26 +141,65 @@ export const marketOdds = sqliteTable(
     createdAt: createdAt(),
     // v15: the player (gsis id or DEF-<TEAM>) the price is for, when the market mapped to one.
     playerId: text("player_id").references(() => players.id),
+    // v17: what the market is about, the book when the snapshot was taken, and the probability rule applied.
+    kind: text("kind").notNull().default("first_td"),
+    eventId: text("event_id"),
+    bid: real("bid"),
+    ask: real("ask"),
+    lastPrice: real("last_price"),
+    /** How implied_probability was chosen: mid of a narrow book, last trade, or the ask as an upper bound. */
+    priceBasis: text("price_basis"),
+    /** implied_probability divided by the sum over the game's legs (the legs sum to well above 1). */
+    normalizedProbability: real("normalized_probability"),
+    /** When the snapshot was taken; snapshot_time is the start of its time bucket (reruns rewrite it). */
+    capturedAt: text("captured_at"),
   },
   (t) => [
     // v15, "latest price per player of a game" (game pages, freezing the price on a pick).
     index("market_odds_game_player_idx").on(t.gameId, t.playerId, t.snapshotTime),
-    unique("market_odds_source_game_player_snapshot_unique").on(t.source, t.gameId, t.playerName, t.snapshotTime),
+    // v17: the v8 unique key plus the kind (a player has a first-TD and an anytime-TD price in one bucket).
+    uniqueIndex("market_odds_snapshot_unique").on(t.source, t.kind, t.gameId, t.playerName, t.snapshotTime),
     check("market_odds_source_check", sql`${t.source} IN ('polymarket', 'kalshi', 'odds_api')`),
   ],
 );
 
-export const marketOutcomes = sqliteTable("market_outcomes", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
-  source: text("source").notNull(),
-  marketId: text("market_id"),
-  gameId: text("game_id"),
-  playerName: text("player_name"),
-  outcome: text("outcome"),
-  settledPrice: real("settled_price"),
-  settledAt: text("settled_at"),
-  createdAt: createdAt(),
-});
+export const marketOutcomes = sqliteTable(
+  "market_outcomes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    source: text("source").notNull(),
+    marketId: text("market_id"),
+    gameId: text("game_id"),
+    playerName: text("player_name"),
+    outcome: text("outcome"),
+    settledPrice: real("settled_price"),
+    settledAt: text("settled_at"),
+    createdAt: createdAt(),
+    // v17: written after grading, for calibration: did the leg win, and what did the market say before kickoff.
+    playerId: text("player_id"),
+    kind: text("kind"),
+    lastProbability: real("last_probability"),
+  },
+  (t) => [uniqueIndex("market_outcomes_source_market_unique").on(t.source, t.marketId)],
+);
+
+/** v17: markets the sync could not map to a game or a player, with why; counted, never guessed. */
+export const marketUnmapped = sqliteTable(
+  "market_unmapped",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    source: text("source").notNull(),
+    kind: text("kind").notNull(),
+    eventId: text("event_id"),
+    marketId: text("market_id").notNull(),
+    label: text("label"),
+    gameId: text("game_id"),
+    reason: text("reason").notNull(),
+    firstSeenAt: text("first_seen_at").notNull(),
+    lastSeenAt: text("last_seen_at").notNull(),
+  },
+  (t) => [uniqueIndex("market_unmapped_source_market_unique").on(t.source, t.marketId)],
+);
 
 // ---------------------------------------------------------------------------------------------
 // v9: teams (canonical nflverse codes + every alias the sources use) and games.

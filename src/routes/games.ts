@@ -51,6 +51,7 @@ export const GameSchema = z
 export const MarketPriceSchema = z
   .object({
     source: z.string(),
+    kind: z.string(),
     marketId: z.string().nullable(),
     playerId: z.string().nullable(),
     playerName: z.string().nullable(),

@@ -1,5 +1,6 @@
 export interface MarketPrice {
   source: string;
+  kind: string;
   marketId: string | null;
   playerId: string | null;
   playerName: string | null;
@@ -13,10 +14,10 @@ export interface MarketPrice {
 export async function latestMarketPrices(d1: D1Database, gameId: string, now: Date): Promise<MarketPrice[]> {
   const { results } = await d1
     .prepare(
-      `SELECT source, market_id AS marketId, player_id AS playerId, player_name AS playerName,
+      `SELECT source, kind, market_id AS marketId, player_id AS playerId, player_name AS playerName,
          implied_probability AS impliedProbability, american_odds AS americanOdds, snapshot_time AS snapshotTime
        FROM (
-         SELECT m.*, row_number() OVER (PARTITION BY m.source, coalesce(m.player_id, m.player_name) ORDER BY m.snapshot_time DESC) AS recency
+         SELECT m.*, row_number() OVER (PARTITION BY m.source, m.kind, coalesce(m.player_id, m.player_name) ORDER BY m.snapshot_time DESC) AS recency
          FROM market_odds m WHERE m.game_id = ?1
        )
        WHERE recency = 1
