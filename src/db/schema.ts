@@ -521,3 +521,59 @@ export const syncRuns = sqliteTable(
     check("sync_runs_status_valid", sql`${t.status} IN ('running', 'ok', 'partial', 'failed')`),
   ],
 );
+
+// ---------------------------------------------------------------------------------------------
+// v18: nightly data-quality runs and the result of every check in each run (history kept).
+// ---------------------------------------------------------------------------------------------
+
+export const QUALITY_SEVERITIES = ["fail", "warn"] as const;
+export const QUALITY_STATUSES = ["pass", "warn", "fail", "error"] as const;
+
+export const qualityRuns = sqliteTable(
+  "quality_runs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    trigger: text("trigger").notNull(),
+    startedAt: text("started_at").notNull(),
+    finishedAt: text("finished_at"),
+    /** The worst status among the run's checks; 'running' until it finishes. */
+    status: text("status").notNull().default("running"),
+    checksTotal: integer("checks_total").notNull().default(0),
+    checksFailed: integer("checks_failed").notNull().default(0),
+    checksWarned: integer("checks_warned").notNull().default(0),
+    checksErrored: integer("checks_errored").notNull().default(0),
+    alertSentAt: text("alert_sent_at"),
+    alertError: text("alert_error"),
+  },
+  (t) => [
+    index("quality_runs_started_idx").on(t.startedAt),
+    check("quality_runs_trigger_valid", sql`${t.trigger} IN ('cron', 'admin', 'cli')`),
+    check("quality_runs_status_valid", sql`${t.status} IN ('running', 'pass', 'warn', 'fail', 'error')`),
+  ],
+);
+
+export const qualityResults = sqliteTable(
+  "quality_results",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    runId: integer("run_id")
+      .notNull()
+      .references(() => qualityRuns.id, { onDelete: "cascade" }),
+    checkName: text("check_name").notNull(),
+    tableName: text("table_name").notNull(),
+    severity: text("severity").notNull(),
+    status: text("status").notNull(),
+    failingRows: integer("failing_rows").notNull().default(0),
+    /** JSON array of a few keys of failing rows, for a person to look at. */
+    sampleKeys: text("sample_keys"),
+    /** JSON with check-specific numbers (e.g. the % of unknown positions), or the error text. */
+    details: text("details"),
+  },
+  (t) => [
+    index("quality_results_run_idx").on(t.runId),
+    // "trend of failing rows per check over the last runs" on the status page.
+    index("quality_results_check_idx").on(t.checkName, t.runId),
+    check("quality_results_severity_valid", sql`${t.severity} IN ('fail', 'warn')`),
+    check("quality_results_status_valid", sql`${t.status} IN ('pass', 'warn', 'fail', 'error')`),
+  ],
+);
