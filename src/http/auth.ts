@@ -54,6 +54,15 @@ export function requireAdmin(c: Context<AppBindings>): Caller {
   return caller;
 }
 
+/**
+ * Guards whole admin path prefixes (/v1/users, /v1/admin) right after authentication, so that a non-admin gets 403
+ * before the route validates anything: a validation error would otherwise tell a non-admin the admin API's shape.
+ */
+export const adminOnly: MiddlewareHandler<AppBindings> = async (c, next) => {
+  requireAdmin(c);
+  return next();
+};
+
 /** The calling user's id; the ADMIN_TOKEN secret acts for no user and cannot use user endpoints. */
 export function requireUserId(c: Context<AppBindings>): number {
   const caller = c.get("caller");

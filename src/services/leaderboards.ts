@@ -57,7 +57,9 @@ function toEntry(row: StandingRow & { rank: number }): LeaderboardEntry {
 }
 
 /**
- * One page of a leaderboard, read from the maintained standings (never by aggregating picks). After a
+ * One page of a leaderboard, read from the maintained standings (never by aggregating picks). A standings row
+ * with no picks left (the user deleted them) counts nothing and equals a missing row (src/db/recompute.ts): it is
+ * on no leaderboard and shifts no rank. After a
  * cursor the page is two index ranges: the rest of the last score's tie group, then the lower scores.
  */
 async function readPage(d1: D1Database, q: LeaderboardQuery, after: RankCursor | null): Promise<StandingRow[]> {
@@ -67,7 +69,7 @@ async function readPage(d1: D1Database, q: LeaderboardQuery, after: RankCursor |
     const { results } = await d1
       .prepare(
         `SELECT ${STANDING_COLUMNS} FROM standings s JOIN users u ON u.id = s.user_id
-         WHERE s.season = ?1 AND s.week = ?2 ORDER BY s.${score} DESC, s.user_id LIMIT ?3`,
+         WHERE s.season = ?1 AND s.week = ?2 AND s.picks > 0 ORDER BY s.${score} DESC, s.user_id LIMIT ?3`,
       )
       .bind(q.season, week, q.limit)
       .all<StandingRow>();
@@ -76,10 +78,10 @@ async function readPage(d1: D1Database, q: LeaderboardQuery, after: RankCursor |
   const { results } = await d1
     .prepare(
       `SELECT ${STANDING_COLUMNS} FROM (
-         SELECT * FROM (SELECT * FROM standings WHERE season = ?1 AND week = ?2 AND ${score} = ?3 AND user_id > ?4
+         SELECT * FROM (SELECT * FROM standings WHERE season = ?1 AND week = ?2 AND ${score} = ?3 AND user_id > ?4 AND picks > 0
                         ORDER BY user_id LIMIT ?5)
          UNION ALL
-         SELECT * FROM (SELECT * FROM standings WHERE season = ?1 AND week = ?2 AND ${score} < ?3
+         SELECT * FROM (SELECT * FROM standings WHERE season = ?1 AND week = ?2 AND ${score} < ?3 AND picks > 0
                         ORDER BY ${score} DESC, user_id LIMIT ?5)
        ) s JOIN users u ON u.id = s.user_id
        ORDER BY s.${score} DESC, s.user_id LIMIT ?5`,
@@ -95,12 +97,12 @@ async function readMyRank(d1: D1Database, q: LeaderboardQuery): Promise<Leaderbo
   const week = q.week ?? SEASON_SCOPE;
   const score = SCORE_COLUMN[q.sort];
   const mine = await d1
-    .prepare(`SELECT ${STANDING_COLUMNS} FROM standings s JOIN users u ON u.id = s.user_id WHERE s.season = ?1 AND s.week = ?2 AND s.user_id = ?3`)
+    .prepare(`SELECT ${STANDING_COLUMNS} FROM standings s JOIN users u ON u.id = s.user_id WHERE s.season = ?1 AND s.week = ?2 AND s.user_id = ?3 AND s.picks > 0`)
     .bind(q.season, week, q.callerUserId)
     .first<StandingRow>();
   if (!mine) return null;
   const better = await d1
-    .prepare(`SELECT count(*) AS n FROM standings WHERE season = ?1 AND week = ?2 AND ${score} > ?3`)
+    .prepare(`SELECT count(*) AS n FROM standings WHERE season = ?1 AND week = ?2 AND ${score} > ?3 AND picks > 0`)
     .bind(q.season, week, q.sort === "wins" ? mine.wins : mine.unitsCu)
     .first<{ n: number }>();
   return toEntry({ ...mine, rank: (better?.n ?? 0) + 1 });

@@ -5,6 +5,7 @@ import { americanToDecimalOdds, decimalToAmericanOdds, probabilityToDecimalOdds 
 import type { Database } from "../env";
 import { ApiError } from "../http/errors";
 import { nowIso } from "../lib/clock";
+import { databaseErrorMessage } from "./db-errors";
 
 const ROSTER_ERRORS: Record<RosterProblem, ApiError> = {
   not_on_roster: new ApiError("player_not_on_roster", "The player is not on the current roster of either team in this game."),
@@ -79,7 +80,12 @@ async function latestPrice(db: Database, game: GameRow, playerId: string): Promi
     })
     .from(marketOdds)
     .where(
-      and(eq(marketOdds.gameId, game.id), eq(marketOdds.playerId, playerId), lt(marketOdds.snapshotTime, game.kickoffAt ?? "")),
+      and(
+        eq(marketOdds.gameId, game.id),
+        eq(marketOdds.playerId, playerId),
+        eq(marketOdds.kind, "first_td"),
+        lt(marketOdds.snapshotTime, game.kickoffAt ?? ""),
+      ),
     )
     .orderBy(desc(marketOdds.snapshotTime))
     .limit(1);
@@ -97,7 +103,7 @@ async function latestPrice(db: Database, game: GameRow, playerId: string): Promi
 
 /** A UNIQUE violation on picks, told apart by the index it hit. */
 function uniqueViolation(error: unknown): ApiError | null {
-  const message = String((error as { message?: string })?.message ?? error);
+  const message = databaseErrorMessage(error);
   if (!message.includes("UNIQUE constraint failed")) return null;
   if (message.includes("picks.game_id")) {
     return new ApiError("duplicate_pick_in_game", "You already have a pick in this game; change or delete it instead.");
@@ -275,8 +281,10 @@ export async function getPick(db: Database, userId: number, pickId: number): Pro
     .from(picks)
     .innerJoin(games, eq(games.id, picks.gameId))
     .leftJoin(results, eq(results.pickId, picks.id))
-    .where(and(eq(picks.id, pickId), eq(picks.userId, userId)));
+    .where(eq(picks.id, pickId));
   if (!row) throw new ApiError("pick_not_found", `No pick ${pickId}.`);
+  // Same answer as PATCH and DELETE (findOwnPick): another user's pick is forbidden, not missing.
+  if (row.userId !== userId) throw new ApiError("forbidden", "This pick belongs to another user.");
   return toPickView(row);
 }
 

@@ -4,6 +4,7 @@ import type { Database } from "../env";
 import { ApiError } from "../http/errors";
 import { nowIso } from "../lib/clock";
 import { generateToken, sha256Hex } from "../lib/crypto";
+import { databaseErrorMessage } from "./db-errors";
 
 export interface UserView {
   id: number;
@@ -31,7 +32,7 @@ export async function createUser(db: Database, input: { name: string; email?: st
       .returning();
     return toUserView(row!);
   } catch (error) {
-    const message = String((error as Error)?.message ?? error);
+    const message = databaseErrorMessage(error);
     if (message.includes("users.name")) throw new ApiError("user_name_taken", `The name '${input.name}' is taken.`);
     if (message.includes("users.email")) throw new ApiError("user_email_taken", "That email belongs to another user.");
     throw error;

@@ -1,11 +1,24 @@
 import { env, SELF } from "cloudflare:test";
+import { expect } from "vitest";
+import { normalizePlayerName } from "../../src/domain/names";
+import { nowIso } from "../../src/lib/clock";
+import { generateToken, sha256Hex } from "../../src/lib/crypto";
 
 export const ADMIN_TOKEN = "test-admin-token";
 
-export async function api(path: string, init: { method?: string; token?: string | null; body?: unknown; headers?: Record<string, string> } = {}) {
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  json: any;
+}
+
+export async function api(
+  path: string,
+  init: { method?: string; token?: string | null; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<ApiResponse> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.token !== null) headers.authorization = `Bearer ${init.token ?? ADMIN_TOKEN}`;
-  if (init.body !== undefined) headers["content-type"] = "application/json";
+  if (init.body !== undefined && headers["content-type"] === undefined) headers["content-type"] = "application/json";
   const response = await SELF.fetch(`http://localhost${path}`, {
     method: init.method ?? "GET",
     headers,
@@ -21,15 +34,57 @@ export async function api(path: string, init: { method?: string; token?: string 
   return { status: response.status, headers: response.headers, json };
 }
 
+/** Asserts the status and the error envelope `{ error: { code, message[, details] } }`, nothing else. */
+export function expectError(response: ApiResponse, status: number, code: string) {
+  expect({ status: response.status, code: response.json?.error?.code }).toEqual({ status, code });
+  expect(Object.keys(response.json)).toEqual(["error"]);
+  expect(typeof response.json.error.message).toBe("string");
+  expect(response.json.error.message.length).toBeGreaterThan(0);
+  for (const key of Object.keys(response.json.error)) expect(["code", "message", "details"]).toContain(key);
+  expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+}
+
+/** The `details` fields of a validation_failed answer, sorted. */
+export function problemFields(response: ApiResponse): string[] {
+  return (response.json.error.details as { field: string }[]).map((d) => d.field).sort();
+}
+
 let userCounter = 0;
 
-/** Creates a user through the admin API and issues a token for them. */
-export async function createUserWithToken(name = `user-${++userCounter}-${crypto.randomUUID().slice(0, 6)}`, isAdmin = false) {
-  const user = await api("/v1/users", { method: "POST", body: { name, isAdmin } });
-  if (user.status !== 201) throw new Error(`create user failed: ${JSON.stringify(user.json)}`);
-  const token = await api(`/v1/users/${user.json.id}/tokens`, { method: "POST", body: { name: "test" } });
-  if (token.status !== 201) throw new Error(`issue token failed: ${JSON.stringify(token.json)}`);
-  return { id: user.json.id as number, name, token: token.json.token as string, tokenId: token.json.id as number };
+export interface TestUser {
+  id: number;
+  name: string;
+  token: string;
+  tokenId: number;
+}
+
+/**
+ * A user with an API token, written straight to the database exactly as POST /v1/users and
+ * POST /v1/users/{id}/tokens write them (token stored as its SHA-256). Setup does not go through the admin API
+ * because MUTATION_RATE_LIMITER (60 per 60 s per token) is enforced by miniflare too: a file that created many
+ * users through the ADMIN_TOKEN would hit 429. The admin endpoints themselves are tested in users-tokens.test.ts.
+ */
+export async function createUserWithToken(
+  name = `user-${++userCounter}-${crypto.randomUUID().slice(0, 6)}`,
+  isAdmin = false,
+): Promise<TestUser> {
+  const user = await env.DB.prepare("INSERT INTO users (name, is_admin, created_at) VALUES (?, ?, ?) RETURNING id")
+    .bind(name, isAdmin ? 1 : 0, nowIso())
+    .first<{ id: number }>();
+  const token = generateToken();
+  const row = await env.DB.prepare(
+    "INSERT INTO api_tokens (user_id, name, token_hash, token_prefix, created_at, created_by) VALUES (?, 'test', ?, ?, ?, 'test') RETURNING id",
+  )
+    .bind(user!.id, await sha256Hex(token), token.slice(0, 10), nowIso())
+    .first<{ id: number }>();
+  return { id: user!.id, name, token, tokenId: row!.id };
+}
+
+/** Creates several users in order (ascending ids), named `${prefix}-A`, `${prefix}-B`, ... */
+export async function createUsers(prefix: string, count: number): Promise<TestUser[]> {
+  const users: TestUser[] = [];
+  for (let i = 0; i < count; i++) users.push(await createUserWithToken(`${prefix}-${String.fromCharCode(65 + i)}`));
+  return users;
 }
 
 export interface SeedPlayer {
@@ -38,15 +93,20 @@ export interface SeedPlayer {
   team: string;
   position: string;
   status?: string;
+  jersey?: number;
 }
 
-/** Raw SQL seeding of players and their current roster rows for a season. */
+/** Raw SQL seeding of players (name_key as the importers write it) and their current roster rows for a season. */
 export async function seedPlayers(season: number, players: SeedPlayer[]) {
   const statements = players.flatMap((p) => [
-    env.DB.prepare("INSERT INTO players (id, full_name, name_key) VALUES (?, ?, lower(?)) ON CONFLICT DO NOTHING").bind(p.id, p.name, p.name),
+    env.DB.prepare("INSERT INTO players (id, full_name, name_key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING").bind(
+      p.id,
+      p.name,
+      normalizePlayerName(p.name),
+    ),
     env.DB.prepare(
-      "INSERT INTO rosters (season, player_id, player_name, team, position, raw_position, status) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-    ).bind(season, p.id, p.name, p.team, p.position, p.position, p.status ?? "ACT"),
+      "INSERT INTO rosters (season, player_id, player_name, team, position, raw_position, status, jersey) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    ).bind(season, p.id, p.name, p.team, p.position, p.position, p.status ?? "ACT", p.jersey ?? null),
   ]);
   await env.DB.batch(statements);
 }
@@ -61,10 +121,143 @@ export async function seedDefenseRosters(season: number, teams: string[]) {
   );
 }
 
-export async function seedGame(game: { id: string; season: number; week: number; home: string; away: string; kickoffAt: string; status?: string }) {
+export interface SeedGame {
+  id: string;
+  season: number;
+  week: number;
+  home: string;
+  away: string;
+  kickoffAt: string;
+  status?: string;
+}
+
+export async function seedGame(game: SeedGame) {
   await env.DB.prepare(
     "INSERT INTO games (id, season, week, game_type, kickoff_at, home_team, away_team, status) VALUES (?, ?, ?, 'REG', ?, ?, ?, ?)",
   )
     .bind(game.id, game.season, game.week, game.kickoffAt, game.home, game.away, game.status ?? "scheduled")
     .run();
+}
+
+/** nflverse game id: `{season}_{week:02}_{away}_{home}`. */
+export function gameIdOf(season: number, week: number, away: string, home: string): string {
+  return `${season}_${String(week).padStart(2, "0")}_${away}_${home}`;
+}
+
+/** The pickable and non-pickable players seeded for a team by seedTeams. */
+export interface TeamRoster {
+  QB: string;
+  RB: string;
+  WR: string;
+  TE: string;
+  K: string;
+  /** An offensive lineman: on the roster, not pickable. */
+  OL: string;
+  /** A wide receiver with status INA: on the roster, not pickable. */
+  INA: string;
+  DEF: string;
+}
+
+/** Players named `${team} ${position} ${season}` with ids `${season}-${team}-${position}`, plus the team's DEF. */
+export async function seedTeams(season: number, teams: string[]): Promise<Record<string, TeamRoster>> {
+  const rosters: Record<string, TeamRoster> = {};
+  const players: SeedPlayer[] = [];
+  for (const team of teams) {
+    const id = (slot: string) => `${season}-${team}-${slot}`;
+    for (const slot of ["QB", "RB", "WR", "TE", "K", "OL"]) {
+      players.push({ id: id(slot), name: `${team} ${slot} ${season}`, team, position: slot });
+    }
+    players.push({ id: id("INA"), name: `${team} INA ${season}`, team, position: "WR", status: "INA" });
+    rosters[team] = {
+      QB: id("QB"),
+      RB: id("RB"),
+      WR: id("WR"),
+      TE: id("TE"),
+      K: id("K"),
+      OL: id("OL"),
+      INA: id("INA"),
+      DEF: `DEF-${team}`,
+    };
+  }
+  await seedPlayers(season, players);
+  await seedDefenseRosters(season, teams);
+  return rosters;
+}
+
+/** 17:00Z on the Sunday-ish of the week: 7 September of the season plus 7 days per week. */
+export function defaultKickoff(season: number, week: number): string {
+  return new Date(Date.UTC(season, 8, 7 + 7 * (week - 1), 17)).toISOString().replace(".000Z", "Z");
+}
+
+/** A game between two seeded teams (kickoff from defaultKickoff unless given). */
+export async function seedMatchup(
+  season: number,
+  week: number,
+  away: string,
+  home: string,
+  options: { kickoffAt?: string; status?: string } = {},
+): Promise<string> {
+  const id = gameIdOf(season, week, away, home);
+  const kickoffAt = options.kickoffAt ?? defaultKickoff(season, week);
+  await seedGame({ id, season, week, home, away, kickoffAt, status: options.status });
+  return id;
+}
+
+export interface SeedMarketOdds {
+  gameId: string;
+  playerId: string;
+  playerName: string;
+  impliedProbability: number | null;
+  americanOdds: number | null;
+  snapshotTime: string;
+  source?: "kalshi" | "polymarket" | "odds_api";
+  /** v17: first_td (the default) or anytime_td. */
+  kind?: "first_td" | "anytime_td";
+}
+
+export async function seedMarketOdds(rows: SeedMarketOdds[]) {
+  await env.DB.batch(
+    rows.map((r) =>
+      env.DB.prepare(
+        `INSERT INTO market_odds (source, kind, game_id, player_id, player_name, implied_probability, american_odds, snapshot_time, market_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).bind(
+        r.source ?? "kalshi",
+        r.kind ?? "first_td",
+        r.gameId,
+        r.playerId,
+        r.playerName,
+        r.impliedProbability,
+        r.americanOdds,
+        r.snapshotTime,
+        `KXNFLFIRSTTD-${r.gameId}-${r.playerId}`,
+      ),
+    ),
+  );
+}
+
+/** POST /v1/picks, asserting 201. */
+export async function makePick(user: { token: string }, gameId: string, playerId: string) {
+  const response = await api("/v1/picks", { method: "POST", token: user.token, body: { gameId, playerId } });
+  if (response.status !== 201) throw new Error(`pick ${gameId}/${playerId} failed: ${response.status} ${JSON.stringify(response.json)}`);
+  return response.json;
+}
+
+export type FirstTdBody =
+  | { type: "player"; playerId: string; kind: string; playText?: string }
+  | { type: "defense"; team: string; kind?: string }
+  | { type: "no_td" }
+  | { type: "clear" };
+
+/** PUT /v1/admin/games/{id}/first-td, asserting 200. */
+export async function setFirstTd(gameId: string, fact: FirstTdBody, token: string = ADMIN_TOKEN) {
+  const response = await api(`/v1/admin/games/${gameId}/first-td`, { method: "PUT", token, body: fact });
+  if (response.status !== 200) throw new Error(`first-td ${gameId} failed: ${response.status} ${JSON.stringify(response.json)}`);
+  return response.json;
+}
+
+/** Counts rows of a table matching a condition, straight from the database. */
+export async function countRows(sql: string, ...params: unknown[]): Promise<number> {
+  const row = await env.DB.prepare(sql).bind(...params).first<{ n: number }>();
+  return row!.n;
 }
