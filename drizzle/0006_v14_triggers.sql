@@ -208,6 +208,14 @@ BEGIN
     AND `week` IN (0, (SELECT `week` FROM `weeks` WHERE `id` = OLD.`week_id`));
 END;
 --> statement-breakpoint
+-- Deleting a week cascades to its picks only after the week row is gone, when the standings triggers above can
+-- no longer find the pick's season and week, so the standings kept the deleted picks. Delete the picks first,
+-- while the week still exists (the cascade then finds none).
+CREATE TRIGGER `weeks_delete_picks_first` BEFORE DELETE ON `weeks`
+BEGIN
+  DELETE FROM `picks` WHERE `week_id` = OLD.`id`;
+END;
+--> statement-breakpoint
 -- (d) a new or changed pick takes its position from the roster, and is graded at once if its game already is.
 CREATE TRIGGER `picks_position_and_grade_insert` AFTER INSERT ON `picks`
 BEGIN
@@ -274,15 +282,28 @@ BEGIN
      OR `results`.`actual_scorer` IS NOT excluded.`actual_scorer`;
 END;
 --> statement-breakpoint
+-- An upsert, not an UPDATE: SQLite does not order the triggers of one event (in practice the newest fires
+-- first), so picks_position_and_grade_insert can grade a new pick (of an already-graded game) before
+-- picks_standings_insert has created the user's standings rows; an UPDATE then matched no row and the
+-- outcome was lost from the standings. The row is created here with picks = 0 and picks_standings_insert
+-- adds the pick, in either order.
 CREATE TRIGGER `results_standings_insert` AFTER INSERT ON `results`
 WHEN NEW.`outcome` IS NOT NULL
 BEGIN
-  UPDATE `standings` SET
-    `picks` = `picks` + 0, `wins` = `wins` + (NEW.`outcome` IS 'win'), `losses` = `losses` + (NEW.`outcome` IS 'loss'), `voids` = `voids` + (NEW.`outcome` IS 'void'),
-    `units_cu` = `units_cu` + coalesce(NEW.`profit_cu`, 0), `updated_at` = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-  WHERE `user_id` = (SELECT `user_id` FROM `picks` WHERE `id` = NEW.`pick_id`)
-    AND `season` = (SELECT w.`season` FROM `picks` p JOIN `weeks` w ON w.`id` = p.`week_id` WHERE p.`id` = NEW.`pick_id`)
-    AND `week` IN (0, (SELECT w.`week` FROM `picks` p JOIN `weeks` w ON w.`id` = p.`week_id` WHERE p.`id` = NEW.`pick_id`));
+  INSERT INTO `standings` (`season`, `week`, `user_id`, `picks`, `wins`, `losses`, `voids`, `units_cu`)
+  SELECT s.season, s.week, s.user_id, 0, (NEW.`outcome` IS 'win'), (NEW.`outcome` IS 'loss'), (NEW.`outcome` IS 'void'),
+    coalesce(NEW.`profit_cu`, 0)
+  FROM (
+    SELECT w.`season` AS season, 0 AS week, p.`user_id` AS user_id
+    FROM `picks` p JOIN `weeks` w ON w.`id` = p.`week_id` WHERE p.`id` = NEW.`pick_id`
+    UNION ALL
+    SELECT w.`season`, w.`week`, p.`user_id`
+    FROM `picks` p JOIN `weeks` w ON w.`id` = p.`week_id` WHERE p.`id` = NEW.`pick_id`
+  ) s
+  WHERE true
+  ON CONFLICT (`season`, `week`, `user_id`) DO UPDATE SET
+    `wins` = `wins` + excluded.`wins`, `losses` = `losses` + excluded.`losses`, `voids` = `voids` + excluded.`voids`,
+    `units_cu` = `units_cu` + excluded.`units_cu`, `updated_at` = strftime('%Y-%m-%dT%H:%M:%SZ', 'now');
 END;
 --> statement-breakpoint
 CREATE TRIGGER `results_standings_update` AFTER UPDATE OF `outcome`, `profit_cu` ON `results`

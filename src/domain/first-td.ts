@@ -16,5 +16,7 @@ const KIND_BY_NFLVERSE_TD_KIND: Record<string, FirstTdKind> = {
 };
 
 export function firstTdKindFromNflverse(tdKind: string): FirstTdKind {
-  return KIND_BY_NFLVERSE_TD_KIND[tdKind.trim().toLowerCase()] ?? "other";
+  const key = tdKind.trim().toLowerCase();
+  // Own keys only: a plain-object lookup would return Object.prototype members for "__proto__" or "constructor".
+  return Object.hasOwn(KIND_BY_NFLVERSE_TD_KIND, key) ? KIND_BY_NFLVERSE_TD_KIND[key]! : "other";
 }

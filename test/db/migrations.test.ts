@@ -64,6 +64,7 @@ const V14_TRIGGERS = [
   "results_standings_delete",
   "results_standings_insert",
   "results_standings_update",
+  "weeks_delete_picks_first",
 ];
 
 const V8_PICK_COLUMNS = ["id", "user_id", "week_id", "team", "player_name", "odds", "theoretical_return", "game_id", "created_at"];
@@ -110,7 +111,7 @@ describe("a fresh empty database takes the whole chain", () => {
     expect(await appliedMigrationNames(db)).toEqual(env.TEST_MIGRATIONS.map((m) => m.name));
   });
 
-  it("has exactly the 13 v14 triggers at v14, and still has them at the end of the chain", async () => {
+  it("has exactly the 14 v14 triggers at v14, and still has them at the end of the chain", async () => {
     expect(triggersAtV14).toEqual(V14_TRIGGERS);
     expect(await schemaObjectNames(db, "trigger")).toEqual(expect.arrayContaining(V14_TRIGGERS));
   });
@@ -614,7 +615,7 @@ describe("a dirty v8 database taken through the chain", () => {
     ]);
   });
 
-  it("has the 13 v14 triggers after the v12 rebuild", async () => {
+  it("has the 14 v14 triggers after the v12 rebuild", async () => {
     expect(await schemaObjectNames(db, "trigger")).toEqual(expect.arrayContaining(V14_TRIGGERS));
   });
 

@@ -1,0 +1,460 @@
+/**
+ * Property-style test of the v14 grading triggers: a seeded PRNG drives hundreds of random feed and pick
+ * changes over a small league (4 games in 2 weeks, 6 users, ~20 picks, random frozen odds or none), and after
+ * every step three independent views must agree exactly:
+ *   - the tables the triggers maintain (results, standings, player_stats),
+ *   - the set-based recompute of src/db/recompute.ts (findDifferences must be empty),
+ *   - an in-memory model graded with src/domain/grading.ts (gradePick, profitCentiUnits), the reference.
+ * A failure names the seed, the step and the last actions, so it can be replayed.
+ */
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { findDifferences } from "../../src/db/recompute";
+import {
+  DEFENSE_TD_KINDS,
+  type FirstTdKind,
+  type GameStatus,
+  type GradableGame,
+  gradePick,
+  profitCentiUnits,
+} from "../../src/domain/grading";
+import {
+  addDefenses,
+  addGame,
+  addPlayers,
+  addUser,
+  addWeek,
+  clearFirstTdStatement,
+  insertPickStatement,
+  setFirstTdStatement,
+  setNoTdStatement,
+} from "../helpers/league";
+
+const db = env.DB;
+
+/** mulberry32: small, fast, deterministic. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (n: number) => Math.floor(next() * n);
+  const pickOne = <T>(items: readonly T[]): T => {
+    if (items.length === 0) throw new Error("pickOne of nothing");
+    return items[int(items.length)]!;
+  };
+  return { next, int, pickOne, chance: (p: number) => next() < p };
+}
+type Rng = ReturnType<typeof prng>;
+
+const KINDS: readonly FirstTdKind[] = ["rush", "reception", "return", "defense", "other"];
+const OPEN_STATUSES: readonly GameStatus[] = ["scheduled", "in_progress", "final", "postponed"];
+
+interface ModelGame extends GradableGame {
+  id: string;
+  week: number;
+  home: string;
+  away: string;
+}
+
+interface ModelPick {
+  id: number;
+  userId: number;
+  gameId: string;
+  week: number;
+  playerId: string;
+  decimalOdds: number | null;
+}
+
+interface League {
+  season: number;
+  games: Map<string, ModelGame>;
+  picks: Map<number, ModelPick>;
+  users: number[];
+  /** Pickable players (QB, WR, RB, DEF) by team. */
+  pickable: Map<string, string[]>;
+  /** Anyone who can score a first TD (pickable players and a DB), by team. */
+  scorers: Map<string, string[]>;
+}
+
+const GAMES = [
+  { week: 1, away: "KC", home: "BUF" },
+  { week: 1, away: "DAL", home: "PHI" },
+  { week: 2, away: "BUF", home: "DAL" },
+  { week: 2, away: "PHI", home: "KC" },
+] as const;
+const TEAMS = ["KC", "BUF", "DAL", "PHI"];
+
+async function buildLeague(season: number): Promise<League> {
+  const pickable = new Map<string, string[]>();
+  const scorers = new Map<string, string[]>();
+  const specs = [];
+  for (const team of TEAMS) {
+    const ids = { QB: `${season}-${team}-QB`, WR: `${season}-${team}-WR`, RB: `${season}-${team}-RB`, DB: `${season}-${team}-DB` };
+    for (const [position, id] of Object.entries(ids)) {
+      specs.push({ id, name: `${team} ${position} ${season}`, team, position });
+    }
+    pickable.set(team, [ids.QB, ids.WR, ids.RB, `DEF-${team}`]);
+    scorers.set(team, [ids.QB, ids.WR, ids.RB, ids.DB]);
+  }
+  await addPlayers(db, season, specs);
+  await addDefenses(db, season, TEAMS);
+  await addWeek(db, season, 1);
+  await addWeek(db, season, 2);
+  const games = new Map<string, ModelGame>();
+  for (const g of GAMES) {
+    const id = await addGame(db, { season, ...g });
+    games.set(id, {
+      id,
+      week: g.week,
+      home: g.home,
+      away: g.away,
+      status: "scheduled",
+      isVoided: false,
+      noTd: false,
+      firstTdPlayerId: null,
+      firstTdTeam: null,
+      firstTdKind: null,
+    });
+  }
+  const users: number[] = [];
+  for (let i = 1; i <= 6; i++) users.push(await addUser(db, `prop-${season}-${i}`));
+  return { season, games, picks: new Map(), users, pickable, scorers };
+}
+
+function isGraded(g: ModelGame): boolean {
+  return gradePick(g, null) !== null;
+}
+
+function randomOdds(rng: Rng): number | null {
+  if (rng.chance(0.3)) return null;
+  // Two decimals (1.01 .. 41.00) mostly, sometimes three (1.001 .. 21.000), to exercise the rounding.
+  return rng.chance(0.7) ? 1 + (1 + rng.int(4000)) / 100 : 1 + (1 + rng.int(20000)) / 1000;
+}
+
+/** Players this user may pick in this game: either team, not already picked by them that week. */
+function pickCandidates(league: League, userId: number, game: ModelGame, exceptPickId?: number): string[] {
+  const taken = new Set(
+    [...league.picks.values()]
+      .filter((p) => p.userId === userId && p.week === game.week && p.id !== exceptPickId)
+      .map((p) => p.playerId),
+  );
+  return [...league.pickable.get(game.away)!, ...league.pickable.get(game.home)!].filter((id) => !taken.has(id));
+}
+
+function teamOf(playerId: string): string {
+  return playerId.startsWith("DEF-") ? playerId.slice(4) : playerId.split("-")[1]!;
+}
+
+/** A mutation: the statement to run, and the model update once it has run (given the statement's rows). */
+interface Step {
+  label: string;
+  statement: D1PreparedStatement;
+  apply: (rows: Array<Record<string, unknown>>) => void;
+}
+
+function gameStep(league: League, rng: Rng): Step {
+  const g = rng.pickOne([...league.games.values()]);
+  const roll = rng.int(100);
+  if (roll < 35) {
+    // Set or change the first-TD facts (scorer of either team, any kind; sometimes the DEF itself).
+    const team = rng.chance(0.5) ? g.home : g.away;
+    const playerId = rng.chance(0.1) ? `DEF-${team}` : rng.pickOne(league.scorers.get(team)!);
+    const kind = rng.pickOne(KINDS);
+    return {
+      label: `facts ${g.id} = ${playerId}/${team}/${kind}`,
+      statement: setFirstTdStatement(db, g.id, { playerId, team, kind, by: `feed-${rng.int(3)}` }),
+      apply: () => Object.assign(g, { firstTdPlayerId: playerId, firstTdTeam: team, firstTdKind: kind, noTd: false }),
+    };
+  }
+  if (roll < 45) {
+    return {
+      label: `clear facts ${g.id}`,
+      statement: clearFirstTdStatement(db, g.id, "admin"),
+      apply: () => Object.assign(g, { firstTdPlayerId: null, firstTdTeam: null, firstTdKind: null }),
+    };
+  }
+  if (roll < 50) {
+    // Partial facts: the scoring team and kind are known, the scorer not yet (not gradable).
+    const team = rng.chance(0.5) ? g.home : g.away;
+    const kind = rng.pickOne(KINDS);
+    return {
+      label: `partial facts ${g.id} = ?/${team}/${kind}`,
+      statement: db
+        .prepare(
+          `UPDATE games SET first_td_player_id = NULL, first_td_player_name = NULL, first_td_team = ?2,
+             first_td_kind = ?3, no_td = 0 WHERE id = ?1`,
+        )
+        .bind(g.id, team, kind),
+      apply: () => Object.assign(g, { firstTdPlayerId: null, firstTdTeam: team, firstTdKind: kind, noTd: false }),
+    };
+  }
+  if (roll < 62) {
+    const noTd = !g.noTd;
+    return {
+      label: `no_td ${g.id} = ${noTd}`,
+      statement: setNoTdStatement(db, g.id, noTd),
+      apply: () =>
+        Object.assign(
+          g,
+          noTd ? { noTd, firstTdPlayerId: null, firstTdTeam: null, firstTdKind: null } : { noTd },
+        ),
+    };
+  }
+  if (roll < 74) {
+    const isVoided = !g.isVoided;
+    return {
+      label: `voided ${g.id} = ${isVoided}`,
+      statement: db.prepare("UPDATE games SET is_voided = ? WHERE id = ?").bind(isVoided ? 1 : 0, g.id),
+      apply: () => Object.assign(g, { isVoided }),
+    };
+  }
+  // Cancel / un-cancel, or an ordinary status move (which grades nothing).
+  const status: GameStatus =
+    g.status === "canceled" ? rng.pickOne(OPEN_STATUSES) : rng.chance(0.5) ? "canceled" : rng.pickOne(OPEN_STATUSES);
+  return {
+    label: `status ${g.id} = ${status}`,
+    statement: db.prepare("UPDATE games SET status = ? WHERE id = ?").bind(status, g.id),
+    apply: () => Object.assign(g, { status }),
+  };
+}
+
+function pickStep(league: League, rng: Rng): Step | null {
+  const roll = rng.int(100);
+  const picks = [...league.picks.values()];
+  if (roll < 45 || picks.length < 8) {
+    // Add a pick: mostly in a game not graded yet (before kickoff), sometimes a late one into a graded game.
+    const games = [...league.games.values()];
+    const open = games.filter((g) => !isGraded(g));
+    const g = open.length > 0 && rng.chance(0.65) ? rng.pickOne(open) : rng.pickOne(games);
+    const users = league.users.filter((u) => !picks.some((p) => p.userId === u && p.gameId === g.id));
+    if (users.length === 0) return null;
+    const userId = rng.pickOne(users);
+    const candidates = pickCandidates(league, userId, g);
+    if (candidates.length === 0) return null;
+    const playerId = rng.pickOne(candidates);
+    const decimalOdds = randomOdds(rng);
+    return {
+      label: `add pick user ${userId} ${g.id} ${playerId} @${decimalOdds}`,
+      statement: insertPickStatement(db, userId, g.id, playerId, decimalOdds),
+      apply: (rows) => {
+        const id = rows[0]?.id as number;
+        league.picks.set(id, { id, userId, gameId: g.id, week: g.week, playerId, decimalOdds });
+      },
+    };
+  }
+  if (roll < 70) {
+    const p = rng.pickOne(picks);
+    return {
+      label: `delete pick ${p.id}`,
+      statement: db.prepare("DELETE FROM picks WHERE id = ?").bind(p.id),
+      apply: () => league.picks.delete(p.id),
+    };
+  }
+  // Change a pick's player (graded or not: the pick trigger regrades it).
+  const p = rng.pickOne(picks);
+  const candidates = pickCandidates(league, p.userId, league.games.get(p.gameId)!, p.id).filter((id) => id !== p.playerId);
+  if (candidates.length === 0) return null;
+  const playerId = rng.pickOne(candidates);
+  return {
+    label: `change pick ${p.id} ${p.playerId} -> ${playerId}`,
+    statement: db
+      .prepare("UPDATE picks SET player_id = ?1, player_name = (SELECT full_name FROM players WHERE id = ?1), team = ?2 WHERE id = ?3")
+      .bind(playerId, teamOf(playerId), p.id),
+    apply: () => {
+      p.playerId = playerId;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the model says
+// ---------------------------------------------------------------------------------------------
+
+function modelResults(league: League) {
+  const out = new Map<number, { outcome: string; profit_cu: number }>();
+  for (const p of league.picks.values()) {
+    const outcome = gradePick(league.games.get(p.gameId)!, p.playerId);
+    if (outcome !== null) out.set(p.id, { outcome, profit_cu: profitCentiUnits(outcome, p.decimalOdds) });
+  }
+  return out;
+}
+
+function modelStandings(league: League) {
+  const results = modelResults(league);
+  const rows = new Map<string, { season: number; week: number; user_id: number; picks: number; wins: number; losses: number; voids: number; units_cu: number }>();
+  for (const p of league.picks.values()) {
+    for (const week of [0, p.week]) {
+      const key = `${week}/${p.userId}`;
+      const row = rows.get(key) ?? { season: league.season, week, user_id: p.userId, picks: 0, wins: 0, losses: 0, voids: 0, units_cu: 0 };
+      row.picks++;
+      const r = results.get(p.id);
+      if (r?.outcome === "win") row.wins++;
+      if (r?.outcome === "loss") row.losses++;
+      if (r?.outcome === "void") row.voids++;
+      row.units_cu += r?.profit_cu ?? 0;
+      rows.set(key, row);
+    }
+  }
+  return [...rows.values()].sort((a, b) => a.week - b.week || a.user_id - b.user_id);
+}
+
+function modelPlayerStats(league: League) {
+  const games = new Map<string, Set<string>>();
+  const weeks = new Map<string, number>();
+  const credit = (key: string, g: ModelGame) => {
+    games.set(key, (games.get(key) ?? new Set()).add(g.id));
+    weeks.set(key, Math.max(weeks.get(key) ?? 0, g.week));
+  };
+  for (const g of league.games.values()) {
+    if (g.status === "canceled") continue;
+    if (g.firstTdPlayerId !== null && g.firstTdTeam !== null) credit(`${g.firstTdPlayerId}/${g.firstTdTeam}`, g);
+    if (g.firstTdKind !== null && DEFENSE_TD_KINDS.includes(g.firstTdKind) && g.firstTdTeam !== null) {
+      credit(`DEF-${g.firstTdTeam}/${g.firstTdTeam}`, g);
+    }
+  }
+  return [...games.entries()]
+    .map(([key, set]) => ({ key, first_td_count: set.size, last_td_week: weeks.get(key)! }))
+    .sort((a, b) => a.key.localeCompare(b.key));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The checks
+// ---------------------------------------------------------------------------------------------
+
+async function checkAgreement(league: League, context: () => string) {
+  const [[results, standings, stats], differences] = await Promise.all([db.batch([
+    db
+      .prepare(
+        `SELECT r.pick_id, r.outcome, r.profit_cu, r.is_correct FROM results r JOIN picks p ON p.id = r.pick_id
+         JOIN weeks w ON w.id = p.week_id WHERE w.season = ? ORDER BY r.pick_id`,
+      )
+      .bind(league.season),
+    db
+      .prepare(
+        `SELECT season, week, user_id, picks, wins, losses, voids, units_cu FROM standings
+         WHERE season = ? AND (picks, wins, losses, voids, units_cu) IS NOT (0, 0, 0, 0, 0) ORDER BY week, user_id`,
+      )
+      .bind(league.season),
+    db
+      .prepare(
+        `SELECT player_id || '/' || team AS key, first_td_count, last_td_week FROM player_stats WHERE season = ?
+         ORDER BY key`,
+      )
+      .bind(league.season),
+  ]), findDifferences(db, { season: league.season })]);
+
+  // 1. The maintained tables equal the recompute.
+  expect(differences, `recompute differs; ${context()}`).toEqual({ results: [], standings: [], playerStats: [] });
+
+  // 2. Results equal what src/domain/grading.ts says for each pick.
+  const expectedResults = [...modelResults(league).entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([pick_id, r]) => ({ pick_id, ...r, is_correct: r.outcome === "win" ? 1 : r.outcome === "loss" ? 0 : null }));
+  expect(results!.results, `results differ from gradePick; ${context()}`).toEqual(expectedResults);
+
+  // 3. Standings equal the model's (so the recompute does too).
+  expect(standings!.results, `standings differ from the model; ${context()}`).toEqual(modelStandings(league));
+
+  // 4. player_stats: one row per credited (player, team), counting games; rows that dropped to 0 are blank.
+  const rows = stats!.results as Array<{ key: string; first_td_count: number; last_td_week: number | null }>;
+  expect(new Set(rows.map((r) => r.key)).size, `duplicate player_stats rows; ${context()}`).toBe(rows.length);
+  for (const r of rows.filter((r) => r.first_td_count === 0)) {
+    expect(r.last_td_week, `a zero count keeps a last_td_week; ${context()}`).toBeNull();
+  }
+  expect(
+    rows.filter((r) => r.first_td_count !== 0),
+    `player_stats differ from the model; ${context()}`,
+  ).toEqual(modelPlayerStats(league));
+}
+
+async function runSeed(seed: number, steps: number) {
+  const rng = prng(seed);
+  const league = await buildLeague(2200 + seed);
+  const log: string[] = [];
+  const context = () => `seed ${seed}, after: ${log.slice(-8).join(" | ")}`;
+
+  // Initial picks: users 1-5 pick in most games (about 18 picks); user 6 starts with none, so that its first
+  // pick of a week creates its standings rows (also when that pick is graded at once).
+  for (const userId of league.users.slice(0, 5)) {
+    for (const g of league.games.values()) {
+      if (!rng.chance(0.9)) continue;
+      const playerId = rng.pickOne(pickCandidates(league, userId, g));
+      const decimalOdds = randomOdds(rng);
+      const row = await insertPickStatement(db, userId, g.id, playerId, decimalOdds).first<{ id: number }>();
+      league.picks.set(row!.id, { id: row!.id, userId, gameId: g.id, week: g.week, playerId, decimalOdds });
+    }
+  }
+  await checkAgreement(league, context);
+
+  const kinds = { game: 0, pick: 0, batch: 0 };
+  for (let step = 1; step <= steps; step++) {
+    if (rng.chance(0.1)) {
+      // Two or three feed updates in one batch (one D1 transaction). Each is generated from the model as the
+      // previous one left it, so the model is updated as each is generated, in statement order.
+      const statements: D1PreparedStatement[] = [];
+      const labels: string[] = [];
+      for (let i = 0; i < (rng.chance(0.5) ? 3 : 2); i++) {
+        const s = gameStep(league, rng);
+        s.apply([]);
+        statements.push(s.statement);
+        labels.push(s.label);
+      }
+      await db.batch(statements);
+      log.push(`#${step} batch[${labels.join("; ")}]`);
+      kinds.batch++;
+    } else {
+      const onGame = rng.chance(0.55);
+      const s = onGame ? gameStep(league, rng) : pickStep(league, rng);
+      if (s === null) continue;
+      const { results } = await s.statement.run();
+      s.apply(results as Array<Record<string, unknown>>);
+      log.push(`#${step} ${s.label}`);
+      kinds[onGame ? "game" : "pick"]++;
+    }
+    await checkAgreement(league, () => `step ${step}; ${context()}`);
+  }
+  // The walk must have covered the interesting states, or the test proves little.
+  const graded = [...league.picks.values()].filter((p) => gradePick(league.games.get(p.gameId)!, p.playerId) !== null);
+  expect(kinds.game + kinds.batch).toBeGreaterThan(steps / 3);
+  expect(kinds.pick).toBeGreaterThan(steps / 5);
+  return { picks: league.picks.size, graded: graded.length, kinds };
+}
+
+const STEPS = 150;
+
+describe("grading triggers: random walks agree with the recompute and with src/domain/grading.ts", () => {
+  for (const seed of [1, 2, 3]) {
+    it(`seed ${seed}: ${STEPS} random steps`, async () => {
+      const summary = await runSeed(seed, STEPS);
+      expect(summary.picks).toBeGreaterThan(5);
+    });
+  }
+});
+
+describe("profit rounding: the SQL of the triggers and the recompute equals profitCentiUnits", () => {
+  it("for every decimal price 1.01..100.00 by 0.01 and 1.001..20.000 by 0.001", async () => {
+    // The expression the triggers (and src/db/recompute.ts) use, over a grid of prices computed the same way
+    // in SQL and in JS (1 + i / 100.0 is the same IEEE double in both).
+    const { results } = await db
+      .prepare(
+        `WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < 19999),
+         prices(scale, n, decimal_odds) AS (
+           SELECT 100, n, 1 + n / 100.0 FROM i WHERE n <= 9900
+           UNION ALL SELECT 1000, n, 1 + n / 1000.0 FROM i)
+         SELECT scale, n, CAST(round((coalesce(decimal_odds, 2.0) - 1) * 100) AS INTEGER) AS profit_cu FROM prices`,
+      )
+      .all<{ scale: number; n: number; profit_cu: number }>();
+    expect(results).toHaveLength(9900 + 19999);
+    const mismatches = results.filter((r) => r.profit_cu !== profitCentiUnits("win", 1 + r.n / r.scale));
+    expect(mismatches).toEqual([]);
+    const evenMoney = await db
+      .prepare("SELECT CAST(round((coalesce(NULL, 2.0) - 1) * 100) AS INTEGER) AS profit_cu")
+      .first<{ profit_cu: number }>();
+    expect(evenMoney!.profit_cu).toBe(profitCentiUnits("win", null));
+  });
+});
