@@ -1,6 +1,6 @@
 import type { JOB_TRIGGERS } from "../db/schema";
 import type { AppEnv } from "../env";
-import type { Fetcher } from "../sources/http";
+import type { FetchOptions, Fetcher } from "../sources/http";
 import type { MeteredD1 } from "./d1-meter";
 
 export type JobTrigger = (typeof JOB_TRIGGERS)[number];
@@ -10,10 +10,21 @@ export interface JobContext {
   db: MeteredD1;
   season: number;
   week: number | null;
+  /** What started the run: a cron run may decide it is not due (see market-sync). */
+  trigger: JobTrigger;
   now: Date;
   fetcher: Fetcher;
+  /** Timeout and retry waits of upstream calls; src/sources/http.ts defaults when absent (tests shorten them). */
+  retryPolicy?: RetryPolicy;
   /** Progress for a person watching (the CLI prints it; the Worker logs it). */
   progress: (message: string) => void;
+}
+
+export type RetryPolicy = Pick<FetchOptions, "timeoutMs" | "attempts" | "backoffMs" | "maxWaitMs">;
+
+/** The options a job's upstream calls use: its fetcher and its retry policy. */
+export function upstreamOptions(ctx: Pick<JobContext, "fetcher" | "retryPolicy">): FetchOptions {
+  return { ...ctx.retryPolicy, fetcher: ctx.fetcher };
 }
 
 /** What a run did with the upstream records it read. `partial`: some rows were rejected, the rest landed. */

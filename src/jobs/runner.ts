@@ -1,7 +1,7 @@
 import type { AppEnv } from "../env";
 import type { Fetcher } from "../sources/http";
 import { MeteredD1 } from "./d1-meter";
-import type { JobOutcome, JobTrigger } from "./job";
+import type { JobOutcome, JobTrigger, RetryPolicy } from "./job";
 import { JOBS, type JobName } from "./registry";
 import { finishRun, startRun, type RunStatus } from "./run-log";
 import { currentSeason } from "./season";
@@ -14,6 +14,7 @@ export interface RunRequest {
   week?: number | null;
   now?: Date;
   fetcher?: Fetcher;
+  retryPolicy?: RetryPolicy;
   progress?: (message: string) => void;
 }
 
@@ -45,7 +46,7 @@ export async function runJob(env: AppEnv, request: RunRequest): Promise<RunRepor
   let status: RunStatus = "ok";
   let error: string | null = null;
   try {
-    outcome = await JOBS[request.job]({ env, db, season, week, now, fetcher: request.fetcher ?? fetch, progress });
+    outcome = await JOBS[request.job]({ env, db, season, week, trigger: request.trigger, now, fetcher: request.fetcher ?? fetch, retryPolicy: request.retryPolicy, progress });
     if (outcome.rejected > 0) status = "partial";
   } catch (caught) {
     status = "failed";

@@ -3,7 +3,8 @@ import { GAME_STATUSES } from "../db/schema";
 import { toTeamCode } from "../domain/teams";
 import { createRouter } from "../http/router";
 import { errorResponses, SeasonSchema, security, TeamCodeSchema, WeekSchema } from "../http/schemas";
-import { getGameWithMarkets, listGames } from "../services/games";
+import { getGameRow, getGameWithMarkets, listGames } from "../services/games";
+import { latestMarketPrices } from "../services/markets";
 import { listGamePicks } from "../services/picks";
 import { PickSchema } from "./picks";
 
@@ -51,13 +52,20 @@ export const GameSchema = z
 export const MarketPriceSchema = z
   .object({
     source: z.string(),
-    kind: z.string(),
+    kind: z.enum(["first_td", "anytime_td"]),
+    gameId: z.string(),
     marketId: z.string().nullable(),
-    playerId: z.string().nullable(),
+    playerId: z.string().nullable().openapi({ description: "null for the 'No Touchdown' leg" }),
     playerName: z.string().nullable(),
-    impliedProbability: z.number().nullable(),
+    impliedProbability: z.number().nullable().openapi({ description: "The probability used (see priceBasis)" }),
+    normalizedProbability: z.number().nullable().openapi({ description: "Divided by the sum over the game's first-TD legs" }),
     americanOdds: z.number().int().nullable(),
-    snapshotTime: z.string(),
+    bid: z.number().nullable(),
+    ask: z.number().nullable(),
+    lastPrice: z.number().nullable(),
+    priceBasis: z.string().nullable().openapi({ description: "mid (narrow book), last (trade) or ask_upper_bound" }),
+    snapshotTime: z.string().openapi({ description: "Start of the snapshot's 10-minute bucket" }),
+    capturedAt: z.string().nullable(),
     ageSeconds: z.number().int(),
   })
   .openapi("MarketPrice");
@@ -92,6 +100,19 @@ const getGameRoute = createRoute({
   },
 });
 
+const gameMarketsRoute = createRoute({
+  method: "get",
+  path: "/games/{id}/markets",
+  tags: ["Games"],
+  summary: "The latest market price per player and source of a game, with its age",
+  security,
+  request: { params: GameIdParamSchema, query: z.object({ kind: z.enum(["first_td", "anytime_td"]).optional() }) },
+  responses: {
+    200: { description: "Prices", content: { "application/json": { schema: z.object({ gameId: z.string(), markets: z.array(MarketPriceSchema) }) } } },
+    ...errorResponses(404),
+  },
+});
+
 const gamePicksRoute = createRoute({
   method: "get",
   path: "/games/{id}/picks",
@@ -105,4 +126,9 @@ const gamePicksRoute = createRoute({
 export const gameRoutes = createRouter()
   .openapi(listGamesRoute, async (c) => c.json({ games: await listGames(c.get("db"), c.req.valid("query"), new Date()) }, 200))
   .openapi(getGameRoute, async (c) => c.json(await getGameWithMarkets(c.get("db"), c.env.DB, c.req.valid("param").id, new Date()), 200))
+  .openapi(gameMarketsRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    await getGameRow(c.get("db"), id);
+    return c.json({ gameId: id, markets: await latestMarketPrices(c.env.DB, id, new Date(), c.req.valid("query").kind) }, 200);
+  })
   .openapi(gamePicksRoute, async (c) => c.json({ picks: await listGamePicks(c.get("db"), c.req.valid("param").id, new Date()) }, 200));

@@ -3,7 +3,7 @@ import { POSITIONS } from "../db/schema";
 import { createRouter } from "../http/router";
 import { CursorSchema, errorResponses, LimitSchema, SeasonSchema, security } from "../http/schemas";
 import { getPlayer, listPlayers, listPlayerStats } from "../services/players";
-import { TeamQuerySchema } from "./games";
+import { MarketPriceSchema, TeamQuerySchema } from "./games";
 
 const PositionSchema = z.enum(POSITIONS);
 
@@ -46,6 +46,7 @@ const PlayerDetailSchema = z
         lastTdWeek: z.number().int().nullable(),
       }),
     ),
+    markets: z.array(MarketPriceSchema).openapi({ description: "Latest first-TD prices in games not yet kicked off" }),
   })
   .openapi("Player");
 
@@ -121,5 +122,5 @@ const playerStatsRoute = createRoute({
 
 export const playerRoutes = createRouter()
   .openapi(listPlayersRoute, async (c) => c.json(await listPlayers(c.env.DB, c.req.valid("query")), 200))
-  .openapi(getPlayerRoute, async (c) => c.json(await getPlayer(c.env.DB, c.req.valid("param").id, c.req.valid("query").season), 200))
+  .openapi(getPlayerRoute, async (c) => c.json(await getPlayer(c.env.DB, c.req.valid("param").id, c.req.valid("query").season, new Date()), 200))
   .openapi(playerStatsRoute, async (c) => c.json(await listPlayerStats(c.env.DB, c.req.valid("query")), 200));

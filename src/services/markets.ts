@@ -1,29 +1,62 @@
 export interface MarketPrice {
   source: string;
-  kind: string;
+  kind: "first_td" | "anytime_td";
+  gameId: string;
   marketId: string | null;
   playerId: string | null;
   playerName: string | null;
   impliedProbability: number | null;
+  normalizedProbability: number | null;
   americanOdds: number | null;
+  bid: number | null;
+  ask: number | null;
+  lastPrice: number | null;
+  priceBasis: string | null;
   snapshotTime: string;
+  capturedAt: string | null;
   ageSeconds: number;
 }
 
-/** The latest snapshot per (source, player) of a game's first-TD markets. */
-export async function latestMarketPrices(d1: D1Database, gameId: string, now: Date): Promise<MarketPrice[]> {
+const LATEST_COLUMNS = `source, kind, game_id AS gameId, market_id AS marketId, player_id AS playerId, player_name AS playerName,
+  implied_probability AS impliedProbability, normalized_probability AS normalizedProbability, american_odds AS americanOdds,
+  bid, ask, last_price AS lastPrice, price_basis AS priceBasis, snapshot_time AS snapshotTime, captured_at AS capturedAt`;
+
+function withAge(rows: Omit<MarketPrice, "ageSeconds">[], now: Date): MarketPrice[] {
+  return rows.map((row) => ({
+    ...row,
+    ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(row.capturedAt ?? row.snapshotTime)) / 1000)),
+  }));
+}
+
+/** The latest snapshot per source, kind and player of a game's markets, most likely first. */
+export async function latestMarketPrices(d1: D1Database, gameId: string, now: Date, kind?: string): Promise<MarketPrice[]> {
   const { results } = await d1
     .prepare(
-      `SELECT source, kind, market_id AS marketId, player_id AS playerId, player_name AS playerName,
-         implied_probability AS impliedProbability, american_odds AS americanOdds, snapshot_time AS snapshotTime
-       FROM (
+      `SELECT ${LATEST_COLUMNS} FROM (
          SELECT m.*, row_number() OVER (PARTITION BY m.source, m.kind, coalesce(m.player_id, m.player_name) ORDER BY m.snapshot_time DESC) AS recency
-         FROM market_odds m WHERE m.game_id = ?1
+         FROM market_odds m WHERE m.game_id = ?1 AND (?2 IS NULL OR m.kind = ?2)
        )
        WHERE recency = 1
-       ORDER BY implied_probability DESC, player_name`,
+       ORDER BY kind, implied_probability DESC, player_name`,
     )
-    .bind(gameId)
+    .bind(gameId, kind ?? null)
     .all<Omit<MarketPrice, "ageSeconds">>();
-  return results.map((row) => ({ ...row, ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(row.snapshotTime)) / 1000)) }));
+  return withAge(results, now);
+}
+
+/** A player's latest first-TD prices in the games that have not kicked off yet. */
+export async function upcomingPricesOfPlayer(d1: D1Database, playerId: string, now: Date): Promise<MarketPrice[]> {
+  const { results } = await d1
+    .prepare(
+      `SELECT ${LATEST_COLUMNS} FROM (
+         SELECT m.*, row_number() OVER (PARTITION BY m.source, m.game_id ORDER BY m.snapshot_time DESC) AS recency
+         FROM market_odds m JOIN games g ON g.id = m.game_id
+         WHERE m.player_id = ?1 AND m.kind = 'first_td' AND g.kickoff_at > ?2
+       )
+       WHERE recency = 1
+       ORDER BY gameId, source`,
+    )
+    .bind(playerId, now.toISOString())
+    .all<Omit<MarketPrice, "ageSeconds">>();
+  return withAge(results, now);
 }

@@ -1,5 +1,6 @@
 import { normalizePlayerName } from "../domain/names";
 import { ApiError } from "../http/errors";
+import { upcomingPricesOfPlayer } from "./markets";
 import { decodeCursor, encodeCursor, rankPage } from "./keyset";
 
 export interface PlayerListItem {
@@ -88,7 +89,7 @@ export interface PlayerRosterEntry {
   isCurrent: boolean;
 }
 
-export async function getPlayer(d1: D1Database, playerId: string, season?: number) {
+export async function getPlayer(d1: D1Database, playerId: string, season: number | undefined, now: Date) {
   const player = await d1
     .prepare(`SELECT id, full_name AS fullName, espn_id AS espnId, sleeper_id AS sleeperId, defense_team AS defenseTeam FROM players WHERE id = ?`)
     .bind(playerId)
@@ -114,6 +115,7 @@ export async function getPlayer(d1: D1Database, playerId: string, season?: numbe
       (r): PlayerRosterEntry => ({ ...r, isCurrent: r.isCurrent === 1 }),
     ),
     stats: statRows!.results as PlayerSeasonStats[],
+    markets: await upcomingPricesOfPlayer(d1, playerId, now),
   };
 }
 

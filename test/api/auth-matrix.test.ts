@@ -49,6 +49,7 @@ function sample(op: Operation, as: { pickId: number; tokenId: number }): Sample 
     "GET /v1/games": { url: `/v1/games?season=${SEASON}` },
     "GET /v1/games/{id}": { url: `/v1/games/${gameId}` },
     "GET /v1/games/{id}/picks": { url: `/v1/games/${gameId}/picks` },
+    "GET /v1/games/{id}/markets": { url: `/v1/games/${gameId}/markets` },
     "GET /v1/players": { url: `/v1/players?season=${SEASON}` },
     "GET /v1/players/{id}": { url: `/v1/players/${playerId}` },
     "GET /v1/player-stats": { url: `/v1/player-stats?season=${SEASON}` },
