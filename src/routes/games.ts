@@ -131,4 +131,4 @@ export const gameRoutes = createRouter()
     await getGameRow(c.get("db"), id);
     return c.json({ gameId: id, markets: await latestMarketPrices(c.env.DB, id, new Date(), c.req.valid("query").kind) }, 200);
   })
-  .openapi(gamePicksRoute, async (c) => c.json({ picks: await listGamePicks(c.get("db"), c.req.valid("param").id, new Date()) }, 200));
+  .openapi(gamePicksRoute, async (c) => c.json({ picks: await listGamePicks(c.get("db"), c.req.valid("param").id, new Date(), c.get("caller").isAdmin) }, 200));

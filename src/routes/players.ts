@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { POSITIONS } from "../db/schema";
+import { normalizePlayerName } from "../domain/names";
 import { createRouter } from "../http/router";
 import { CursorSchema, errorResponses, LimitSchema, SeasonSchema, security } from "../http/schemas";
 import { getPlayer, listPlayers, listPlayerStats } from "../services/players";
@@ -73,7 +74,12 @@ const listPlayersRoute = createRoute({
       season: SeasonSchema.optional().openapi({ description: "Defaults to the latest season with rosters" }),
       team: TeamQuerySchema.optional(),
       position: PositionSchema.optional(),
-      q: z.string().trim().min(1).max(60).optional(),
+      q: z
+        .string()
+        .trim()
+        .max(60)
+        .refine((q) => normalizePlayerName(q) !== "", "must contain a letter or digit")
+        .optional(),
       limit: LimitSchema,
       cursor: CursorSchema,
     }),

@@ -306,10 +306,10 @@ export async function listUserPicks(db: Database, userId: number, filter: { seas
   return rows.map((row) => toPickView(row));
 }
 
-/** Every user's pick in a game, only once the game has locked (before that they are private). */
-export async function listGamePicks(db: Database, gameId: string, now: Date) {
+/** Every user's pick in a game, only once the game has locked (before that they are private, except to admins). */
+export async function listGamePicks(db: Database, gameId: string, now: Date, callerIsAdmin = false) {
   const game = await findGame(db, gameId);
-  if (!isLocked(game, now)) {
+  if (!isLocked(game, now) && !callerIsAdmin) {
     throw new ApiError("forbidden", "Other users' picks stay hidden until the game locks at kickoff.", { kickoffAt: game.kickoffAt });
   }
   const rows = await db

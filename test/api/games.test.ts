@@ -142,6 +142,9 @@ describe("GET /v1/games/{id}/picks", () => {
     const mine = await makePick(user, g4, teams.SEA!.WR);
     const theirs = await makePick(other, g4, "DEF-SF");
     expectError(await api(`/v1/games/${g4}/picks`, { token: user.token }), 403, "forbidden");
+    const forAdmin = await api(`/v1/games/${g4}/picks`);
+    expect(forAdmin.status).toBe(200);
+    expect(forAdmin.json.picks).toEqual([mine, theirs]);
 
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(new Date(Date.parse(defaultKickoff(SEASON, 2)) + 60_000));

@@ -148,6 +148,9 @@ describe("GET /v1/players: errors", () => {
     expect(problemFields(bad)).toEqual(["query.limit", "query.position", "query.season", "query.team"]);
     const q = await api(`/v1/players?q=${"x".repeat(61)}`, { token: user.token });
     expect(problemFields(q)).toEqual(["query.q"]);
+    // A search that normalizes to nothing would match every player: refused.
+    const punctuationOnly = await api(`/v1/players?q=${encodeURIComponent(" .-' ")}`, { token: user.token });
+    expect(problemFields(punctuationOnly)).toEqual(["query.q"]);
     const cursor = await api("/v1/players?cursor=definitely-not", { token: user.token });
     expectError(cursor, 400, "invalid_cursor");
   });
