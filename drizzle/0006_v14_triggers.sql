@@ -85,10 +85,12 @@ INSERT INTO `player_stats` (`player_id`, `player_name`, `season`, `team`, `posit
     `player_id` = excluded.`player_id`, `position` = coalesce(excluded.`position`, `player_stats`.`position`),
     `updated_at` = excluded.`updated_at`;
 --> statement-breakpoint
-INSERT INTO `standings` (`season`, `week`, `user_id`, `picks`, `wins`, `losses`, `voids`, `units_cu`)
+-- updated_at is written in the triggers' ISO format, not the column default's 'YYYY-MM-DD HH:MM:SS'.
+INSERT INTO `standings` (`season`, `week`, `user_id`, `picks`, `wins`, `losses`, `voids`, `units_cu`, `updated_at`)
 SELECT season, week, user_id, count(*),
   count(*) FILTER (WHERE outcome = 'win'), count(*) FILTER (WHERE outcome = 'loss'),
-  count(*) FILTER (WHERE outcome = 'void'), coalesce(sum(profit_cu) FILTER (WHERE outcome IS NOT NULL), 0)
+  count(*) FILTER (WHERE outcome = 'void'), coalesce(sum(profit_cu) FILTER (WHERE outcome IS NOT NULL), 0),
+  strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
 FROM (
   SELECT w.`season` AS season, 0 AS week, p.`user_id` AS user_id, r.`outcome` AS outcome, r.`profit_cu` AS profit_cu
   FROM `picks` p JOIN `weeks` w ON w.`id` = p.`week_id` LEFT JOIN `results` r ON r.`pick_id` = p.`id`
@@ -184,8 +186,8 @@ END;
 -- (c) standings follow the picks (count) and the results (wins, losses, voids, units).
 CREATE TRIGGER `picks_standings_insert` AFTER INSERT ON `picks`
 BEGIN
-  INSERT INTO `standings` (`season`, `week`, `user_id`, `picks`)
-  SELECT * FROM (
+  INSERT INTO `standings` (`season`, `week`, `user_id`, `picks`, `updated_at`)
+  SELECT *, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM (
     SELECT w.`season`, 0, NEW.`user_id`, 1 FROM `weeks` w WHERE w.`id` = NEW.`week_id`
     UNION ALL
     SELECT w.`season`, w.`week`, NEW.`user_id`, 1 FROM `weeks` w WHERE w.`id` = NEW.`week_id`
@@ -290,9 +292,9 @@ END;
 CREATE TRIGGER `results_standings_insert` AFTER INSERT ON `results`
 WHEN NEW.`outcome` IS NOT NULL
 BEGIN
-  INSERT INTO `standings` (`season`, `week`, `user_id`, `picks`, `wins`, `losses`, `voids`, `units_cu`)
+  INSERT INTO `standings` (`season`, `week`, `user_id`, `picks`, `wins`, `losses`, `voids`, `units_cu`, `updated_at`)
   SELECT s.season, s.week, s.user_id, 0, (NEW.`outcome` IS 'win'), (NEW.`outcome` IS 'loss'), (NEW.`outcome` IS 'void'),
-    coalesce(NEW.`profit_cu`, 0)
+    coalesce(NEW.`profit_cu`, 0), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
   FROM (
     SELECT w.`season` AS season, 0 AS week, p.`user_id` AS user_id
     FROM `picks` p JOIN `weeks` w ON w.`id` = p.`week_id` WHERE p.`id` = NEW.`pick_id`

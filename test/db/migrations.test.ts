@@ -606,6 +606,9 @@ describe("a dirty v8 database taken through the chain", () => {
     const byKey = (r: Row) => `${r.season}/${String(r.week).padStart(2, "0")}/${r.user_id}`;
     expect(standings).toEqual([...recomputed.values()].sort((a, b) => byKey(a).localeCompare(byKey(b))));
     expect(standings).toHaveLength(12); // 4 users x (season + 2 weeks)
+    // One timestamp format in the table: the triggers' ISO-8601 UTC, not the column default's.
+    const otherFormats = await rows(db, "SELECT updated_at FROM standings WHERE updated_at NOT GLOB '*-*-*T*:*:*Z'");
+    expect(otherFormats).toEqual([]);
 
     // One user by hand: carol kept 7, 9, 16, 19, 26; wins at +600 and +650, a loss on 26.
     expect(standings.filter((s) => s.user_id === USER.carol)).toEqual([
