@@ -15,8 +15,10 @@ import { jobRoutes } from "./routes/jobs";
 import { leaderboardRoutes } from "./routes/leaderboards";
 import { meRoutes } from "./routes/me";
 import { pickRoutes } from "./routes/picks";
+import { qualityRoutes } from "./routes/quality";
 import { playerRoutes } from "./routes/players";
 import { userRoutes } from "./routes/users";
+import { statusRoutes } from "./status/routes";
 
 function allowedOrigins(setting: string | undefined): string | string[] {
   if (!setting || setting.trim() === "*") return "*";
@@ -35,7 +37,8 @@ const v1 = createRouter()
   .route("/", pickRoutes)
   .route("/", leaderboardRoutes)
   .route("/", adminRoutes)
-  .route("/", jobRoutes);
+  .route("/", jobRoutes)
+  .route("/", qualityRoutes);
 
 export function createApp() {
   const app = new OpenAPIHono<AppBindings>();
@@ -55,6 +58,8 @@ export function createApp() {
   app.notFound(handleNotFound);
 
   app.route("/", healthRoutes);
+  // Admin status page (HTML; its own authentication: bearer header, or a session cookie from its login form).
+  app.route("/", statusRoutes);
   const routes = app.route("/v1", v1);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });

@@ -11,23 +11,29 @@ export const ErrorSchema = z
   })
   .openapi("Error");
 
-/** OpenAPI response entries for the error codes a route can answer with. */
-export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 422 | 429)[]) {
-  const descriptions: Record<number, string> = {
-    400: "Invalid request (validation_failed names each field)",
-    401: "Missing, unknown or revoked token",
-    403: "Not allowed for this caller",
-    404: "Not found",
-    409: "Conflict with the current state",
-    422: "Well-formed but breaks a rule of the game",
-    429: "Rate limited; see Retry-After",
-  };
-  return Object.fromEntries(
-    [...new Set([400, 401, 429, ...statuses])].map((status) => [
-      status,
-      { description: descriptions[status]!, content: { "application/json": { schema: ErrorSchema } } },
-    ]),
-  );
+const ERROR_DESCRIPTIONS = {
+  400: "Invalid request (validation_failed names each field)",
+  401: "Missing, unknown or revoked token",
+  403: "Not allowed for this caller",
+  404: "Not found",
+  409: "Conflict with the current state",
+  422: "Well-formed but breaks a rule of the game",
+  429: "Rate limited; see Retry-After",
+} as const;
+
+type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
+type ErrorResponse = { description: string; content: { "application/json": { schema: typeof ErrorSchema } } };
+
+/**
+ * OpenAPI response entries for the error codes a route can answer with (400, 401 and 429 always), typed per
+ * status so that a typed client (hc<App>) still sees each route's success body.
+ */
+export function errorResponses<S extends ErrorStatus>(...statuses: S[]): Record<S | 400 | 401 | 429, ErrorResponse> {
+  const entries = [...new Set<ErrorStatus>([400, 401, 429, ...statuses])].map((status) => [
+    status,
+    { description: ERROR_DESCRIPTIONS[status], content: { "application/json": { schema: ErrorSchema } } },
+  ]);
+  return Object.fromEntries(entries) as Record<S | 400 | 401 | 429, ErrorResponse>;
 }
 
 export const SeasonSchema = z.coerce.number().int().min(1999).max(2100);

@@ -1,0 +1,32 @@
+import { SELF } from "cloudflare:test";
+import { hc } from "hono/client";
+import { describe, expect, it } from "vitest";
+import type { App } from "../../src/app";
+import { ADMIN_TOKEN, createUserWithToken, seedDefenseRosters, seedGame } from "../helpers/api";
+
+/** The README's typed client: `hc<App>` gets typed routes, inputs and outputs from the exported app type. */
+describe("typed client (hc<App>)", () => {
+  const client = (token: string) =>
+    hc<App>("http://localhost", { fetch: (input: RequestInfo | URL, init?: RequestInit) => SELF.fetch(input, init), headers: { authorization: `Bearer ${token}` } });
+
+  it("calls routes with typed inputs and reads typed outputs", async () => {
+    await seedGame({ id: "2031_01_KC_DAL", season: 2031, week: 1, home: "DAL", away: "KC", kickoffAt: "2031-09-07T17:00:00Z" });
+    await seedDefenseRosters(2031, ["KC", "DAL"]);
+    const user = await createUserWithToken("typed-client-user");
+
+    const me = await client(ADMIN_TOKEN).v1.me.$get();
+    expect(me.status).toBe(200);
+    if (me.status === 200) expect((await me.json()).via).toBe("admin_token");
+
+    const created = await client(user.token).v1.picks.$post({ json: { gameId: "2031_01_KC_DAL", playerId: "DEF-KC" } });
+    expect(created.status).toBe(201);
+    if (created.status === 201) {
+      const pick = await created.json();
+      expect(pick.position).toBe("DEF");
+      expect(pick.gameId).toBe("2031_01_KC_DAL");
+    }
+
+    const board = await client(user.token).v1.leaderboards[":season"].$get({ param: { season: "2031" }, query: { sort: "wins" } });
+    expect(board.status).toBe(200);
+  });
+});
