@@ -7,7 +7,8 @@ import { EspnClient } from "../sources/espn/client";
 import type { ScoreboardEvent } from "../sources/espn/scoreboard";
 import { findFirstTouchdown, resolveScorerFromBoxscore, type GameSummary } from "../sources/espn/summary";
 import type { MeteredD1 } from "./d1-meter";
-import { firstFew, type JobContext, type JobOutcome } from "./job";
+import { firstFew, upstreamOptions, type JobContext, type JobOutcome } from "./job";
+import { currentSeason } from "./season";
 
 /** Who the live sync records facts as; facts recorded by anyone else (an admin) are never overwritten. */
 export const LIVE_SYNC_RECORDER = "job:live-sync";
@@ -40,8 +41,14 @@ interface WatchedGame {
   firstTdRecordedBy: string | null;
 }
 
-/** The games worth asking ESPN about now; usually none, and then the run costs one indexed query. */
+/**
+ * The games worth asking ESPN about now; usually none, and then the run costs one query. No index leads with
+ * kickoff_at, so the seasons of the window (from the dates, whatever season the run is for) bound it through
+ * games_schedule_idx: the query reads one season's games instead of every game ever stored.
+ */
 async function watchedGames(db: MeteredD1, now: Date): Promise<WatchedGame[]> {
+  const from = new Date(now.getTime() - GIVE_UP_AFTER_KICKOFF_MS);
+  const to = new Date(now.getTime() + WATCH_BEFORE_KICKOFF_MS);
   return db.all<WatchedGame>(
     db
       .prepare(
@@ -50,17 +57,19 @@ async function watchedGames(db: MeteredD1, now: Date): Promise<WatchedGame[]> {
            first_td_player_name AS firstTdPlayerName, first_td_team AS firstTdTeam, first_td_kind AS firstTdKind,
            first_td_play_text AS firstTdPlayText, no_td AS noTd, first_td_recorded_by AS firstTdRecordedBy
          FROM games
-         WHERE kickoff_at BETWEEN ?1 AND ?2 AND is_placeholder = 0 AND is_voided = 0 AND status <> 'canceled'
+         WHERE season IN (?5, ?6) AND kickoff_at BETWEEN ?1 AND ?2 AND is_placeholder = 0 AND is_voided = 0 AND status <> 'canceled'
            AND (status <> 'final'
              OR (first_td_player_id IS NULL AND no_td = 0)
              OR (first_td_recorded_by = ?3 AND first_td_recorded_at > ?4))
          ORDER BY kickoff_at`,
       )
       .bind(
-        nowIso(new Date(now.getTime() - GIVE_UP_AFTER_KICKOFF_MS)),
-        nowIso(new Date(now.getTime() + WATCH_BEFORE_KICKOFF_MS)),
+        nowIso(from),
+        nowIso(to),
         LIVE_SYNC_RECORDER,
         nowIso(new Date(now.getTime() - CORRECTION_WINDOW_MS)),
+        currentSeason(from),
+        currentSeason(to),
       ),
   );
 }
@@ -92,6 +101,8 @@ interface ScorerResolution {
 /**
  * The scorer as one of our players: by the ESPN athlete id of the core API play, else by the box score
  * name among his team's players, else by normalized name among his team's roster, and only when unique.
+ * An id is taken only for a player on the scoring team's roster that season (nflverse has swapped two players'
+ * ESPN ids before); without a scoring team nothing can be checked, so the scorer stays unresolved.
  */
 async function resolveScorer(
   db: MeteredD1,
@@ -103,23 +114,29 @@ async function resolveScorer(
   team: string | null,
   budget: { calls: number },
 ): Promise<ScorerResolution> {
+  if (team === null) return { playerId: null, playerName: scorerName, via: "unresolved" };
   let espnId: string | null = null;
   if (game.espnEventId && budget.calls < MAX_UPSTREAM_CALLS) {
     budget.calls++;
     espnId = (await espn.play(game.espnEventId, play.id).catch(() => null))?.scorerEspnId ?? null;
   }
   let via: ScorerResolution["via"] = "core_play";
-  if (!espnId && scorerName && team) {
+  if (!espnId && scorerName) {
     espnId = resolveScorerFromBoxscore(scorerName, team, summary.players);
     via = "boxscore";
   }
   if (espnId) {
     const player = await db.first<{ id: string; fullName: string }>(
-      db.prepare(`SELECT id, full_name AS fullName FROM players WHERE espn_id = ?`).bind(espnId),
+      db
+        .prepare(
+          `SELECT p.id, p.full_name AS fullName FROM players p
+           WHERE p.espn_id = ? AND EXISTS (SELECT 1 FROM rosters r WHERE r.player_id = p.id AND r.season = ? AND r.team = ?)`,
+        )
+        .bind(espnId, game.season, team),
     );
     if (player) return { playerId: player.id, playerName: player.fullName, via };
   }
-  if (scorerName && team) {
+  if (scorerName) {
     const matches = await db.all<{ id: string; fullName: string }>(
       db
         .prepare(
@@ -156,7 +173,7 @@ export async function liveSync(ctx: JobContext): Promise<JobOutcome> {
   const espn = new EspnClient(
     ctx.env.ESPN_SITE_API_URL || "https://site.api.espn.com",
     ctx.env.ESPN_CORE_API_URL || "https://sports.core.api.espn.com",
-    { fetcher: ctx.fetcher },
+    upstreamOptions(ctx),
   );
   const budget = { calls: 0 };
   const dates = [...new Set(games.map((g) => easternDateOf(g.kickoffAt)).filter((d): d is string => d !== null))];

@@ -4,7 +4,7 @@ import { nowIso } from "../lib/clock";
 import { fetchRosterCsv } from "../sources/nflverse/client";
 import { parseRoster, type RosterPlayer } from "../sources/nflverse/roster";
 import { chunk, rowsPerStatement, type MeteredD1 } from "./d1-meter";
-import { firstFew, type JobContext, type JobOutcome } from "./job";
+import { firstFew, upstreamOptions, type JobContext, type JobOutcome } from "./job";
 
 const DEFAULT_NFLVERSE_BASE_URL = "https://github.com/nflverse";
 
@@ -170,7 +170,7 @@ function defenseRows(): RosterRowWrite[] {
 export async function rosterSync(ctx: JobContext): Promise<JobOutcome> {
   const base = ctx.env.NFLVERSE_BASE_URL || DEFAULT_NFLVERSE_BASE_URL;
   ctx.progress(`roster-sync ${ctx.season}: downloading roster_${ctx.season}.csv`);
-  const csv = await fetchRosterCsv(base, ctx.season, { fetcher: ctx.fetcher });
+  const csv = await fetchRosterCsv(base, ctx.season, upstreamOptions(ctx));
   const parsed = parseRoster(csv, ctx.season);
   ctx.progress(`roster-sync ${ctx.season}: ${parsed.players.length} players parsed, ${parsed.rejected.length} rows rejected`);
 

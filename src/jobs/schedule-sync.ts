@@ -2,7 +2,7 @@ import { nowIso } from "../lib/clock";
 import { fetchGamesCsv } from "../sources/nflverse/client";
 import { parseSchedule, type ScheduledGame } from "../sources/nflverse/schedule";
 import { chunk, rowsPerStatement, type MeteredD1 } from "./d1-meter";
-import { firstFew, type JobContext, type JobOutcome } from "./job";
+import { firstFew, upstreamOptions, type JobContext, type JobOutcome } from "./job";
 
 const DEFAULT_NFLVERSE_BASE_URL = "https://github.com/nflverse";
 /** A file that suddenly lists far fewer games than D1 holds is not trusted to cancel the rest. */
@@ -22,7 +22,9 @@ interface StoredGame {
   isPlaceholder: number;
 }
 
-export class ScheduleNotTrusted extends Error {}
+export class ScheduleNotTrusted extends Error {
+  override readonly name = "ScheduleNotTrusted";
+}
 
 /** The columns of a stored game that the file should change, or null when it already agrees. */
 export function gameChanges(stored: StoredGame, incoming: ScheduledGame, now: Date): Partial<StoredGame> | null {
@@ -65,7 +67,8 @@ function updateGame(db: MeteredD1, id: string, changes: Partial<StoredGame>, now
     .bind(...entries.map(([, value]) => value), now, id);
 }
 
-const INSERT_COLUMNS = 10;
+// Bound parameters per inserted game (the status flag included): 11, so 9 games per statement stay under D1's 100.
+const INSERT_COLUMNS = 11;
 
 function insertGames(db: MeteredD1, games: ScheduledGame[], now: string) {
   return chunk(games, rowsPerStatement(INSERT_COLUMNS)).map((part) =>
@@ -134,7 +137,7 @@ function restoreQuarantinedPicks(db: MeteredD1, season: number, now: string) {
         `UPDATE picks_quarantine SET restored_at = ?2
          WHERE id IN (SELECT q.id FROM picks_quarantine q JOIN weeks w ON w.id = q.week_id WHERE ${waiting})
            AND id IN (SELECT id FROM picks)
-         RETURNING id, user_id AS userId, game_id AS gameId`,
+         RETURNING id, user_id AS userId, (SELECT p.game_id FROM picks p WHERE p.id = picks_quarantine.id) AS gameId`,
       )
       .bind(season, now),
   ];
@@ -148,7 +151,7 @@ function restoreQuarantinedPicks(db: MeteredD1, season: number, now: string) {
 export async function scheduleSync(ctx: JobContext): Promise<JobOutcome> {
   const base = ctx.env.NFLVERSE_BASE_URL || DEFAULT_NFLVERSE_BASE_URL;
   ctx.progress(`schedule-sync ${ctx.season}: downloading games.csv`);
-  const parsed = parseSchedule(await fetchGamesCsv(base, { fetcher: ctx.fetcher }), ctx.season);
+  const parsed = parseSchedule(await fetchGamesCsv(base, upstreamOptions(ctx)), ctx.season);
   const stored = await ctx.db.all<StoredGame>(
     ctx.db
       .prepare(

@@ -44,9 +44,11 @@ function retryAfterMs(response: Response): number | null {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const DEFAULT_TIMEOUT_MS = 15_000;
+
 async function fetchOnce(url: string, options: FetchOptions): Promise<Response> {
   const fetcher = options.fetcher ?? fetch;
-  const timeoutMs = options.timeoutMs ?? 15_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
@@ -84,13 +86,31 @@ function looksLikeHtml(text: string): boolean {
   return /^\s*(<!doctype html|<html|<head|<body)/i.test(text);
 }
 
+/**
+ * The body, within the timeout too: an upstream that sends its headers and then stalls would otherwise hold
+ * the run until the platform kills it. (Not retried: the next scheduled run tries again.)
+ */
+async function readBody(url: string, response: Response, timeoutMs: number): Promise<string> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new UpstreamError("timeout", url, `The body did not arrive within ${timeoutMs} ms`)), timeoutMs);
+  });
+  const text = response.text();
+  text.catch(() => {});
+  try {
+    return await Promise.race([text, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function okText(url: string, options: FetchOptions): Promise<string> {
   const response = await fetchWithRetry(url, options);
   if (!response.ok) {
     await response.body?.cancel();
     throw new UpstreamError("http_status", url, `Upstream answered ${response.status}`, response.status);
   }
-  const text = await response.text();
+  const text = await readBody(url, response, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   if (looksLikeHtml(text) || (response.headers.get("content-type") ?? "").includes("text/html")) {
     throw new UpstreamError("wrong_content", url, "Upstream sent an HTML page instead of data");
   }
