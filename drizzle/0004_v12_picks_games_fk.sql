@@ -167,6 +167,8 @@ SELECT p.`id` AS pick_id, g.`season` AS season, g.`home_team` AS home_team, g.`a
   lower(trim(p.`player_name`)) AS name_key
 FROM `picks` p JOIN `games` g ON g.`id` = p.`game_id`;
 --> statement-breakpoint
+CREATE INDEX `_v12_pick_keys_pick` ON `_v12_pick_keys` (`pick_id`);
+--> statement-breakpoint
 UPDATE `_v12_pick_keys` SET `name_key` = replace(replace(replace(replace(replace(replace(replace(replace(`name_key`, 'á', 'a'), 'à', 'a'), 'â', 'a'), 'ä', 'a'), 'ã', 'a'), 'é', 'e'), 'è', 'e'), 'ê', 'e');
 --> statement-breakpoint
 UPDATE `_v12_pick_keys` SET `name_key` = replace(replace(replace(replace(replace(replace(replace(replace(`name_key`, 'ë', 'e'), 'í', 'i'), 'ì', 'i'), 'î', 'i'), 'ï', 'i'), 'ó', 'o'), 'ò', 'o'), 'ô', 'o');
@@ -203,9 +205,11 @@ UPDATE `picks` SET `player_id` = (
 WHERE `player_id` IS NULL;
 --> statement-breakpoint
 UPDATE `picks` SET `player_id` = (
+  -- CROSS JOIN fixes the join order (pick key -> players by name -> rosters): left to the planner, SQLite scanned
+  -- a season's rosters for every pick (a 55,000-pick import spent minutes here).
   SELECT min(r.`player_id`) FROM `_v12_pick_keys` k
-  JOIN `players` pl ON pl.`name_key` = k.`name_key`
-  JOIN `rosters` r ON r.`player_id` = pl.`id` AND r.`season` = k.`season` AND r.`team` IN (k.`home_team`, k.`away_team`)
+  CROSS JOIN `players` pl ON pl.`name_key` = k.`name_key`
+  CROSS JOIN `rosters` r ON r.`player_id` = pl.`id` AND r.`season` = k.`season` AND r.`team` IN (k.`home_team`, k.`away_team`)
   WHERE k.`pick_id` = `picks`.`id`
   HAVING count(DISTINCT r.`player_id`) = 1
 )
@@ -226,6 +230,8 @@ CREATE TABLE `_v12_stat_keys` AS
 SELECT `id` AS stat_id, lower(trim(`player_name`)) AS name_key FROM `player_stats`
 WHERE `position` IS NULL OR `position` = 'Unknown';
 --> statement-breakpoint
+CREATE INDEX `_v12_stat_keys_stat` ON `_v12_stat_keys` (`stat_id`);
+--> statement-breakpoint
 UPDATE `_v12_stat_keys` SET `name_key` = replace(replace(replace(replace(replace(replace(replace(replace(`name_key`, 'á', 'a'), 'à', 'a'), 'â', 'a'), 'ä', 'a'), 'ã', 'a'), 'é', 'e'), 'è', 'e'), 'ê', 'e');
 --> statement-breakpoint
 UPDATE `_v12_stat_keys` SET `name_key` = replace(replace(replace(replace(replace(replace(replace(replace(`name_key`, 'ë', 'e'), 'í', 'i'), 'ì', 'i'), 'î', 'i'), 'ï', 'i'), 'ó', 'o'), 'ò', 'o'), 'ô', 'o');
@@ -242,8 +248,8 @@ UPDATE `_v12_stat_keys` SET `name_key` = CASE WHEN `name_key` LIKE '% jr' OR `na
 --> statement-breakpoint
 UPDATE `player_stats` SET `position` = coalesce((
   SELECT min(r.`position`) FROM `_v12_stat_keys` k
-  JOIN `players` pl ON pl.`name_key` = k.`name_key`
-  JOIN `rosters` r ON r.`player_id` = pl.`id` AND r.`season` = `player_stats`.`season`
+  CROSS JOIN `players` pl ON pl.`name_key` = k.`name_key`
+  CROSS JOIN `rosters` r ON r.`player_id` = pl.`id` AND r.`season` = `player_stats`.`season`
   JOIN `team_aliases` a ON a.`alias` = upper(trim(`player_stats`.`team`)) AND a.`team_code` = r.`team`
   WHERE k.`stat_id` = `player_stats`.`id`
   HAVING count(DISTINCT r.`player_id`) = 1
