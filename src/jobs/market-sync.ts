@@ -34,6 +34,13 @@ export function isDue(now: Date, nextKickoffs: readonly string[]): boolean {
 interface WatchedGame extends CandidateGame {
   season: number;
   week: number;
+  status: string;
+  isVoided: number;
+}
+
+/** Still open for picks, and so for snapshots: not kicked off, not live or final, not canceled or voided. */
+function isOpen(game: WatchedGame, now: Date): boolean {
+  return (game.status === "scheduled" || game.status === "postponed") && game.isVoided === 0 && Date.parse(game.kickoffAt) > now.getTime();
 }
 
 /** One venue's event, in the venue-independent shape the mapping and pricing need. */
@@ -78,8 +85,11 @@ async function loadGames(db: MeteredD1, now: Date): Promise<WatchedGame[]> {
   return db.all<WatchedGame>(
     db
       .prepare(
-        `SELECT id, season, week, home_team AS homeTeam, away_team AS awayTeam, kickoff_at AS kickoffAt FROM games
-         WHERE kickoff_at BETWEEN ?1 AND ?2 AND status IN ('scheduled', 'postponed') AND is_voided = 0`,
+        // Every game of the window, whatever its status: a game that is live or final still has open markets for a
+        // while, which must be recognized as its own (not snapshotted, not "no game").
+        `SELECT id, season, week, home_team AS homeTeam, away_team AS awayTeam, kickoff_at AS kickoffAt, status,
+           is_voided AS isVoided FROM games
+         WHERE kickoff_at BETWEEN ?1 AND ?2`,
       )
       .bind(nowIso(new Date(now.getTime() - LOOKAHEAD_MS)), nowIso(new Date(now.getTime() + LOOKAHEAD_MS))),
   );
@@ -105,7 +115,8 @@ async function loadRosters(db: MeteredD1, games: WatchedGame[]): Promise<Map<str
 
 /**
  * Maps one event to its game and its legs to players, prices them, and normalizes the first-TD book per game.
- * Nothing is snapshotted for a game that has kicked off; whatever cannot be mapped is returned with the reason.
+ * Nothing is snapshotted for a game that is no longer open (kicked off, live, final, canceled or voided: counted as
+ * after kickoff); whatever cannot be mapped is returned with the reason.
  */
 function snapshotEvent<L extends MarketLeg>(
   event: VenueEvent<L>,
@@ -127,7 +138,7 @@ function snapshotEvent<L extends MarketLeg>(
     return { rows: [], unmapped: event.legs.map((leg) => unmappedRow(leg, null, `event ${match.reason}: ${match.detail}`)), afterKickoff: false, reasons: {} };
   }
   const game = games.find((g) => g.id === match.gameId)!;
-  if (Date.parse(game.kickoffAt) <= now.getTime()) return { rows: [], unmapped: [], afterKickoff: true, reasons: {} };
+  if (!isOpen(game, now)) return { rows: [], unmapped: [], afterKickoff: true, reasons: {} };
 
   const roster = [...(rosters.get(`${game.season}|${game.homeTeam}`) ?? []), ...(rosters.get(`${game.season}|${game.awayTeam}`) ?? [])];
   const mapping = mapLegsToPlayers(event.legs, { homeTeam: game.homeTeam, awayTeam: game.awayTeam }, roster);
@@ -224,10 +235,21 @@ function writeUnmapped(db: MeteredD1, rows: UnmappedRow[], now: string) {
 
 /**
  * For calibration: once a game is graded, each first-TD market's outcome (yes / no / void) with the last
- * probability the market gave before kickoff. Rewritten when a correction changes the grading.
+ * probability the market gave before kickoff. Rewritten when a correction changes the grading, withdrawn when the
+ * game's facts are cleared.
  */
 function recordOutcomes(db: MeteredD1, now: string) {
-  return db
+  const since = nowIso(new Date(Date.parse(now) - 14 * 24 * 3_600_000));
+  // A game whose facts were cleared (a TD overturned, the new first TD not yet known) has no outcome any more.
+  const withdraw = db
+    .prepare(
+      `DELETE FROM market_outcomes WHERE game_id IN (
+         SELECT g.id FROM games g
+         WHERE g.kickoff_at > ?1
+           AND NOT (g.status = 'canceled' OR g.is_voided = 1 OR g.no_td = 1 OR g.first_td_player_id IS NOT NULL))`,
+    )
+    .bind(since);
+  const record = db
     .prepare(
       `INSERT INTO market_outcomes (source, market_id, game_id, player_name, player_id, kind, outcome, last_probability, settled_at)
        SELECT m.source, m.market_id, m.game_id, m.player_name, m.player_id, m.kind,
@@ -248,7 +270,8 @@ function recordOutcomes(db: MeteredD1, now: string) {
          last_probability = excluded.last_probability
        WHERE market_outcomes.outcome IS NOT excluded.outcome`,
     )
-    .bind(now, nowIso(new Date(Date.parse(now) - 14 * 24 * 3_600_000)));
+    .bind(now, since);
+  return [withdraw, record];
 }
 
 async function kalshiEvents(ctx: JobContext): Promise<VenueEvent<ReturnType<typeof kalshiMarketLegs>[number]>[]> {
@@ -292,10 +315,10 @@ async function polymarketEvents(ctx: JobContext): Promise<VenueEvent<ReturnType<
  */
 export async function marketSync(ctx: JobContext): Promise<JobOutcome> {
   const games = await loadGames(ctx.db, ctx.now);
-  const upcoming = games.filter((g) => Date.parse(g.kickoffAt) > ctx.now.getTime());
+  const upcoming = games.filter((g) => isOpen(g, ctx.now));
   const now = nowIso(ctx.now);
   if (ctx.trigger === "cron" && !isDue(ctx.now, upcoming.map((g) => g.kickoffAt))) {
-    await ctx.db.batch([recordOutcomes(ctx.db, now)]);
+    await ctx.db.batch(recordOutcomes(ctx.db, now));
     return { read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, details: { due: false, upcomingGames: upcoming.length } };
   }
   const rosters = upcoming.length > 0 ? await loadRosters(ctx.db, games) : new Map();
@@ -334,7 +357,7 @@ export async function marketSync(ctx: JobContext): Promise<JobOutcome> {
   const existingKeys = new Set(existing.map((e) => e.key));
   const updated = rows.filter((r) => existingKeys.has(`${r.source}|${r.kind}|${r.gameId}|${r.playerName}`)).length;
 
-  await ctx.db.batch([...writeSnapshots(ctx.db, rows, bucket, now), ...writeUnmapped(ctx.db, unmapped, now), recordOutcomes(ctx.db, now)]);
+  await ctx.db.batch([...writeSnapshots(ctx.db, rows, bucket, now), ...writeUnmapped(ctx.db, unmapped, now), ...recordOutcomes(ctx.db, now)]);
   ctx.progress(`market-sync: ${rows.length} snapshots in bucket ${bucket}, ${unmapped.length} unmapped markets`);
 
   const unmappedByReason: Record<string, number> = {};

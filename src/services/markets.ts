@@ -1,3 +1,5 @@
+import { nowIso } from "../lib/clock";
+
 export interface MarketPrice {
   source: string;
   kind: "first_td" | "anytime_td";
@@ -56,7 +58,9 @@ export async function upcomingPricesOfPlayer(d1: D1Database, playerId: string, n
        WHERE recency = 1
        ORDER BY gameId, source`,
     )
-    .bind(playerId, now.toISOString())
+    // kickoff_at is stored without milliseconds: compare in the same format, or a game stays "upcoming" for the
+    // whole second of its kickoff ('...:00Z' sorts after '...:00.000Z').
+    .bind(playerId, nowIso(now))
     .all<Omit<MarketPrice, "ageSeconds">>();
   return withAge(results, now);
 }
