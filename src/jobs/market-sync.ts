@@ -16,8 +16,12 @@ export const SNAPSHOT_BUCKET_MS = 10 * 60_000;
 /** Within this long before a kickoff every cron run snapshots; otherwise only the runs at :00 and :30. */
 const CLOSE_TO_KICKOFF_MS = 2 * 3_600_000;
 const HALF_HOUR_MS = 30 * 60_000;
-/** Games whose markets are watched: those kicking off in the coming days (events are listed about a week ahead). */
-const LOOKAHEAD_MS = 8 * 24 * 3_600_000;
+/**
+ * Games an event may belong to: from a week back (finished games whose markets are still listed, recognized so
+ * that they are neither snapshotted nor reported as unmapped) to two months ahead (any game a venue lists early).
+ */
+const LOOKBACK_MS = 8 * 24 * 3_600_000;
+const LOOKAHEAD_MS = 60 * 24 * 3_600_000;
 /** Label stored for the leg that pays when nobody scores. */
 export const NO_TOUCHDOWN_LABEL = "No Touchdown";
 
@@ -91,7 +95,7 @@ async function loadGames(db: MeteredD1, now: Date): Promise<WatchedGame[]> {
            is_voided AS isVoided FROM games
          WHERE kickoff_at BETWEEN ?1 AND ?2`,
       )
-      .bind(nowIso(new Date(now.getTime() - LOOKAHEAD_MS)), nowIso(new Date(now.getTime() + LOOKAHEAD_MS))),
+      .bind(nowIso(new Date(now.getTime() - LOOKBACK_MS)), nowIso(new Date(now.getTime() + LOOKAHEAD_MS))),
   );
 }
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
 import { games, marketOdds, picks, players, results, rosters, weeks } from "../db/schema";
 import { isLocked, rosterProblem, type RosterProblem } from "../domain/picks";
 import { americanToDecimalOdds, decimalToAmericanOdds, probabilityToDecimalOdds } from "../domain/odds";
@@ -87,7 +87,8 @@ async function latestPrice(db: Database, game: GameRow, playerId: string): Promi
         lt(marketOdds.snapshotTime, game.kickoffAt ?? ""),
       ),
     )
-    .orderBy(desc(marketOdds.snapshotTime))
+    // Newest first; within one bucket Kalshi before Polymarket, so the frozen source is never arbitrary.
+    .orderBy(desc(marketOdds.snapshotTime), asc(marketOdds.source))
     .limit(1);
   if (!row || (row.impliedProbability === null && row.americanOdds === null)) return NO_PRICE;
   const decimalOdds =
