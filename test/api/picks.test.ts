@@ -129,6 +129,19 @@ describe("POST /v1/picks: happy path", () => {
     expect(await makePick(later, game, player)).toMatchObject({ americanOdds: 1900, decimalOdds: 20, impliedProbability: 0.05 });
   });
 
+  it("within one snapshot bucket priced by both venues, freezes Kalshi's price, whatever the insertion order", async () => {
+    const { teams, game, kickoff } = await league();
+    const player = teams.BUF!.RB;
+    const bucket = shiftSeconds(kickoff, -3600);
+    const base = { gameId: game, playerId: player, playerName: "BUF RB", snapshotTime: bucket };
+    await seedMarketOdds([
+      { ...base, source: "polymarket", impliedProbability: 0.1, americanOdds: 900 },
+      { ...base, source: "kalshi", impliedProbability: 0.125, americanOdds: 700 },
+    ]);
+    const user = await createUserWithToken();
+    expect(await makePick(user, game, player)).toMatchObject({ oddsSource: "kalshi", americanOdds: 700 });
+  });
+
   it("derives decimal and American odds from a probability-only price", async () => {
     const { teams, game, kickoff } = await league();
     await seedMarketOdds([
