@@ -134,12 +134,16 @@ describe("POST /v1/picks: happy path", () => {
     const player = teams.BUF!.RB;
     const bucket = shiftSeconds(kickoff, -3600);
     const base = { gameId: game, playerId: player, playerName: "BUF RB", snapshotTime: bucket };
-    await seedMarketOdds([
-      { ...base, source: "polymarket", impliedProbability: 0.1, americanOdds: 900 },
-      { ...base, source: "kalshi", impliedProbability: 0.125, americanOdds: 700 },
-    ]);
-    const user = await createUserWithToken();
-    expect(await makePick(user, game, player)).toMatchObject({ oddsSource: "kalshi", americanOdds: 700 });
+    const kalshi = { ...base, source: "kalshi" as const, impliedProbability: 0.125, americanOdds: 700 };
+    const polymarket = { ...base, source: "polymarket" as const, impliedProbability: 0.1, americanOdds: 900 };
+    await seedMarketOdds([polymarket, kalshi]);
+    const first = await createUserWithToken();
+    expect(await makePick(first, game, player)).toMatchObject({ oddsSource: "kalshi", americanOdds: 700 });
+
+    await env.DB.prepare("DELETE FROM market_odds WHERE game_id = ? AND player_id = ?").bind(game, player).run();
+    await seedMarketOdds([kalshi, polymarket]);
+    const second = await createUserWithToken();
+    expect(await makePick(second, game, player)).toMatchObject({ oddsSource: "kalshi", americanOdds: 700 });
   });
 
   it("derives decimal and American odds from a probability-only price", async () => {
