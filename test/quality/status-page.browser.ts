@@ -1,0 +1,185 @@
+/**
+ * The status page in a real (headless) browser: the Worker started by wrangler's unstable_startWorker against a
+ * temporary local D1 with the migrations and the demo data (demo/seed.sql), three quality runs made through the
+ * admin API with two games graded in between (so the trend moves), then Debian's chromium through playwright-core:
+ * sign in with ?token=, see the checks table, the SVG chart and the jobs, take a screenshot
+ * (test/quality/__screenshots__/status.png, git-ignored); then the login form in a fresh context.
+ * Run: npm run test:browser (not part of `npm test`: it needs chromium and runs in Node, not workerd).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { unstable_startWorker } from "wrangler";
+import { CHECKS } from "../../src/quality/checks";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SCREENSHOT = join(ROOT, "test", "quality", "__screenshots__", "status.png");
+const TOKEN = `browser-test-${crypto.randomUUID()}`;
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Offline and quiet wrangler, as scripts/lib/local-d1.mjs runs it. */
+const WRANGLER_ENV = { ...process.env, CI: "true", WRANGLER_HIDE_BANNER: "true", WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+for (const key of ["WRANGLER_SEND_METRICS", "WRANGLER_SEND_ERROR_REPORTS", "CLOUDFLARE_CF_FETCH_ENABLED"] as const) process.env[key] ??= WRANGLER_ENV[key];
+
+function wrangler(args: string[]) {
+  const result = spawnSync(process.execPath, [join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js"), ...args], {
+    cwd: ROOT,
+    env: WRANGLER_ENV,
+    stdio: ["ignore", "pipe", "pipe"],
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+let tmp: string;
+let worker: Awaited<ReturnType<typeof unstable_startWorker>>;
+let base: string;
+let context: BrowserContext;
+
+async function api(path: string, init: { method?: string; body?: unknown } = {}) {
+  const response = await fetch(`${base}${path}`, {
+    method: init.method ?? "GET",
+    headers: { authorization: `Bearer ${TOKEN}`, ...(init.body ? { "content-type": "application/json" } : {}) },
+    body: init.body ? JSON.stringify(init.body) : undefined,
+  });
+  const json = (await response.json()) as any;
+  if (!response.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+beforeAll(async () => {
+  expect(existsSync(CHROMIUM), `${CHROMIUM} missing: apt-get install -y chromium`).toBe(true);
+  tmp = mkdtempSync(join(tmpdir(), "firsttd-status-"));
+  const persist = join(tmp, "state");
+  wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
+  wrangler(["d1", "execute", "DB", "--local", "--persist-to", persist, "--yes", "--file", "demo/seed.sql"]);
+
+  worker = await unstable_startWorker({
+    config: join(ROOT, "wrangler.toml"),
+    // No webhook here whatever .dev.vars says; our own admin token.
+    bindings: { ADMIN_TOKEN: { type: "plain_text", value: TOKEN }, QUALITY_WEBHOOK_URL: { type: "plain_text", value: "" } },
+    sendMetrics: false,
+    dev: { persist, server: { hostname: "127.0.0.1", port: 0 }, inspector: false, watch: false, logLevel: "warn" },
+  });
+  await worker.ready;
+  base = (await worker.url).origin;
+
+  // Three nightly runs; between them an admin grades two of the demo's eight ungraded final games.
+  await api("/v1/admin/quality/run", { method: "POST", body: { season: 2025 } });
+  await api("/v1/admin/games/2025_13_ATL_NYJ/first-td", { method: "PUT", body: { type: "no_td" } });
+  await api("/v1/admin/quality/run", { method: "POST", body: { season: 2025 } });
+  await api("/v1/admin/games/2025_13_BUF_PIT/first-td", { method: "PUT", body: { type: "no_td" } });
+  await api("/v1/admin/quality/run", { method: "POST", body: { season: 2025 } });
+
+  context = await chromium.launchPersistentContext(join(tmp, "chromium-profile"), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1200, height: 900 },
+  });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await worker?.dispose();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("GET /status in chromium", () => {
+  it("?token= signs in and the page shows the checks, the trend chart and the jobs; screenshot saved", async () => {
+    const latest = await api("/v1/admin/quality");
+    expect(latest.run).toMatchObject({ status: "fail", checksFailed: 1 });
+
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("console", (message) => problems.push(`${message.type()}: ${message.text()}`));
+    page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+    const requests: string[] = [];
+    page.on("request", (request) => requests.push(request.url()));
+
+    const response = await page.goto(`${base}/status?token=${encodeURIComponent(TOKEN)}`);
+    expect(response!.status()).toBe(200);
+    expect(page.url()).toBe(`${base}/status`); // the token left the address bar
+    await expect.poll(() => page.title()).toBe("firsttd status");
+
+    // Checks: one row per check, the failing one first with its count and sample keys.
+    const rows = page.locator("table#checks tbody tr");
+    expect(await rows.count()).toBe(CHECKS.length);
+    const failing = page.locator('table#checks tr[data-check="games_final_without_first_td"]');
+    expect(await failing.isVisible()).toBe(true);
+    expect(await rows.first().getAttribute("data-check")).toBe("games_final_without_first_td");
+    expect(await failing.locator("td").nth(3).innerText()).toBe("fail");
+    expect(await failing.locator("td").nth(4).innerText()).toBe("6");
+    expect(await failing.locator("td.keys code").allInnerTexts()).toEqual([
+      "games#2025_13_DEN_WAS",
+      "games#2025_13_HOU_IND",
+      "games#2025_13_JAX_TEN",
+      "games#2025_13_LA_CAR",
+      "games#2025_13_LV_LAC",
+    ]);
+    expect(await page.locator('table#checks tr[data-status="pass"]').count()).toBe(CHECKS.length - 1);
+
+    // The chart: an inline SVG with a visible line for the failing check, three points 8 -> 7 -> 6.
+    const chart = page.locator("svg#trend-chart");
+    expect(await chart.isVisible()).toBe(true);
+    expect(await chart.getAttribute("data-runs")).toBe("3");
+    const line = chart.locator('g.series[data-check="games_final_without_first_td"] polyline');
+    expect(await line.isVisible()).toBe(true);
+    const ys = (await line.getAttribute("points"))!.split(" ").map((p) => Number(p.split(",")[1]));
+    expect(ys).toHaveLength(3);
+    expect(ys[0]! < ys[1]! && ys[1]! < ys[2]!).toBe(true);
+    const box = await chart.boundingBox();
+    expect(box!.width).toBeGreaterThan(600);
+    expect(await page.locator('.legend li[data-check="games_final_without_first_td"]').innerText()).toContain("6 now, max 8");
+
+    // Jobs: the quality job's last sync_runs row, and the last quality run.
+    expect(await page.locator('table#jobs tr[data-job="quality"]').isVisible()).toBe(true);
+    expect(await page.locator('table#jobs tr[data-job="quality-run"]').innerText()).toContain(`#${latest.run.id}`);
+
+    // Nothing but the page itself was loaded, and nothing complained (CSP violations would show in the console).
+    expect(new Set(requests.map((u) => new URL(u).origin))).toEqual(new Set([base]));
+    expect(problems).toEqual([]);
+
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(statSync(SCREENSHOT).size).toBeGreaterThan(20_000);
+    await page.close();
+  });
+
+  it("the login form: a fresh browser gets the form, a wrong token is refused, the right one signs in; sign out", async () => {
+    await context.clearCookies();
+    const page = await context.newPage();
+    const first = await page.goto(`${base}/status`);
+    expect(first!.status()).toBe(401);
+    await page.fill("#token", "not-the-token");
+    await page.click('button[type="submit"]');
+    expect(await page.locator("#login-problem").innerText()).toContain("unknown or revoked");
+    await page.fill("#token", TOKEN);
+    await Promise.all([page.waitForURL(`${base}/status`), page.click('button[type="submit"]')]);
+    expect(await page.locator("svg#trend-chart").isVisible()).toBe(true);
+    const cookie = (await context.cookies(`${base}/status`)).find((c) => c.name === "ftd_status");
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/status" });
+    expect(cookie!.value).not.toContain(TOKEN);
+    // The session lasts across reloads; signing out ends it.
+    await page.reload();
+    expect(await page.locator("table#checks").isVisible()).toBe(true);
+    await Promise.all([page.waitForURL(`${base}/status`), page.click('header button[type="submit"]')]);
+    expect(await page.locator("#token").isVisible()).toBe(true);
+    await page.close();
+  });
+});
