@@ -2,7 +2,7 @@
 -- Idempotent: every INSERT is ON CONFLICT DO NOTHING and grading only touches games not graded yet, so running
 -- it twice leaves the same data. Needs the migrations in drizzle/ applied first (teams, DEF players, triggers).
 -- Apply: npm run db:seed:local   (or npx wrangler d1 execute DB --local --file demo/seed.sql)
--- 2025 week 13: 16 games, 8 graded; 2026 week 13: 14 games; 485 players; 5 users; 69 picks.
+-- 2025 week 13: 16 games, 16 graded; 2026 week 13: 14 games; 485 players; 5 users; 69 picks.
 -- 2025_13_NYG_NE: final score from the NFL shield schedule (games.csv snapshot has no score yet).
 
 -- ----------------------------------------------------------------------------------------------------
@@ -1703,7 +1703,7 @@ WHERE true
 ON CONFLICT DO NOTHING;
 
 -- ----------------------------------------------------------------------------------------------------
--- Grading: the real first-TD facts (truth/first_td_2023_2025.csv) of 8 of the 16 games, set by UPDATE so that the v14 triggers grade the picks, update player_stats and standings and log the change. Only games not graded yet.
+-- Grading: the real first-TD facts (truth/first_td_2023_2025.csv) of 16 of the 16 games, set by UPDATE so that the v14 triggers grade the picks, update player_stats and standings and log the change. Only games not graded yet.
 -- ----------------------------------------------------------------------------------------------------
 
 -- 2025_13_GB_DET: Dontayvion Wicks (GB), receiving -> reception
@@ -1801,3 +1801,99 @@ UPDATE `games` SET
   `first_td_recorded_by` = 'demo-seed',
   `updated_at` = '2025-12-02T05:15:00Z'
 WHERE `id` = '2025_13_NYG_NE' AND `first_td_player_id` IS NULL AND `no_td` = 0;
+
+-- 2025_13_ATL_NYJ: Breece Hall (NYJ), rush -> rush
+UPDATE `games` SET
+  `first_td_player_id` = '00-0038120',
+  `first_td_player_name` = 'Breece Hall',
+  `first_td_team` = 'NYJ',
+  `first_td_kind` = 'rush',
+  `first_td_play_text` = 'B.Hall 2 yd. run (N.Folk kick) (1-2, 0:02)',
+  `first_td_recorded_at` = '2025-11-30T22:00:00Z',
+  `first_td_recorded_by` = 'demo-seed',
+  `updated_at` = '2025-11-30T22:00:00Z'
+WHERE `id` = '2025_13_ATL_NYJ' AND `first_td_player_id` IS NULL AND `no_td` = 0;
+
+-- 2025_13_BUF_PIT: Jaylen Warren (PIT), rush -> rush
+UPDATE `games` SET
+  `first_td_player_id` = '00-0037228',
+  `first_td_player_name` = 'Jaylen Warren',
+  `first_td_team` = 'PIT',
+  `first_td_kind` = 'rush',
+  `first_td_play_text` = 'J.Warren 1 yd. run (C.Boswell kick) (6-39, 2:23)',
+  `first_td_recorded_at` = '2025-12-01T01:25:00Z',
+  `first_td_recorded_by` = 'demo-seed',
+  `updated_at` = '2025-12-01T01:25:00Z'
+WHERE `id` = '2025_13_BUF_PIT' AND `first_td_player_id` IS NULL AND `no_td` = 0;
+
+-- 2025_13_DEN_WAS: Chris Rodriguez Jr. (WAS), rush -> rush
+UPDATE `games` SET
+  `first_td_player_id` = '00-0038611',
+  `first_td_player_name` = 'Chris Rodriguez Jr.',
+  `first_td_team` = 'WAS',
+  `first_td_kind` = 'rush',
+  `first_td_play_text` = 'C.Rodriguez 8 yd. run (J.Moody kick) (11-71, 5:30)',
+  `first_td_recorded_at` = '2025-12-01T05:20:00Z',
+  `first_td_recorded_by` = 'demo-seed',
+  `updated_at` = '2025-12-01T05:20:00Z'
+WHERE `id` = '2025_13_DEN_WAS' AND `first_td_player_id` IS NULL AND `no_td` = 0;
+
+-- 2025_13_HOU_IND: Alec Pierce (IND), receiving -> reception
+UPDATE `games` SET
+  `first_td_player_id` = '00-0037664',
+  `first_td_player_name` = 'Alec Pierce',
+  `first_td_team` = 'IND',
+  `first_td_kind` = 'reception',
+  `first_td_play_text` = 'A.Pierce 19 yd. pass from D.Jones (kick failed, hlu) (3-42, 1:24)',
+  `first_td_recorded_at` = '2025-11-30T22:00:00Z',
+  `first_td_recorded_by` = 'demo-seed',
+  `updated_at` = '2025-11-30T22:00:00Z'
+WHERE `id` = '2025_13_HOU_IND' AND `first_td_player_id` IS NULL AND `no_td` = 0;
+
+-- 2025_13_JAX_TEN: Jakobi Meyers (JAX), receiving -> reception
+UPDATE `games` SET
+  `first_td_player_id` = '00-0034960',
+  `first_td_player_name` = 'Jakobi Meyers',
+  `first_td_team` = 'JAX',
+  `first_td_kind` = 'reception',
+  `first_td_play_text` = 'J.Meyers 3 yd. pass from T.Lawrence (C.Little kick) (7-84, 4:02)',
+  `first_td_recorded_at` = '2025-11-30T22:00:00Z',
+  `first_td_recorded_by` = 'demo-seed',
+  `updated_at` = '2025-11-30T22:00:00Z'
+WHERE `id` = '2025_13_JAX_TEN' AND `first_td_player_id` IS NULL AND `no_td` = 0;
+
+-- 2025_13_LA_CAR: Davante Adams (LA), receiving -> reception
+UPDATE `games` SET
+  `first_td_player_id` = '00-0031381',
+  `first_td_player_name` = 'Davante Adams',
+  `first_td_team` = 'LA',
+  `first_td_kind` = 'reception',
+  `first_td_play_text` = 'D.Adams 4 yd. pass from M.Stafford (H.Mevis kick) (6-35, 2:50)',
+  `first_td_recorded_at` = '2025-11-30T22:00:00Z',
+  `first_td_recorded_by` = 'demo-seed',
+  `updated_at` = '2025-11-30T22:00:00Z'
+WHERE `id` = '2025_13_LA_CAR' AND `first_td_player_id` IS NULL AND `no_td` = 0;
+
+-- 2025_13_LV_LAC: Quentin Johnston (LAC), receiving -> reception
+UPDATE `games` SET
+  `first_td_player_id` = '00-0038544',
+  `first_td_player_name` = 'Quentin Johnston',
+  `first_td_team` = 'LAC',
+  `first_td_kind` = 'reception',
+  `first_td_play_text` = 'Q.Johnston 10 yd. pass from J.Herbert (C.Dicker kick) (14-74, 8:50)',
+  `first_td_recorded_at` = '2025-12-01T01:25:00Z',
+  `first_td_recorded_by` = 'demo-seed',
+  `updated_at` = '2025-12-01T01:25:00Z'
+WHERE `id` = '2025_13_LV_LAC' AND `first_td_player_id` IS NULL AND `no_td` = 0;
+
+-- 2025_13_NO_MIA: De'Von Achane (MIA), rush -> rush
+UPDATE `games` SET
+  `first_td_player_id` = '00-0039040',
+  `first_td_player_name` = 'De''Von Achane',
+  `first_td_team` = 'MIA',
+  `first_td_kind` = 'rush',
+  `first_td_play_text` = 'D.Achane 29 yd. run (R.Patterson kick) (6-69, 3:41)',
+  `first_td_recorded_at` = '2025-11-30T22:00:00Z',
+  `first_td_recorded_by` = 'demo-seed',
+  `updated_at` = '2025-11-30T22:00:00Z'
+WHERE `id` = '2025_13_NO_MIA' AND `first_td_player_id` IS NULL AND `no_td` = 0;

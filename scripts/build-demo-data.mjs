@@ -37,8 +37,9 @@ const DATA = resolve(SHARED, "data");
 // ------------------------------------------------------------------------------------------------
 const PAST = { season: 2025, week: 13 };
 const FUTURE = { season: 2026, week: 13 };
-/** The games of PAST graded with their real first-TD facts: the Thanksgiving/Black Friday games, and a mix of
- *  kinds (a DEF interception return, a punt return, an offensive lineman's catch nobody could pick). */
+/** The games of PAST graded with their real first-TD facts: all of them (the week is long over, and the nightly
+ *  quality checks rightly flag a final game left ungraded). They show every kind: rushes and catches, a DEF
+ *  interception return, a punt return, an offensive lineman's catch nobody could pick. FUTURE stays open. */
 const GRADED_GAMES = [
   "2025_13_GB_DET",
   "2025_13_KC_DAL",
@@ -48,6 +49,14 @@ const GRADED_GAMES = [
   "2025_13_ARI_TB",
   "2025_13_MIN_SEA",
   "2025_13_NYG_NE",
+  "2025_13_ATL_NYJ",
+  "2025_13_BUF_PIT",
+  "2025_13_DEN_WAS",
+  "2025_13_HOU_IND",
+  "2025_13_JAX_TEN",
+  "2025_13_LA_CAR",
+  "2025_13_LV_LAC",
+  "2025_13_NO_MIA",
 ];
 const RECORDED_BY = "demo-seed";
 const USERS = [

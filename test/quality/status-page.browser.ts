@@ -46,6 +46,17 @@ function wrangler(args: string[]) {
   if (result.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
 }
 
+const CLEARED_GAMES = [
+  "2025_13_ATL_NYJ",
+  "2025_13_BUF_PIT",
+  "2025_13_DEN_WAS",
+  "2025_13_HOU_IND",
+  "2025_13_JAX_TEN",
+  "2025_13_LA_CAR",
+  "2025_13_LV_LAC",
+  "2025_13_NO_MIA",
+];
+
 let tmp: string;
 let worker: Awaited<ReturnType<typeof unstable_startWorker>>;
 let base: string;
@@ -79,7 +90,9 @@ beforeAll(async () => {
   await worker.ready;
   base = (await worker.url).origin;
 
-  // Three nightly runs; between them an admin grades two of the demo's eight ungraded final games.
+  // The demo grades every game of 2025 week 13. Here a correction clears the first-TD facts of eight of them (as an
+  // overturned TD would), then three nightly runs, with an admin grading one of the eight between two runs.
+  for (const id of CLEARED_GAMES) await api(`/v1/admin/games/${id}/first-td`, { method: "PUT", body: { type: "clear" } });
   await api("/v1/admin/quality/run", { method: "POST", body: { season: 2025 } });
   await api("/v1/admin/games/2025_13_ATL_NYJ/first-td", { method: "PUT", body: { type: "no_td" } });
   await api("/v1/admin/quality/run", { method: "POST", body: { season: 2025 } });
