@@ -71,19 +71,24 @@ export interface GameFilter {
   status?: string;
 }
 
-export async function listGames(db: Database, filter: GameFilter, now: Date): Promise<GameView[]> {
+/** The "week's schedule" query (index games_schedule_idx); exported so that a test can check its plan. */
+export function gamesQuery(db: Database, filter: GameFilter) {
   const conditions: (SQL | undefined)[] = [
     filter.season === undefined ? undefined : eq(games.season, filter.season),
     filter.week === undefined ? undefined : eq(games.week, filter.week),
     filter.team === undefined ? undefined : or(eq(games.homeTeam, filter.team), eq(games.awayTeam, filter.team)),
     filter.status === undefined ? undefined : eq(games.status, filter.status),
   ];
-  const rows = await db
+  return db
     .select()
     .from(games)
     .where(and(...conditions))
     .orderBy(asc(games.season), asc(games.week), asc(games.kickoffAt), asc(games.id))
     .limit(400);
+}
+
+export async function listGames(db: Database, filter: GameFilter, now: Date): Promise<GameView[]> {
+  const rows = await gamesQuery(db, filter);
   return rows.map((row) => toGameView(row, now));
 }
 

@@ -289,8 +289,9 @@ export async function getPick(db: Database, userId: number, pickId: number): Pro
   return toPickView(row);
 }
 
-export async function listUserPicks(db: Database, userId: number, filter: { season?: number; week?: number }) {
-  const rows = await db
+/** The "user's picks" query (served by the v11 unique index on (user_id, week_id, player_name)); exported for its plan test. */
+export function userPicksQuery(db: Database, userId: number, filter: { season?: number; week?: number }) {
+  return db
     .select(pickViewColumns)
     .from(picks)
     .innerJoin(weeks, eq(weeks.id, picks.weekId))
@@ -304,6 +305,10 @@ export async function listUserPicks(db: Database, userId: number, filter: { seas
       ),
     )
     .orderBy(games.kickoffAt, picks.id);
+}
+
+export async function listUserPicks(db: Database, userId: number, filter: { season?: number; week?: number }) {
+  const rows = await userPicksQuery(db, userId, filter);
   return rows.map((row) => toPickView(row));
 }
 

@@ -1,0 +1,44 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { createDatabase } from "../../src/db/client";
+import { gamesQuery } from "../../src/services/games";
+import { userPicksQuery } from "../../src/services/picks";
+
+/**
+ * Each v13 index serves a named query: EXPLAIN QUERY PLAN of the query the code runs shows the index. (SQLite
+ * plans from the schema and statistics; on an empty table it still picks an index for an indexed equality.)
+ */
+async function plan(sql: string, params: unknown[] = []): Promise<string> {
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+    .bind(...params)
+    .all<{ detail: string }>();
+  return results.map((r) => r.detail).join("\n");
+}
+
+const db = createDatabase(env.DB);
+
+describe("named queries use their indexes", () => {
+  it("a week's schedule: games_schedule_idx", async () => {
+    const query = gamesQuery(db, { season: 2025, week: 13 }).toSQL();
+    const detail = await plan(query.sql, query.params);
+    expect(detail).toContain("USING INDEX games_schedule_idx (season=? AND week=?)");
+    expect(detail).not.toContain("SCAN games");
+  });
+
+  it("a user's picks: the v11 unique index (user_id, week_id, player_name)", async () => {
+    const query = userPicksQuery(db, 7, { season: 2025, week: 13 }).toSQL();
+    const detail = await plan(query.sql, query.params);
+    expect(detail).toMatch(/SEARCH picks USING (COVERING )?INDEX picks_user_week_player_unique \(user_id=\?/);
+    expect(detail).not.toContain("SCAN picks");
+  });
+
+  it("grading a game: picks_game_idx finds every pick of the game (the grading trigger's lookup)", async () => {
+    const detail = await plan("SELECT p.id, p.player_id, p.decimal_odds FROM picks p WHERE p.game_id = ?", ["2025_13_KC_DAL"]);
+    expect(detail).toMatch(/SEARCH p USING INDEX picks_game_idx \(game_id=\?\)/);
+  });
+
+  it("player stats of one player (the grading trigger's player_stats refresh): player_stats_player_idx", async () => {
+    const detail = await plan("SELECT first_td_count FROM player_stats WHERE player_id = ? AND season = ?", ["00-0036389", 2025]);
+    expect(detail).toContain("USING INDEX player_stats_player_idx (player_id=? AND season=?)");
+  });
+});
