@@ -73,6 +73,17 @@ describe("rosters, games and weeks", () => {
     expect(await problems()).toEqual({});
   });
 
+  it("games_not_final_after_kickoff: a past game left scheduled or in progress; postponed games are not judged", async () => {
+    const [live, stale, postponed] = [WEEK1[1]!, WEEK1[2]!, WEEK1[3]!];
+    onUndo(() => run("UPDATE games SET status = 'final' WHERE id IN (?, ?, ?)", live.id, stale.id, postponed.id));
+    await run("UPDATE games SET status = 'in_progress' WHERE id = ?", live.id);
+    await run("UPDATE games SET status = 'scheduled' WHERE id = ?", stale.id);
+    await run("UPDATE games SET status = 'postponed' WHERE id = ?", postponed.id);
+    expect(await problems()).toEqual({
+      games_not_final_after_kickoff: warning(2, [`games#${live.id} in_progress`, `games#${stale.id} scheduled`]),
+    });
+  });
+
   it("games_unresolved_first_td_scorer: a scorer name the sync could not match", async () => {
     const g = WEEK2[9]!;
     onUndo(() => run("UPDATE games SET first_td_player_name = NULL WHERE id = ?", g.id));

@@ -43,6 +43,16 @@ export const gameChecks: QualityCheck[] = [
     params: (ctx) => [nowParam(ctx)],
   }),
   sqlCheck({
+    name: "games_not_final_after_kickoff",
+    table: "games",
+    severity: "warn",
+    description: `A game still scheduled or in progress ${GRADING_GRACE_HOURS} hours after its kickoff: the live sync did not see it end, or the schedule is stale (a postponed game has a new kickoff and is not judged).`,
+    sql: `SELECT 'games#' || id || ' ' || status AS key FROM games
+          WHERE status IN ('scheduled', 'in_progress') AND is_placeholder = 0 AND is_voided = 0
+            AND julianday(kickoff_at) + ${GRADING_GRACE_HOURS} / 24.0 <= julianday(?1)`,
+    params: (ctx) => [nowParam(ctx)],
+  }),
+  sqlCheck({
     name: "games_first_td_team_not_playing",
     table: "games",
     severity: "fail",
