@@ -25,11 +25,14 @@ function allowedOrigins(setting: string | undefined): string | string[] {
   return setting.split(",").map((origin) => origin.trim()).filter(Boolean);
 }
 
-const v1 = createRouter()
-  .use("*", authenticate)
-  .use("/users/*", adminOnly)
-  .use("/admin/*", adminOnly)
-  .use("*", rateLimitMutations)
+const v1Middleware = createRouter();
+// Registered apart from the route chain below: a chained .use() would erase the routes' types from App.
+v1Middleware.use("*", authenticate);
+v1Middleware.use("/users/*", adminOnly);
+v1Middleware.use("/admin/*", adminOnly);
+v1Middleware.use("*", rateLimitMutations);
+
+const v1 = v1Middleware
   .route("/", meRoutes)
   .route("/", userRoutes)
   .route("/", gameRoutes)
