@@ -19,6 +19,8 @@ import { qualityRoutes } from "./routes/quality";
 import { playerRoutes } from "./routes/players";
 import { userRoutes } from "./routes/users";
 import { statusRoutes } from "./status/routes";
+import { benchApp, benchEnabled } from "./routes/bench";
+import { BENCH_METRICS_HEADER, emptyUsage, meterD1, usageHeader } from "./services/bench-meter";
 
 function allowedOrigins(setting: string | undefined): string | string[] {
   if (!setting || setting.trim() === "*") return "*";
@@ -48,9 +50,14 @@ export function createApp() {
   app.use("*", async (c, next) => {
     const started = Date.now();
     c.set("requestId", c.req.header("cf-ray") ?? crypto.randomUUID());
+    // `npm run bench` only (BENCH_METRICS = "1", never set in wrangler.toml): this request's D1 binding is metered
+    // and its cost returned in a header (src/services/bench-meter.ts).
+    const usage = benchEnabled(c.env) ? emptyUsage() : null;
+    if (usage) c.env = { ...c.env, DB: meterD1(c.env.DB, usage) };
     c.set("db", createDatabase(c.env.DB));
     await next();
     c.header("x-request-id", c.get("requestId"));
+    if (usage) c.header(BENCH_METRICS_HEADER, usageHeader(usage));
     console.log(
       JSON.stringify({ requestId: c.get("requestId"), method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started }),
     );
@@ -59,6 +66,12 @@ export function createApp() {
   app.use("*", (c, next) => cors({ origin: allowedOrigins(c.env.CORS_ORIGINS), exposeHeaders: ["x-request-id", "retry-after"] })(c, next));
   app.onError(handleError);
   app.notFound(handleNotFound);
+
+  // Bench-only routes (src/routes/bench.ts): served only when BENCH_METRICS = "1", else this falls through to 404.
+  app.use("/__bench/*", async (c, next) => {
+    if (!benchEnabled(c.env)) return next();
+    return benchApp.fetch(c.req.raw, c.env, c.executionCtx);
+  });
 
   app.route("/", healthRoutes);
   // Admin status page (HTML; its own authentication: bearer header, or a session cookie from its login form).

@@ -428,8 +428,10 @@ export const standings = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.season, t.week, t.userId] }),
     // v13, "leaderboard by wins" and "by units", keyset-paginated; user_id breaks ties for a stable order.
-    index("standings_by_wins_idx").on(t.season, t.week, sql`${t.wins} DESC`, t.userId),
-    index("standings_by_units_idx").on(t.season, t.week, sql`${t.unitsCu} DESC`, t.userId),
+    // v19: picks at the end, so that counting a scope's scores (the histogram refresh after grading) reads the
+    // index alone; standings is WITHOUT ROWID since v19 (clustered by its key; drizzle cannot express it).
+    index("standings_by_wins_idx").on(t.season, t.week, sql`${t.wins} DESC`, t.userId, t.picks),
+    index("standings_by_units_idx").on(t.season, t.week, sql`${t.unitsCu} DESC`, t.userId, t.picks),
     check("standings_week_range", sql`${t.week} BETWEEN 0 AND 22`),
     check(
       "standings_counts_non_negative",
@@ -437,6 +439,40 @@ export const standings = sqliteTable(
     ),
   ],
 );
+
+/** `metric` of a standings_score_counts row: wins, units_cu, or units_cu in bands of 1 unit / 10 units. */
+export const SCORE_METRICS = ["wins", "units", "units_100", "units_1000"] as const;
+
+/**
+ * v19: the score histogram of the standings, per season/week scope: how many users (standings rows with picks)
+ * have each wins count, each units_cu value, and units_cu in each band of 100 and 1000 hundredths
+ * (floor(units_cu / 100), floor(units_cu / 1000)). Kept by triggers on standings (drizzle/0011); "my rank" =
+ * 1 + the users with a better score, summed from a few of these rows instead of counting standings rows.
+ * The migration creates it WITHOUT ROWID (clustered by its key), which drizzle cannot express.
+ */
+export const standingsScoreCounts = sqliteTable(
+  "standings_score_counts",
+  {
+    season: integer("season").notNull(),
+    /** 1..22 for one week, 0 (SEASON_SCOPE) for the whole season. */
+    week: integer("week").notNull(),
+    metric: text("metric").notNull(),
+    score: integer("score").notNull(),
+    users: integer("users").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.season, t.week, t.metric, t.score] }),
+    check("standings_score_counts_metric_valid", sql`${t.metric} IN ('wins', 'units', 'units_100', 'units_1000')`),
+  ],
+);
+
+/**
+ * v19: the game whose grading is running (a row lives only inside the grading trigger's statement). While it is
+ * there, the per-row histogram triggers on standings stand aside and the grading recounts the two scopes it moved.
+ */
+export const gradingInProgress = sqliteTable("grading_in_progress", {
+  gameId: text("game_id").primaryKey(),
+});
 
 // ---------------------------------------------------------------------------------------------
 // v14: every change of a game's first-TD facts, status or void flag, with who and when (trigger-written).

@@ -139,17 +139,23 @@ interface PlayerStatsRow {
 
 /**
  * The first-TD leaderboard of a season, optionally for one position and/or team (the original's
- * "position filter"), ranked by first-TD count with ties sharing a rank, keyset-paginated.
+ * "position filter"), ranked by first-TD count with ties sharing a rank, keyset-paginated. Only the filters
+ * given become conditions, so SQLite sees `position = ?` (or `team = ?`) and reads the season's players of that
+ * position from player_stats_position_filter_idx (season, position, first_td_count DESC, then id) in page order;
+ * an `(? IS NULL OR position = ?)` form cannot use that index and read every scorer of the season.
  */
 export async function listPlayerStats(d1: D1Database, q: PlayerStatsQuery) {
   const after = q.cursor ? decodeCursor(q.cursor) : null;
+  const conditions = ["season = ?1", "first_td_count > 0"];
+  if (q.position !== undefined) conditions.push("position = ?2");
+  if (q.team !== undefined) conditions.push("team = ?3");
+  if (after) conditions.push("(first_td_count < ?4 OR (first_td_count = ?4 AND id > ?5))");
   const { results } = await d1
     .prepare(
       `SELECT id, player_id AS playerId, player_name AS playerName, team, position,
          first_td_count AS firstTdCount, last_td_week AS lastTdWeek
        FROM player_stats
-       WHERE season = ?1 AND (?2 IS NULL OR position = ?2) AND (?3 IS NULL OR team = ?3) AND first_td_count > 0
-         AND (?4 IS NULL OR first_td_count < ?4 OR (first_td_count = ?4 AND id > ?5))
+       WHERE ${conditions.join(" AND ")}
        ORDER BY first_td_count DESC, id LIMIT ?6`,
     )
     .bind(q.season, q.position ?? null, q.team ?? null, after?.score ?? null, after?.key ?? null, q.limit)

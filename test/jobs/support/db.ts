@@ -73,8 +73,10 @@ const DATA_TABLES = [
 ] as const;
 
 export async function snapshot(): Promise<Record<string, unknown[]>> {
-  const results = await env.DB.batch(DATA_TABLES.map((table) => env.DB.prepare(`SELECT * FROM ${table} ORDER BY rowid`)));
-  return Object.fromEntries(DATA_TABLES.map((table, i) => [table, results[i]!.results]));
+  // Every row, in a stable order that needs no rowid (standings is a WITHOUT ROWID table).
+  const results = await env.DB.batch(DATA_TABLES.map((table) => env.DB.prepare(`SELECT * FROM ${table}`)));
+  const sorted = (list: unknown[]) => list.map((r) => JSON.stringify(r)).sort().map((r) => JSON.parse(r) as unknown);
+  return Object.fromEntries(DATA_TABLES.map((table, i) => [table, sorted(results[i]!.results)]));
 }
 
 export async function rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]> {

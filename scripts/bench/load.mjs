@@ -1,0 +1,327 @@
+// Loads the synthetic league into the Worker's D1 through the bench-only /__bench/sql route (statements run as D1
+// batches inside the Worker) and the real roster-sync job (the league's players and rosters come from a roster file
+// the job downloads from the bench's local HTTP server, as in production).
+//
+// Two ways to get the derived tables (results, standings, player_stats, the standings score histogram):
+//   triggers  the production path: picks are inserted with every trigger on (standings follow each pick), then
+//             each graded game gets its first-TD facts with one UPDATE, and the v14 triggers grade its picks;
+//   bulk      the triggers that derive rows from picks/results/standings are suspended (their SQL saved from
+//             sqlite_master, dropped, re-created afterwards); picks go in without them, then results, standings,
+//             player_stats and the histogram are computed set-based with the migrations' own statements; the
+//             bench then verifies every derived table against src/db/recompute.ts (and the histogram).
+import { CANDIDATE_SLOTS, MARQUEE_WEEK, SEASON, WEEKS, leagueRosterCsv, picksInsertSql } from "./league.mjs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "../lib/local-d1.mjs";
+import { progressBar } from "./measure.mjs";
+import { sha256Hex } from "./runtime.mjs";
+
+const MAX_PARAMS = 100;
+
+/** POSTs statements to /__bench/sql (one D1 batch). */
+export function sqlRunner(client, adminToken) {
+  return async function sql(statements) {
+    const list = Array.isArray(statements) ? statements : [statements];
+    const response = await client.request({ method: "POST", path: "/__bench/sql", token: adminToken, body: { statements: list }, fresh: true });
+    let answer;
+    try {
+      answer = response.json();
+    } catch {
+      throw new Error(`/__bench/sql: HTTP ${response.status}: ${response.body.slice(0, 500)}`);
+    }
+    if (!answer.ok) throw new Error(`/__bench/sql failed: ${JSON.stringify(answer.error ?? answer).slice(0, 500)}\n  in: ${list[0].sql.slice(0, 300)}`);
+    return answer.results;
+  };
+}
+
+/** Multi-row INSERT statements of at most 100 bound parameters each. */
+export function insertStatements(table, columns, rows, suffix = "") {
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  const statements = [];
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const part = rows.slice(i, i + perStatement);
+    statements.push({
+      sql: `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${part.map(() => `(${columns.map(() => "?").join(", ")})`).join(", ")}${suffix}`,
+      params: part.flatMap((row) => columns.map((c) => row[c] ?? null)),
+    });
+  }
+  return statements;
+}
+
+async function runInBatches(sql, statements, label, perBatch = 150) {
+  const bar = progressBar(label, statements.length);
+  for (let i = 0; i < statements.length; i += perBatch) {
+    await sql(statements.slice(i, i + perBatch));
+    bar.update(Math.min(statements.length, i + perBatch));
+  }
+  return bar.done();
+}
+
+/** Triggers that derive rows from picks, results and standings (suspended by the bulk load). */
+const DERIVING_TRIGGERS_SQL = `SELECT name, sql FROM sqlite_master WHERE type = 'trigger'
+  AND (name IN ('picks_standings_insert', 'picks_position_and_grade_insert', 'results_standings_insert') OR tbl_name = 'standings')`;
+
+const GRADED = `(g.status = 'canceled' OR g.is_voided = 1 OR g.no_td = 1 OR g.first_td_player_id IS NOT NULL)`;
+const OUTCOME = `CASE WHEN g.status = 'canceled' OR g.is_voided = 1 THEN 'void' WHEN g.no_td = 1 THEN 'loss'
+  WHEN p.player_id = g.first_td_player_id THEN 'win'
+  WHEN g.first_td_kind IN ('return', 'defense') AND p.player_id = 'DEF-' || g.first_td_team THEN 'win' ELSE 'loss' END`;
+
+/** The v14 grading statement (drizzle/0006), for the picks of users [?1, ?2]. */
+const RESULTS_SQL = `INSERT INTO results (pick_id, actual_scorer, is_correct, actual_return, outcome, profit_cu, graded_at)
+  SELECT pick_id, actual_scorer, CASE outcome WHEN 'win' THEN 1 WHEN 'loss' THEN 0 END, profit_cu / 100.0, outcome, profit_cu, ?3
+  FROM (
+    SELECT pick_id, outcome, actual_scorer,
+      CASE outcome WHEN 'win' THEN CAST(round((coalesce(decimal_odds, 2.0) - 1) * 100) AS INTEGER) WHEN 'loss' THEN -100 ELSE 0 END AS profit_cu
+    FROM (
+      SELECT p.id AS pick_id, p.decimal_odds AS decimal_odds, ${OUTCOME} AS outcome,
+        CASE WHEN g.no_td = 1 THEN 'No touchdown' ELSE g.first_td_player_name END AS actual_scorer
+      FROM picks p JOIN games g ON g.id = p.game_id
+      WHERE p.user_id BETWEEN ?1 AND ?2 AND ${GRADED}
+    )
+  )`;
+
+/** The v14 standings backfill (drizzle/0006), for users [?1, ?2]. */
+const STANDINGS_SQL = `INSERT INTO standings (season, week, user_id, picks, wins, losses, voids, units_cu)
+  SELECT season, week, user_id, count(*), count(*) FILTER (WHERE outcome = 'win'), count(*) FILTER (WHERE outcome = 'loss'),
+    count(*) FILTER (WHERE outcome = 'void'), coalesce(sum(profit_cu) FILTER (WHERE outcome IS NOT NULL), 0)
+  FROM (
+    SELECT w.season AS season, 0 AS week, p.user_id AS user_id, r.outcome AS outcome, r.profit_cu AS profit_cu
+    FROM picks p JOIN weeks w ON w.id = p.week_id LEFT JOIN results r ON r.pick_id = p.id WHERE p.user_id BETWEEN ?1 AND ?2
+    UNION ALL
+    SELECT w.season, w.week, p.user_id, r.outcome, r.profit_cu
+    FROM picks p JOIN weeks w ON w.id = p.week_id LEFT JOIN results r ON r.pick_id = p.id WHERE p.user_id BETWEEN ?1 AND ?2
+  )
+  GROUP BY season, week, user_id`;
+
+/** The v14 player_stats backfill (drizzle/0006). */
+const PLAYER_STATS_SQL = `INSERT INTO player_stats (player_id, player_name, season, team, position, first_td_count, last_td_week, updated_at)
+  SELECT k.player_id, pl.full_name, k.season, k.team,
+    coalesce(
+      (SELECT r.position FROM rosters r WHERE r.player_id = k.player_id AND r.season = k.season AND r.team = k.team),
+      (SELECT r.position FROM rosters r WHERE r.player_id = k.player_id AND r.season = k.season ORDER BY r.is_current DESC LIMIT 1)),
+    (SELECT count(*) FROM games g WHERE g.season = k.season AND g.first_td_team = k.team AND g.status <> 'canceled'
+      AND (g.first_td_player_id = k.player_id OR (k.player_id = 'DEF-' || g.first_td_team AND g.first_td_kind IN ('return', 'defense')))),
+    (SELECT max(g.week) FROM games g WHERE g.season = k.season AND g.first_td_team = k.team AND g.status <> 'canceled'
+      AND (g.first_td_player_id = k.player_id OR (k.player_id = 'DEF-' || g.first_td_team AND g.first_td_kind IN ('return', 'defense')))),
+    strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+  FROM (SELECT DISTINCT player_id, team, season FROM (
+    SELECT g.first_td_player_id AS player_id, g.first_td_team AS team, g.season AS season FROM games g WHERE g.first_td_player_id IS NOT NULL
+    UNION SELECT 'DEF-' || g.first_td_team, g.first_td_team, g.season FROM games g WHERE g.first_td_kind IN ('return', 'defense'))) k
+  JOIN players pl ON pl.id = k.player_id
+  WHERE true
+  ON CONFLICT (player_name, season, team) DO UPDATE SET
+    first_td_count = excluded.first_td_count, last_td_week = excluded.last_td_week,
+    player_id = excluded.player_id, position = coalesce(excluded.position, player_stats.position), updated_at = excluded.updated_at`;
+
+/**
+ * The league: roster (through roster-sync), weeks, games, market odds, users, tokens, picks, grading.
+ * Returns timings and the bench users' tokens.
+ */
+export async function loadLeague({ client, adminToken, league, users, picksPerUser, tokenUsers, mode, seed, roster, log }) {
+  const sql = sqlRunner(client, adminToken);
+  const timings = {};
+  const started = performance.now();
+  const mark = (name, since) => (timings[name] = Math.round((performance.now() - since) / 100) / 10);
+
+  // 1. Players and rosters: the real roster-sync job over the league's roster file.
+  let t = performance.now();
+  roster.serve(leagueRosterCsv(league));
+  const sync = await client.request({ method: "POST", path: "/v1/admin/jobs/roster-sync/run", token: adminToken, body: { season: SEASON }, fresh: true });
+  const run = sync.json();
+  if (sync.status !== 200 || run.status !== "ok") throw new Error(`roster-sync of the league failed: ${sync.status} ${sync.body.slice(0, 400)}`);
+  log(`  roster-sync (league file, ${league.players.length} rows): ${run.insertedCount} inserted, ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  mark("roster", t);
+
+  // 2. Weeks, games (facts set at insert in bulk mode; by UPDATE later in trigger mode), helper tables, markets.
+  t = performance.now();
+  const [defRows] = await sql({ sql: "SELECT id, full_name AS name FROM players WHERE defense_team IS NOT NULL" });
+  const defName = new Map(defRows.results.map((r) => [r.id, r.name]));
+  const nameOf = (playerId, fallback) => fallback ?? defName.get(playerId);
+  const recordedAt = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+  const gameRows = league.games.map((g) => ({
+    id: g.id,
+    season: g.season,
+    week: g.week,
+    kickoff_at: g.kickoffAt,
+    home_team: g.home,
+    away_team: g.away,
+    home_score: g.homeScore ?? null,
+    away_score: g.awayScore ?? null,
+    status: g.status,
+    espn_event_id: String(401770000 + league.games.indexOf(g)),
+    ...(mode === "bulk" ? factColumns(g, nameOf, recordedAt) : {}),
+  }));
+  await sql([
+    { sql: `INSERT INTO weeks (season, week) VALUES ${Array.from({ length: WEEKS }, (_, i) => `(${SEASON}, ${i + 1})`).join(", ")}` },
+    ...insertStatements("games", Object.keys(gameRows.find((r) => "no_td" in r) ?? gameRows[0]), gameRows),
+    { sql: "CREATE TABLE _bench_week_games (week INTEGER NOT NULL, idx INTEGER NOT NULL, game_id TEXT NOT NULL, PRIMARY KEY (week, idx)) WITHOUT ROWID" },
+    {
+      sql: `CREATE TABLE _bench_candidates (game_id TEXT NOT NULL, slot INTEGER NOT NULL, player_id TEXT NOT NULL, player_name TEXT NOT NULL,
+        team TEXT NOT NULL, position TEXT NOT NULL, american INTEGER NOT NULL, PRIMARY KEY (game_id, slot)) WITHOUT ROWID`,
+    },
+  ]);
+  await runInBatches(sql, [
+    ...insertStatements("_bench_week_games", ["week", "idx", "game_id"], league.games.map((g) => ({ week: g.week, idx: g.idx, game_id: g.id }))),
+    ...insertStatements(
+      "_bench_candidates",
+      ["game_id", "slot", "player_id", "player_name", "team", "position", "american"],
+      league.candidateRows.map((c) => ({ game_id: c.gameId, slot: c.slot, player_id: c.playerId, player_name: nameOf(c.playerId, c.name), team: c.team, position: c.position, american: c.american })),
+    ),
+  ], "games, candidate slots");
+  const marketColumns = [
+    "source", "game_id", "season", "week", "player_name", "team", "implied_probability", "american_odds", "raw_price", "volume",
+    "market_id", "snapshot_time", "player_id", "kind", "event_id", "bid", "ask", "last_price", "price_basis", "normalized_probability", "captured_at",
+  ];
+  const marketRows = league.marketRows.map((m) => ({
+    source: m.source, game_id: m.gameId, season: m.season, week: m.week, player_name: m.playerId ? nameOf(m.playerId, m.playerId.startsWith("DEF-") ? null : m.playerName) : m.playerName,
+    team: m.team, implied_probability: m.impliedProbability, american_odds: m.americanOdds, raw_price: m.rawPrice, volume: m.volume, market_id: m.marketId,
+    snapshot_time: m.snapshotTime, player_id: m.playerId, kind: "first_td", event_id: m.eventId, bid: m.bid, ask: m.ask, last_price: m.lastPrice,
+    price_basis: m.priceBasis, normalized_probability: m.normalizedProbability, captured_at: m.capturedAt,
+  }));
+  await runInBatches(sql, insertStatements("market_odds", marketColumns, marketRows), "market odds (upcoming games)");
+  mark("games_markets", t);
+
+  // 3. Users (set-based) and the API tokens of the first `tokenUsers` users (hashes computed here, as issueToken stores them).
+  t = performance.now();
+  const userChunk = 25000;
+  let bar = progressBar("users", users);
+  for (let lo = 1; lo <= users; lo += userChunk) {
+    const hi = Math.min(users, lo + userChunk - 1);
+    await sql({
+      sql: `INSERT INTO users (id, name, email, created_at)
+        WITH RECURSIVE n(i) AS (SELECT ?1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
+        SELECT i, 'bench-user-' || printf('%07d', i), 'bench-user-' || i || '@example.test', '${recordedAt}' FROM n`,
+      params: [lo, hi],
+    });
+    bar.update(hi);
+  }
+  bar.done();
+  const tokens = [];
+  const tokenRows = [];
+  for (let id = 1; id <= Math.min(users, tokenUsers); id++) {
+    const token = `ftd_bench_${seed}_${id}_${sha256Hex(`${seed}:${id}`).slice(0, 16)}`;
+    tokens.push({ userId: id, token });
+    tokenRows.push({ user_id: id, name: "bench", token_hash: sha256Hex(token), token_prefix: token.slice(0, 10), created_at: recordedAt, created_by: "bench" });
+  }
+  await runInBatches(sql, insertStatements("api_tokens", Object.keys(tokenRows[0]), tokenRows), "api tokens");
+  mark("users_tokens", t);
+
+  // 4. Picks, set-based inside D1.
+  let saved = [];
+  if (mode === "bulk") {
+    const [found] = await sql({ sql: DERIVING_TRIGGERS_SQL });
+    saved = found.results;
+    await sql(saved.map((trigger) => ({ sql: `DROP TRIGGER ${trigger.name}` })));
+    log(`  bulk: suspended ${saved.length} triggers (${saved.map((s) => s.name).join(", ")})`);
+  }
+  t = performance.now();
+  const usersPerChunk = Math.max(500, Math.floor((mode === "bulk" ? 100000 : 40000) / picksPerUser));
+  bar = progressBar(`picks (${mode})`, users * picksPerUser);
+  const picksSql = picksInsertSql();
+  for (let lo = 1; lo <= users; lo += usersPerChunk) {
+    const hi = Math.min(users, lo + usersPerChunk - 1);
+    await sql({ sql: picksSql, params: [lo, hi, picksPerUser, seed, MARQUEE_WEEK] });
+    bar.update(hi * picksPerUser);
+  }
+  timings.picks_per_second = Math.round((users * picksPerUser) / bar.done());
+  mark("picks", t);
+
+  // 5. Grading.
+  t = performance.now();
+  const graded = league.games.filter((g) => g.noTd || g.firstTd || g.status === "canceled");
+  if (mode === "triggers") {
+    // One UPDATE per game: the v14 trigger grades the game's picks, moves standings and player stats.
+    bar = progressBar("grading (triggers)", graded.length);
+    const perBatch = Math.max(1, Math.round(200000 / Math.max(1, (users * picksPerUser) / league.games.length)));
+    for (let i = 0; i < graded.length; i += perBatch) {
+      const part = graded.slice(i, i + perBatch).filter((g) => g.status !== "canceled");
+      if (part.length > 0) {
+        await sql(part.map((g) => {
+          const f = factColumns(g, nameOf, recordedAt);
+          return {
+            sql: `UPDATE games SET first_td_player_id = ?, first_td_player_name = ?, first_td_team = ?, first_td_kind = ?, no_td = ?,
+              first_td_recorded_at = ?, first_td_recorded_by = ? WHERE id = ?`,
+            params: [f.first_td_player_id, f.first_td_player_name, f.first_td_team, f.first_td_kind, f.no_td, f.first_td_recorded_at, f.first_td_recorded_by, g.id],
+          };
+        }));
+      }
+      bar.update(Math.min(graded.length, i + perBatch));
+    }
+    // The canceled game: its status was set at insert, so no trigger graded it: flip it as a sync would.
+    const canceled = graded.filter((g) => g.status === "canceled");
+    if (canceled.length > 0) {
+      await sql(canceled.map((g) => ({ sql: "UPDATE games SET status = 'final' WHERE id = ?", params: [g.id] })));
+      await sql(canceled.map((g) => ({ sql: "UPDATE games SET status = 'canceled' WHERE id = ?", params: [g.id] })));
+    }
+    bar.done();
+  } else {
+    const chunk = Math.max(500, Math.floor(400000 / picksPerUser));
+    bar = progressBar("results (set-based)", users);
+    for (let lo = 1; lo <= users; lo += chunk) {
+      const hi = Math.min(users, lo + chunk - 1);
+      await sql({ sql: RESULTS_SQL, params: [lo, hi, recordedAt] });
+      bar.update(hi);
+    }
+    bar.done();
+    bar = progressBar("standings (set-based)", users);
+    for (let lo = 1; lo <= users; lo += chunk) {
+      const hi = Math.min(users, lo + chunk - 1);
+      await sql({ sql: STANDINGS_SQL, params: [lo, hi] });
+      bar.update(hi);
+    }
+    bar.done();
+    await sql({ sql: PLAYER_STATS_SQL });
+    const histogram = await histogramBackfill(sql);
+    if (histogram) log(`  bulk: score histogram backfilled`);
+    await sql(saved.map((trigger) => ({ sql: trigger.sql })));
+    log(`  bulk: re-created ${saved.length} triggers`);
+  }
+  mark("grading", t);
+
+  await sql({ sql: "SELECT 1" });
+  timings.total = Math.round((performance.now() - started) / 100) / 10;
+  return { timings, tokens, candidateSlots: CANDIDATE_SLOTS };
+}
+
+function factColumns(game, nameOf, recordedAt) {
+  if (game.noTd) {
+    return { no_td: 1, first_td_player_id: null, first_td_player_name: null, first_td_team: null, first_td_kind: null, first_td_recorded_at: recordedAt, first_td_recorded_by: "bench" };
+  }
+  if (game.firstTd) {
+    const f = game.firstTd;
+    return {
+      no_td: 0,
+      first_td_player_id: f.playerId,
+      first_td_player_name: nameOf(f.playerId, f.name),
+      first_td_team: f.team,
+      first_td_kind: f.kind,
+      first_td_recorded_at: recordedAt,
+      first_td_recorded_by: "bench",
+    };
+  }
+  return { no_td: 0, first_td_player_id: null, first_td_player_name: null, first_td_team: null, first_td_kind: null, first_td_recorded_at: null, first_td_recorded_by: null };
+}
+
+/**
+ * The score histogram's backfill, when the schema has one: the statement of the migration that created it (read
+ * from drizzle/, so the bench never drifts from it).
+ */
+async function histogramBackfill(sql) {
+  const [exists] = await sql({ sql: "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'standings_score_counts'" });
+  if (!exists.results[0].n) return false;
+  const dir = join(ROOT, "drizzle");
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
+    for (const part of readFileSync(join(dir, file), "utf8").split("--> statement-breakpoint")) {
+      const statement = part.replace(/^\s*(--[^\n]*\n\s*)*/, "").trim();
+      if (statement.startsWith("INSERT INTO `standings_score_counts`") && statement.includes("GROUP BY")) {
+        await sql({ sql: statement });
+        return true;
+      }
+    }
+  }
+  throw new Error("standings_score_counts exists but no migration fills it");
+}
+
+export async function dropHelperTables(sql) {
+  await sql([{ sql: "DROP TABLE IF EXISTS _bench_week_games" }, { sql: "DROP TABLE IF EXISTS _bench_candidates" }]);
+}

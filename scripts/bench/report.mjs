@@ -1,0 +1,160 @@
+// The bench's table and its targets (issue "Benchmark harness and performance budget"). Each target says what is
+// compared, the measured value, the limit and met / missed.
+
+const PAGE = 50;
+
+function fmt(value, digits = 1) {
+  if (value === null || value === undefined || Number.isNaN(value)) return "-";
+  if (typeof value !== "number") return String(value);
+  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString("en-US");
+  return value.toFixed(digits);
+}
+
+export function evaluateTargets(report) {
+  const s = report.scenarios;
+  const targets = [];
+  const add = (id, what, value, limit, met, unit = "") => targets.push({ id, what, value, limit, unit, met: Boolean(met) });
+  const first = s["lb.season.first"];
+  const floor = s["floor.select1"];
+  const naive = s["naive.season"];
+  if (first) {
+    add("lb.first.p95", "season leaderboard first page p95 at concurrency 1", first.latency.p95, 10, first.latency.p95 <= 10, "ms");
+    if (naive && report.config.users >= 100000) {
+      const speedup = naive.latency.p50 / first.latency.p50;
+      add("lb.first.vs_naive", "first page vs naive aggregate (p50 ratio)", speedup, 100, speedup >= 100, "x");
+    }
+    const paired = report.pairedThroughput;
+    if (paired?.floorRps) {
+      const share = paired.firstPageRps / paired.floorRps;
+      add("lb.first.throughput", `first page throughput / SELECT 1 floor (medians of 3 alternating rounds: ${Math.round(paired.firstPageRps)} / ${Math.round(paired.floorRps)} req/s)`, share * 100, 70, share >= 0.7, "%");
+    } else if (floor?.throughput && first.throughput) {
+      const share = first.throughput.rps / floor.throughput.rps;
+      add("lb.first.throughput", "first page throughput / SELECT 1 floor throughput", share * 100, 70, share >= 0.7, "%");
+    }
+    add("lb.first.rows", `first page rows read <= 3 x page size (${PAGE})`, first.d1?.rowsRead, 3 * PAGE, first.d1 && first.d1.rowsRead <= 3 * PAGE && first.d1.unmetered === 0);
+    for (const id of ["lb.season.deep", "lb.season.me", "lb.season.me.units"]) {
+      const x = s[id];
+      if (!x) continue;
+      add(`${id}.p95`, `${x.title}: p95 within 2x of the first-page target`, x.latency.p95, 20, x.latency.p95 <= 20, "ms");
+      add(`${id}.rows`, `${x.title}: rows read within 2x of the first-page budget`, x.d1?.rowsRead, 6 * PAGE, x.d1 && x.d1.rowsReadMax <= 6 * PAGE && x.d1.unmetered === 0);
+      const floorRps = report.pairedThroughput?.floorRps ?? floor?.throughput?.rps;
+      if (floorRps && x.throughput) {
+        const share = x.throughput.rps / floorRps;
+        add(`${id}.throughput`, `${x.title}: throughput within 2x (>= 35% of the floor)`, share * 100, 35, share >= 0.35, "%");
+      }
+    }
+  }
+  const players = s["players.position"];
+  if (players) {
+    add("players.p95", "player stats position filter p95", players.latency.p95, 10, players.latency.p95 <= 10, "ms");
+    const budget = 3 * (players.rowsReturned ?? 0);
+    add("players.rows", `position filter rows read <= 3 x rows returned (${fmt(players.rowsReturned)})`, players.d1?.rowsRead, budget, players.d1 && players.d1.rowsRead <= budget && players.d1.unmetered === 0);
+  }
+  const create = s["picks.create"];
+  if (create) {
+    add("picks.create.p95", "pick creation p95", create.latency.p95, 20, create.latency.p95 <= 20, "ms");
+    add("picks.create.rows", "pick creation rows read", create.d1?.rowsRead, 50, create.d1 && create.d1.rowsReadMax <= 50 && create.d1.unmetered === 0);
+    add("picks.create.errors", "pick creation errors", create.errors, 0, create.errors === 0);
+  }
+  if (report.grading) {
+    const g = report.grading;
+    add(
+      "grading.time",
+      `grading a game with ${g.picks} picks (PUT first-td; median of ${g.gradeMs.runs} gradings; first ${Math.round(g.gradeMs.first)} ms, slowest ${Math.round(g.gradeMs.max)} ms)`,
+      g.gradeMs.p50,
+      1000,
+      g.gradeMs.p50 <= 1000,
+      "ms",
+    );
+    add("grading.exact", "derived tables exact after the gradings (recompute.ts findDifferences + histogram)", g.exact ? "exact" : "differences", "exact", g.exact);
+  }
+  if (report.rosterSync) {
+    const [one, two] = report.rosterSync.runs;
+    add("roster.time", `roster sync of ${report.rosterSync.fileRows} rows`, one.ms, 5000, one.ms <= 5000 && one.status !== "failed", "ms");
+    add("roster.second", "second roster sync writes 0 rows (job's D1 writes)", two.jobRowsWritten, 0, two.jobRowsWritten === 0);
+  }
+  if (report.memory) {
+    const h = report.memory.isolateHeap;
+    const heapPeak = Math.max(h?.scenarios?.totalMb ?? 0, h?.gradingAndRosterSync?.totalMb ?? 0);
+    if (heapPeak > 0) add("memory.isolate", "Worker isolate V8 heap, peak reserved while serving (scenarios, grading, roster sync)", heapPeak, 128, heapPeak <= 128, "MB");
+    const rssPeak = Math.max(...["scenarios", "grading", "roster-sync"].map((k) => report.memory.peakMbByPhase[k] ?? 0));
+    add("memory.rss", "workerd process RSS peak while serving (isolate + the local D1's SQLite in the same process; an upper bound)", rssPeak, 128, rssPeak <= 128, "MB");
+  }
+  if (!report.config.quick && report.config.users >= 100000) {
+    add("duration", "whole bench at default scale", report.totalSeconds, 600, report.totalSeconds <= 600, "s");
+  } else if (report.config.quick) {
+    add("duration", "whole bench, --quick", report.totalSeconds, 60, report.totalSeconds <= 60, "s");
+  }
+  return targets;
+}
+
+export function printReport(report) {
+  const m = report.machine;
+  const lines = [];
+  lines.push("");
+  lines.push(`machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB; ${m.os}; node ${m.node}; wrangler ${m.wrangler} (miniflare ${m.miniflare}, workerd ${m.workerd})`);
+  lines.push(`league: ${Object.entries(report.dataset).map(([k, v]) => `${k} ${fmt(v, 0)}`).join(", ")}`);
+  lines.push(`load (${report.config.load}): ${Object.entries(report.load).filter(([, v]) => typeof v === "number").map(([k, v]) => `${k} ${fmt(v, 1)}`).join(", ")}`);
+  lines.push("");
+  const header = ["scenario", "req", "p50 ms", "p95 ms", "p99 ms", `rps @${report.config.concurrency}`, "err", "rows read", "rows written", "stmts", "calls", "unmetered", "returned"];
+  const rows = Object.entries(report.scenarios).map(([id, x]) => [
+    id,
+    fmt(x.requests, 0),
+    fmt(x.latency.p50, 2),
+    fmt(x.latency.p95, 2),
+    fmt(x.latency.p99, 2),
+    fmt(x.throughput?.rps, 0),
+    fmt(x.errors, 0),
+    x.d1 ? `${fmt(x.d1.rowsRead, 1)}${x.d1.rowsReadMax > x.d1.rowsRead * 1.05 ? ` (max ${fmt(x.d1.rowsReadMax, 0)})` : ""}` : "-",
+    x.d1 ? fmt(x.d1.rowsWritten, 1) : "-",
+    x.d1 ? fmt(x.d1.statements, 1) : "-",
+    x.d1 ? fmt(x.d1.calls, 1) : "-",
+    x.d1 ? fmt(x.d1.unmetered, 1) : "-",
+    x.rowsReturned === undefined ? "-" : fmt(x.rowsReturned, 1),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  lines.push(line(header));
+  lines.push(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const r of rows) lines.push(line(r));
+  lines.push("");
+  if (report.grading) {
+    const g = report.grading;
+    lines.push(`grading ${g.gameId} (${g.picks} picks) via PUT /v1/admin/games/{id}/first-td:`);
+    for (const r of g.runs) {
+      lines.push(`  ${r.op.padEnd(8)} ${fmt(r.ms, 0).padStart(6)} ms  rows read ${fmt(r.d1?.rowsRead, 0)}, rows written ${fmt(r.d1?.rowsWritten, 0)}, sql ${fmt(r.d1?.sqlMs, 0)} ms; ` +
+        `${r.grading.wins} wins, ${r.grading.losses} losses, ${r.grading.ungraded} ungraded`);
+    }
+    lines.push(`  exact against src/db/recompute.ts findDifferences + histogram: ${g.exact} (${JSON.stringify(g.verify.counts)}, check took ${fmt(g.verify.ms / 1000, 1)} s)`);
+  }
+  if (report.rosterSync) {
+    lines.push(`roster sync, ${report.rosterSync.fileRows}-row file, via POST /v1/admin/jobs/roster-sync/run:`);
+    report.rosterSync.runs.forEach((r, i) =>
+      lines.push(`  run ${i + 1}: ${fmt(r.ms, 0)} ms, ${r.status}; read ${r.read}, inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, rejected ${r.rejected}; ` +
+        `job D1 rows read ${fmt(r.jobRowsRead, 0)}, written ${fmt(r.jobRowsWritten, 0)} (request incl. run log: ${fmt(r.requestRowsWritten, 0)})`),
+    );
+  }
+  lines.push(`memory: ${report.memory.what}: peak MB by phase ${JSON.stringify(report.memory.peakMbByPhase)}`);
+  const h = report.memory.isolateHeap;
+  if (h) {
+    const f = (x) =>
+      x && x.samples
+        ? `used ${fmt(x.minUsedMb, 1)}-${fmt(x.usedMb, 1)} MB, reserved <= ${fmt(x.totalMb, 1)} MB (${x.samples} samples)`
+        : x?.error ?? "-";
+    lines.push(`isolate heap (V8, Runtime.getHeapUsage): load ${f(h.load)}; scenarios ${f(h.scenarios)}; grading + roster sync ${f(h.gradingAndRosterSync)}`);
+    if (h.scenarios?.byScenario) {
+      lines.push(`  peak used / reserved MB by scenario: ${Object.entries(h.scenarios.byScenario).map(([id, x]) => `${id} ${fmt(x?.usedMb, 0)}/${fmt(x?.totalMb, 0)}`).join(", ")}`);
+    }
+  }
+  if (report.pairedThroughput?.rounds) {
+    lines.push(`paired throughput, floor vs first page: ${report.pairedThroughput.rounds.map((r) => `${Math.round(r.floorRps)}/${Math.round(r.firstPageRps)}`).join(", ")} req/s`);
+  }
+  lines.push("");
+  lines.push("targets:");
+  for (const t of report.targets) {
+    const value = typeof t.value === "number" ? fmt(t.value, 1) : String(t.value);
+    lines.push(`  ${t.met ? "met   " : "MISSED"}  ${t.what}: ${value}${t.unit} (limit ${typeof t.limit === "number" ? fmt(t.limit, 0) : t.limit}${t.unit})`);
+  }
+  lines.push(`\ntotal ${fmt(report.totalSeconds, 1)} s`);
+  console.log(lines.join("\n"));
+}

@@ -1,0 +1,243 @@
+// The Worker under test, locally and offline: a temporary persist directory (never .wrangler/state), the migrations
+// applied there by wrangler itself (`wrangler d1 migrations apply DB --local --persist-to <tmp>`), the Worker
+// bundled from src/index.ts by esbuild as wrangler bundles it, and run in workerd by the Miniflare that this wrangler
+// pins, with the bindings wrangler derives from wrangler.toml (vars, D1, rate limiter) plus the bench's own vars
+// (BENCH_METRICS=1, ADMIN_TOKEN, NFLVERSE_BASE_URL). The Worker listens on 127.0.0.1 and is measured over HTTP.
+import { spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { ROOT, WRANGLER_BIN, wranglerEnv } from "../lib/local-d1.mjs";
+
+export function offlineEnv() {
+  return wranglerEnv({ CI: "true", WRANGLER_HIDE_BANNER: "true" });
+}
+
+export function makeTempDir() {
+  return mkdtempSync(join(tmpdir(), "firsttd-bench-"));
+}
+
+export function removeDir(dir) {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** `wrangler d1 migrations apply DB --local --persist-to <dir>` (the developer's command, on a throwaway directory). */
+export function applyMigrations(persistDir) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [WRANGLER_BIN, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], {
+      cwd: ROOT,
+      env: offlineEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`wrangler d1 migrations apply failed (exit ${code}):\n${out.slice(-3000)}`));
+      const applied = [...out.slice(out.lastIndexOf("│ name")).matchAll(/│\s*(\S+\.sql)\s*│\s*✅/g)].map((m) => m[1]);
+      resolve(applied);
+    });
+  });
+}
+
+export function migrationFiles() {
+  return readdirSync(join(ROOT, "drizzle")).filter((f) => /^\d{4}_.*\.sql$/.test(f)).sort();
+}
+
+/** Bundles the Worker (src/index.ts) as wrangler would: ESM, workerd conditions. */
+export async function buildWorker(outDir) {
+  const { build } = await import("esbuild");
+  mkdirSync(outDir, { recursive: true });
+  const outfile = join(outDir, "worker.mjs");
+  await build({
+    entryPoints: [join(ROOT, "src", "index.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    target: "es2022",
+    outfile,
+    logLevel: "warning",
+  });
+  return outfile;
+}
+
+export function randomToken(prefix) {
+  return `${prefix}_${randomBytes(18).toString("base64url")}`;
+}
+
+export function sha256Hex(text) {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/**
+ * Starts the Worker. Returns { url, mf, adminToken, workerdPid, logTail(), dispose() }.
+ * The Worker's stdout (one JSON log line per request) goes to a bounded buffer, not the terminal.
+ */
+export async function startWorker({ scriptPath, persistDir, vars }) {
+  for (const [key, value] of Object.entries(offlineEnv())) process.env[key] ??= value;
+  const { unstable_getMiniflareWorkerOptions } = await import("wrangler");
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
+  const miniflarePath = createRequire(join(ROOT, "node_modules", "wrangler", "package.json")).resolve("miniflare");
+  const { Miniflare, Log, LogLevel } = await import(pathToFileURL(miniflarePath).href);
+  const adminToken = randomToken("bench_admin");
+  // Only string vars come from wrangler.toml: secrets from a developer's .dev.vars are not used.
+  const tomlVars = Object.fromEntries(Object.entries(workerOptions.bindings ?? {}).filter(([k]) => k !== "ADMIN_TOKEN"));
+  const tail = [];
+  const keep = (chunk) => {
+    for (const line of String(chunk).split("\n")) {
+      if (!line.trim()) continue;
+      tail.push(line);
+      if (tail.length > 200) tail.shift();
+    }
+  };
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath,
+    modulesRoot: dirname(scriptPath),
+    compatibilityDate: workerOptions.compatibilityDate,
+    compatibilityFlags: workerOptions.compatibilityFlags,
+    bindings: { ...tomlVars, ...vars, ADMIN_TOKEN: adminToken, BENCH_METRICS: "1" },
+    d1Databases: workerOptions.d1Databases,
+    ratelimits: workerOptions.ratelimits,
+    d1Persist: join(persistDir, "v3", "d1"),
+    host: "127.0.0.1",
+    port: 0,
+    // The V8 inspector of workerd, for the isolate's heap (Runtime.getHeapUsage); only 127.0.0.1.
+    inspectorPort: 0,
+    log: new Log(LogLevel.WARN),
+    handleRuntimeStdio(stdout, stderr) {
+      stdout.on("data", keep);
+      stderr.on("data", keep);
+    },
+  });
+  let url;
+  try {
+    url = await mf.ready;
+  } catch (error) {
+    throw new Error(`${error.message}\n${tail.slice(-30).join("\n")}`);
+  }
+  const inspector = await mf.getInspectorURL().catch(() => null);
+  return {
+    url: String(url).replace(/\/$/, ""),
+    inspectorUrl: inspector ? String(inspector) : null,
+    mf,
+    adminToken,
+    workerdPid: findWorkerdPid(),
+    logTail: () => tail.slice(-40).join("\n"),
+    dispose: () => mf.dispose(),
+  };
+}
+
+/** The workerd process Miniflare spawned (a child of this process). */
+function findWorkerdPid() {
+  const candidates = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (comm.startsWith("workerd") && ppid === process.pid) candidates.push(Number(entry));
+    } catch {
+      // the process ended
+    }
+  }
+  return candidates.sort((a, b) => b - a)[0] ?? null;
+}
+
+/** Resident memory of a process in MB (VmRSS) and its high-water mark (VmHWM), from /proc. */
+export function processMemory(pid) {
+  if (!pid) return null;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
+    return { rssMb: kb("VmRSS") / 1024, hwmMb: kb("VmHWM") / 1024 };
+  } catch {
+    return null;
+  }
+}
+
+/** Samples the workerd RSS every `everyMs`, per phase (label), keeping each phase's peak. */
+export function memorySampler(pid, everyMs = 200) {
+  const peaks = {};
+  let phase = "start";
+  const sample = () => {
+    const m = processMemory(pid);
+    if (!m) return;
+    peaks[phase] = Math.max(peaks[phase] ?? 0, m.rssMb);
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
+  timer.unref();
+  return {
+    setPhase(name) {
+      sample();
+      phase = name;
+      sample();
+    },
+    peaks: () => ({ ...peaks }),
+    current: () => processMemory(pid),
+    stop: () => clearInterval(timer),
+  };
+}
+
+/**
+ * Samples the V8 heap of the Worker's isolate (workerd's inspector, target "core:user:", Runtime.getHeapUsage)
+ * every `everyMs`: what the 128 MB Workers limit is about, without the local D1 (SQLite) that shares the process.
+ */
+export async function heapSampler(inspectorUrl, everyMs = 250) {
+  // usedMb: peak of used heap (live objects + garbage not yet collected); minUsedMb: its lowest sample, about the
+  // live set right after a collection; totalMb: peak heap reserved by V8.
+  const peaks = { usedMb: 0, minUsedMb: Infinity, totalMb: 0, samples: 0 };
+  if (!inspectorUrl) return { peaks: () => ({ ...peaks, error: "no inspector" }), reset() {}, stop() {} };
+  try {
+    const base = inspectorUrl.replace(/^ws:/, "http:").replace(/\/?$/, "/");
+    const targets = await (await fetch(`${base}json`)).json();
+    const target = targets.find((t) => /core:user:/.test(t.webSocketDebuggerUrl) || /core:user:/.test(t.title));
+    if (!target) return { peaks: () => ({ ...peaks, error: "no core:user target" }), reset() {}, stop() {} };
+    const miniflarePath = createRequire(join(ROOT, "node_modules", "wrangler", "package.json")).resolve("miniflare");
+    const { default: WebSocket } = await import(pathToFileURL(createRequire(miniflarePath).resolve("ws")).href);
+    const ws = new WebSocket(target.webSocketDebuggerUrl);
+    await new Promise((resolve, reject) => {
+      ws.once("open", resolve);
+      ws.once("error", reject);
+    });
+    let id = 0;
+    ws.on("message", (data) => {
+      const message = JSON.parse(String(data));
+      const r = message.result;
+      if (r && typeof r.usedSize === "number") {
+        peaks.samples += 1;
+        peaks.usedMb = Math.max(peaks.usedMb, r.usedSize / 1048576);
+        peaks.minUsedMb = Math.min(peaks.minUsedMb, r.usedSize / 1048576);
+        peaks.totalMb = Math.max(peaks.totalMb, r.totalSize / 1048576);
+      }
+    });
+    ws.on("error", () => {});
+    const timer = setInterval(() => {
+      if (ws.readyState === 1) ws.send(JSON.stringify({ id: ++id, method: "Runtime.getHeapUsage" }));
+    }, everyMs);
+    timer.unref();
+    return {
+      peaks: () => ({ ...peaks }),
+      reset() {
+        peaks.usedMb = 0;
+        peaks.minUsedMb = Infinity;
+        peaks.totalMb = 0;
+        peaks.samples = 0;
+      },
+      stop() {
+        clearInterval(timer);
+        ws.close();
+      },
+    };
+  } catch (error) {
+    return { peaks: () => ({ ...peaks, error: String(error) }), reset() {}, stop() {} };
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Bench-only routes, for `npm run bench` (scripts/bench/, bench/README.md). src/app.ts dispatches /__bench/* here
+ * only when the Worker runs with BENCH_METRICS = "1" (set by the bench, never in wrangler.toml); otherwise every
+ * /__bench path is the ordinary 404. They are outside /v1 on purpose: not part of the API, not in /openapi.json,
+ * not rate limited (the bench loads its league through them). Same authentication as /v1.
+ *
+ * - GET  /__bench/select1                      the floor: one trivial D1 query through the same Worker and middleware
+ * - GET  /__bench/naive-leaderboard/{season}   the original's leaderboard: aggregate every pick per request
+ * - POST /__bench/sql (admin)                  statements run as one D1 batch: the bench's set-based league loader
+ * - GET  /__bench/verify?season= (admin)       maintained tables against src/db/recompute.ts, and the score histogram
+ * - GET  /__bench/selfcheck (admin)            the meter's raw() gives exactly the runtime's raw() rows, with meta
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { createDatabase } from "../db/client";
+import { findDifferences } from "../db/recompute";
+import type { AppBindings, AppEnv } from "../env";
+import { authenticate, requireAdmin } from "../http/auth";
+import { ApiError } from "../http/errors";
+import { handleError, handleNotFound } from "../http/errors-handler";
+import { unwrap } from "../services/bench-meter";
+import { histogramDifferences } from "../services/leaderboards";
+
+/**
+ * BENCH_METRICS = "1" turns the bench's metering and routes on. Never set it where the Worker is deployed: /__bench/sql
+ * runs any SQL for the admin token. As a second guard they stay off whenever ENVIRONMENT is "production" (what
+ * wrangler.toml sets; the bench runs with ENVIRONMENT = "bench").
+ */
+export function benchEnabled(env: AppEnv | undefined): boolean {
+  const vars = env as { BENCH_METRICS?: string; ENVIRONMENT?: string } | undefined;
+  return vars?.BENCH_METRICS === "1" && vars.ENVIRONMENT !== "production";
+}
+
+interface NaiveRow {
+  userId: number;
+  name: string;
+  picks: number;
+  wins: number;
+  losses: number;
+  voids: number;
+  unitsCu: number;
+}
+
+/** What the original system did for every leaderboard request: GROUP BY over all the season's picks JOIN results. */
+const NAIVE_LEADERBOARD_SQL = `
+  SELECT p.user_id AS userId, u.name AS name, count(*) AS picks,
+    count(*) FILTER (WHERE r.outcome = 'win') AS wins,
+    count(*) FILTER (WHERE r.outcome = 'loss') AS losses,
+    count(*) FILTER (WHERE r.outcome = 'void') AS voids,
+    coalesce(sum(r.profit_cu) FILTER (WHERE r.outcome IS NOT NULL), 0) AS unitsCu
+  FROM picks p
+  JOIN weeks w ON w.id = p.week_id
+  JOIN users u ON u.id = p.user_id
+  LEFT JOIN results r ON r.pick_id = p.id
+  WHERE w.season = ?1
+  GROUP BY p.user_id
+  ORDER BY wins DESC, p.user_id
+  LIMIT ?2`;
+
+export const benchApp = new OpenAPIHono<AppBindings>();
+benchApp.onError(handleError);
+benchApp.notFound(handleNotFound);
+benchApp.use("*", async (c, next) => {
+  c.set("requestId", c.req.header("cf-ray") ?? crypto.randomUUID());
+  c.set("db", createDatabase(c.env.DB));
+  await next();
+});
+benchApp.use("*", authenticate);
+
+benchApp.get("/__bench/select1", async (c) => {
+  const row = await c.env.DB.prepare("SELECT 1 AS one").first<{ one: number }>();
+  return c.json({ one: row?.one ?? null });
+});
+
+benchApp.get("/__bench/naive-leaderboard/:season", async (c) => {
+  const season = Number(c.req.param("season"));
+  const limit = Math.min(200, Math.max(1, Number(c.req.query("limit") ?? 50)));
+  const { results } = await c.env.DB.prepare(NAIVE_LEADERBOARD_SQL).bind(season, limit).all<NaiveRow>();
+  let rank = 0;
+  let previous: number | null = null;
+  const entries = results.map((row, i) => {
+    if (row.wins !== previous) rank = i + 1;
+    previous = row.wins;
+    const decided = row.wins + row.losses;
+    return { rank, ...row, hitRate: decided === 0 ? null : row.wins / decided, units: row.unitsCu / 100 };
+  });
+  return c.json({ season, sort: "wins", entries });
+});
+
+interface SqlStatement {
+  sql: string;
+  params?: unknown[];
+}
+
+benchApp.post("/__bench/sql", async (c) => {
+  requireAdmin(c);
+  const body = (await c.req.json()) as { statements?: SqlStatement[] };
+  const statements = body.statements ?? [];
+  if (statements.length === 0) throw new ApiError("validation_failed", "No statements.");
+  const started = Date.now();
+  try {
+    const results = await c.env.DB.batch(statements.map((s) => c.env.DB.prepare(s.sql).bind(...(s.params ?? []))));
+    return c.json({
+      ok: true,
+      ms: Date.now() - started,
+      results: results.map((r) => ({ results: r.results ?? [], meta: r.meta })),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { message?: string } }).cause?.message;
+    return c.json({ ok: false, error: cause ?? (error instanceof Error ? error.message : String(error)) }, 500);
+  }
+});
+
+/** The metered raw() (src/services/bench-meter.ts) against the runtime's raw(): same rows, and metered. */
+benchApp.get("/__bench/selfcheck", async (c) => {
+  requireAdmin(c);
+  const query = `SELECT u.id, u.name, t.id, t.user_id, X'0102' AS b, 2.5 AS r, NULL AS n
+    FROM users u LEFT JOIN api_tokens t ON t.user_id = u.id ORDER BY u.id LIMIT 3`;
+  const metered = c.env.DB.prepare(query);
+  const mine = await metered.raw({ columnNames: true });
+  const runtime = await unwrap(metered).raw({ columnNames: true });
+  return c.json({ identical: JSON.stringify(mine) === JSON.stringify(runtime), rows: mine.length - 1 });
+});
+
+benchApp.get("/__bench/verify", async (c) => {
+  requireAdmin(c);
+  const season = c.req.query("season") ? Number(c.req.query("season")) : undefined;
+  const started = Date.now();
+  const differences = await findDifferences(c.env.DB, { season, limit: 20 });
+  const histogram = await histogramDifferences(c.env.DB, season, 20);
+  return c.json({
+    ms: Date.now() - started,
+    exact:
+      differences.results.length === 0 &&
+      differences.standings.length === 0 &&
+      differences.playerStats.length === 0 &&
+      histogram.length === 0,
+    counts: {
+      results: differences.results.length,
+      standings: differences.standings.length,
+      playerStats: differences.playerStats.length,
+      histogram: histogram.length,
+    },
+    sample: { ...differences, histogram },
+  });
+});
