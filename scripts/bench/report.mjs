@@ -58,12 +58,14 @@ export function evaluateTargets(report) {
   }
   if (report.grading) {
     const g = report.grading;
+    // The first grading is the one that happens for every game (new results, pages nobody touched yet); the later
+    // ones (a correction after a clear) reuse freed pages: shown beside it, not judged.
     add(
       "grading.time",
-      `grading a game with ${g.picks} picks (PUT first-td; median of ${g.gradeMs.runs} gradings; first ${Math.round(g.gradeMs.first)} ms, slowest ${Math.round(g.gradeMs.max)} ms)`,
-      g.gradeMs.p50,
+      `first grading of a game with ${g.picks} picks (PUT first-td; the ${g.gradeMs.runs} gradings: median ${Math.round(g.gradeMs.p50)} ms, slowest ${Math.round(g.gradeMs.max)} ms)`,
+      g.gradeMs.first,
       1000,
-      g.gradeMs.p50 <= 1000,
+      g.gradeMs.first <= 1000,
       "ms",
     );
     add("grading.exact", "derived tables exact after the gradings (recompute.ts findDifferences + histogram)", g.exact ? "exact" : "differences", "exact", g.exact);
