@@ -293,10 +293,6 @@ export const games = sqliteTable(
 // v10: players (keyed by gsis id, or DEF-<TEAM> for a team's defense) and season rosters.
 // ---------------------------------------------------------------------------------------------
 
-/** Normalized positions; only the first six are pickable, the rest are raw nflverse positions kept as is. */
-export const POSITIONS = ["QB", "RB", "WR", "TE", "K", "DEF", "OL", "DL", "LB", "DB", "P", "LS"] as const;
-export const PICKABLE_POSITIONS = ["QB", "RB", "WR", "TE", "K", "DEF"] as const;
-
 export const players = sqliteTable(
   "players",
   {
@@ -336,7 +332,7 @@ export const rosters = sqliteTable(
     team: text("team")
       .notNull()
       .references(() => teams.code),
-    /** Normalized position (see POSITIONS); NULL when the source gave none we recognize. */
+    /** Normalized position (POSITIONS in src/domain/positions.ts); NULL when the source gave none we recognize. */
     position: text("position"),
     rawPosition: text("raw_position"),
     depthChartPosition: text("depth_chart_position"),

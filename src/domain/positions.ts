@@ -5,6 +5,9 @@
 export const PICKABLE_POSITIONS = ["QB", "RB", "WR", "TE", "K", "DEF"] as const;
 export const NON_PICKABLE_POSITIONS = ["OL", "DL", "LB", "DB", "P", "LS"] as const;
 
+/** Every normalized position a roster row may hold: the pickable ones, then the raw positions kept as is. */
+export const POSITIONS = [...PICKABLE_POSITIONS, ...NON_PICKABLE_POSITIONS] as const;
+
 export type PickablePosition = (typeof PICKABLE_POSITIONS)[number];
 export type Position = PickablePosition | (typeof NON_PICKABLE_POSITIONS)[number];
 

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { POSITIONS } from "../db/schema";
 import { normalizePlayerName } from "../domain/names";
+import { POSITIONS } from "../domain/positions";
 import { createRouter } from "../http/router";
 import { CursorSchema, errorResponses, LimitSchema, SeasonSchema, security } from "../http/schemas";
 import { getPlayer, listPlayers, listPlayerStats } from "../services/players";

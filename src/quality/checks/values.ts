@@ -9,12 +9,12 @@ import {
   GAME_STATUSES,
   GAME_TYPES,
   JOB_TRIGGERS,
-  POSITIONS,
   QUALITY_SEVERITIES,
   QUALITY_STATUSES,
   QUARANTINE_REASONS,
   RUN_STATUSES,
 } from "../../db/schema";
+import { POSITIONS } from "../../domain/positions";
 import { sqlCheck, sqlList, type QualityCheck } from "../types";
 
 const FLAG = [0, 1] as const;
