@@ -16,6 +16,7 @@ import {
   isExact,
 } from "../../src/db/recompute";
 import type { FirstTdKind } from "../../src/domain/grading";
+import { histogramDifferences } from "../../src/services/leaderboards";
 import {
   addDefenses,
   addGame,
@@ -303,6 +304,25 @@ describe("grading: no TD, cancel, void, postpone", () => {
     expect(await resultOf(db, a)).toBeNull();
     expect(await factChanges(w.g1)).toEqual([]); // status moves that change no graded fact are not fact changes
     expect(await standingOf(db, w.season, 0, u1)).toEqual({ picks: 1, wins: 0, losses: 0, voids: 0, units_cu: 0 });
+    await expectExact(w.season);
+  });
+
+  it("a game the schedule moved to another week is graded into the week its picks were made in", async () => {
+    const w = await world();
+    const [u1, u2] = w.users;
+    const a = await addPick(db, u1, w.g1, w.p.kcWr);
+    const b = await addPick(db, u2, w.g1, w.p.bufRb);
+    await addWeek(db, w.season, 3);
+    await db.prepare("UPDATE games SET week = 3 WHERE id = ?").bind(w.g1).run(); // a reschedule after the picks
+    await setFirstTd(db, w.g1, { playerId: w.p.kcWr, team: "KC", kind: "reception" });
+    expect(await outcomes([a, b])).toEqual(["win", "loss"]);
+    expect(await standingOf(db, w.season, 1, u1)).toMatchObject({ picks: 1, wins: 1, losses: 0 });
+    expect(await standingOf(db, w.season, 1, u2)).toMatchObject({ picks: 1, wins: 0, losses: 1, units_cu: -100 });
+    expect(await standingOf(db, w.season, 3, u1)).toBeNull();
+    expect(await histogramDifferences(db, w.season)).toEqual([]);
+    await clearFirstTd(db, w.g1);
+    expect(await standingOf(db, w.season, 1, u2)).toEqual({ picks: 1, wins: 0, losses: 0, voids: 0, units_cu: 0 });
+    expect(await histogramDifferences(db, w.season)).toEqual([]);
     await expectExact(w.season);
   });
 });

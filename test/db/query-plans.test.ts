@@ -32,9 +32,13 @@ describe("named queries use their indexes", () => {
     expect(detail).not.toContain("SCAN picks");
   });
 
-  it("grading a game: picks_game_idx finds every pick of the game (the grading trigger's lookup)", async () => {
-    const detail = await plan("SELECT p.id, p.player_id, p.decimal_odds FROM picks p WHERE p.game_id = ?", ["2025_13_KC_DAL"]);
-    expect(detail).toMatch(/SEARCH p USING INDEX picks_game_idx \(game_id=\?\)/);
+  it("grading a game: picks_game_grading_idx covers every pick of the game in user order (the grading trigger's lookup)", async () => {
+    const detail = await plan(
+      "SELECT p.id, p.user_id, p.week_id, p.player_id, p.decimal_odds FROM picks p WHERE p.game_id = ? ORDER BY p.user_id",
+      ["2025_13_KC_DAL"],
+    );
+    expect(detail).toMatch(/SEARCH p USING COVERING INDEX picks_game_grading_idx \(game_id=\?\)/);
+    expect(detail).not.toContain("TEMP B-TREE");
   });
 
   it("player stats of one player (the grading trigger's player_stats refresh): player_stats_player_idx", async () => {
