@@ -58,14 +58,14 @@ export function evaluateTargets(report) {
   }
   if (report.grading) {
     const g = report.grading;
-    // The first grading is the one that happens for every game (new results, pages nobody touched yet); the later
-    // ones (a correction after a clear) reuse freed pages: shown beside it, not judged.
+    // Every grading of the game is judged (the slowest of the three): the first one runs on a cold page cache and
+    // new pages, the later ones (after a clear) find cached and freed pages.
     add(
       "grading.time",
-      `first grading of a game with ${g.picks} picks (PUT first-td; the ${g.gradeMs.runs} gradings: median ${Math.round(g.gradeMs.p50)} ms, slowest ${Math.round(g.gradeMs.max)} ms)`,
-      g.gradeMs.first,
+      `grading a game with ${g.picks} picks (PUT first-td; the ${g.gradeMs.runs} gradings: first ${Math.round(g.gradeMs.first)} ms, median ${Math.round(g.gradeMs.p50)} ms, slowest)`,
+      g.gradeMs.max,
       1000,
-      g.gradeMs.first <= 1000,
+      g.gradeMs.max <= 1000,
       "ms",
     );
     add("grading.exact", "derived tables exact after the gradings (recompute.ts findDifferences + histogram)", g.exact ? "exact" : "differences", "exact", g.exact);
@@ -79,8 +79,8 @@ export function evaluateTargets(report) {
     const h = report.memory.isolateHeap;
     const heapPeak = Math.max(h?.scenarios?.totalMb ?? 0, h?.gradingAndRosterSync?.totalMb ?? 0);
     if (heapPeak > 0) add("memory.isolate", "Worker isolate V8 heap, peak reserved while serving (scenarios, grading, roster sync)", heapPeak, 128, heapPeak <= 128, "MB");
-    const rssPeak = Math.max(...["scenarios", "grading", "roster-sync"].map((k) => report.memory.peakMbByPhase[k] ?? 0));
-    add("memory.rss", "workerd process RSS peak while serving (isolate + the local D1's SQLite in the same process; an upper bound)", rssPeak, 128, rssPeak <= 128, "MB");
+    // The workerd process RSS is printed with the memory samples, not judged: locally the same process runs the D1
+    // database (SQLite's page cache over a ~1 GB file), which in production lives elsewhere (bench/README.md, Memory).
   }
   if (!report.config.quick && report.config.users >= 100000) {
     add("duration", "whole bench at default scale", report.totalSeconds, 600, report.totalSeconds <= 600, "s");
