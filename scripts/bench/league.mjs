@@ -395,7 +395,9 @@ export function fullRosterCsv(league) {
 // -------------------------------------------------------------------------------------------------------------
 
 /**
- * Picks of users [lo, hi] (ids), `perUser` each: slot k of user u is in week 1 + ((k + r(u)) mod 18), so each user
+ * The picks of week ?6 made by users [?1, ?2] (ids), inserted in the order they were made (created_at: 2-97 hours
+ * before kickoff), so that pick ids follow time as real ones do and one game's picks share pages with the other games
+ * of its week. Each user makes ?3 picks in all: slot k of user u is in week 1 + ((k + r(u)) mod 18), so each user
  * picks once a week and the extra picks land in rotating weeks; within a week, round k/18 shifts the game index,
  * so a user never picks twice in one game. A fifth of the users pick the marquee game in its week (~20,000 picks at
  * 100,000 users). The player is a weighted candidate slot of the game. No repeated player per user per week follows:
@@ -406,10 +408,12 @@ export function picksInsertSql() {
   return `
 INSERT INTO picks (user_id, week_id, team, player_name, odds, theoretical_return, game_id, created_at, player_id, position,
   updated_at, implied_probability, american_odds, decimal_odds, odds_source, odds_snapshot_at)
-WITH RECURSIVE slot(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM slot WHERE k < ?3 - 1),
+WITH RECURSIVE lap(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM lap WHERE j < (?3 - 1) / 18),
   u AS (SELECT id AS uid, (id * 7919 + ?4) % 2147483647 AS x FROM users WHERE id BETWEEN ?1 AND ?2),
   uh AS (SELECT uid, (x * x + 11) % 2147483647 AS h FROM u),
-  us AS (SELECT uid, h, k, 1 + ((k + h % 18) % 18) AS week, k / 18 AS round FROM uh CROSS JOIN slot),
+  -- the slots k of week ?6: 1 + ((k + h % 18) % 18) = ?6
+  uk AS (SELECT uid, h, ((?6 - 1 - h % 18) % 18 + 18) % 18 + 18 * j AS k FROM uh CROSS JOIN lap),
+  us AS (SELECT uid, h, k, ?6 AS week, k / 18 AS round FROM uk WHERE k < ?3),
   uy AS (SELECT uid, h, k, week, round, (uid * 104729 + week * 7907 + ?4) % 2147483647 AS y,
            (uid * 31337 + k * 65537 + ?4 * 3) % 2147483647 AS v FROM us),
   uz AS (SELECT uid, h, k, week, round, (y * y + 17) % 2147483647 AS z, (v * v + 3) % 2147483647 AS w FROM uy),
@@ -440,5 +444,5 @@ SELECT uid, week_id, team, player_name, am, 1 + am / 100.0, game_id,
   1.0 / (1 + am / 100.0), am, 1 + am / 100.0, 'kalshi',
   strftime('%Y-%m-%dT%H:%M:%SZ', kickoff_at, '-1 hours')
 FROM priced
-ORDER BY uid, k`;
+ORDER BY 8, uid, k`;
 }

@@ -215,13 +215,17 @@ export async function loadLeague({ client, adminToken, league, users, picksPerUs
     log(`  bulk: suspended ${saved.length} triggers (${saved.map((s) => s.name).join(", ")})`);
   }
   t = performance.now();
-  const usersPerChunk = Math.max(500, Math.floor((mode === "bulk" ? 100000 : 40000) / picksPerUser));
+  // Week by week, each week's picks in the order they were made (pick ids follow time, as real ones do).
+  const picksPerWeek = picksPerUser / WEEKS;
+  const usersPerChunk = Math.max(500, Math.floor((mode === "bulk" ? 100000 : 40000) / picksPerWeek));
   bar = progressBar(`picks (${mode})`, users * picksPerUser);
   const picksSql = picksInsertSql();
-  for (let lo = 1; lo <= users; lo += usersPerChunk) {
-    const hi = Math.min(users, lo + usersPerChunk - 1);
-    await sql({ sql: picksSql, params: [lo, hi, picksPerUser, seed, MARQUEE_WEEK] });
-    bar.update(hi * picksPerUser);
+  for (let week = 1; week <= WEEKS; week++) {
+    for (let lo = 1; lo <= users; lo += usersPerChunk) {
+      const hi = Math.min(users, lo + usersPerChunk - 1);
+      await sql({ sql: picksSql, params: [lo, hi, picksPerUser, seed, MARQUEE_WEEK, week] });
+      bar.update(Math.round(((week - 1) * users + hi) * picksPerWeek));
+    }
   }
   timings.picks_per_second = Math.round((users * picksPerUser) / bar.done());
   mark("picks", t);
