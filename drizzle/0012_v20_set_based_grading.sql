@@ -145,6 +145,9 @@ BEGIN
     )
   ) graded
   WHERE true
+  -- In pick order: each result's foreign-key check reads its pick's table page, and picks are stored in the order
+  -- they were made, so this reads them (and fills results_pick_id_unique) front to back.
+  ORDER BY graded.pick_id
   ON CONFLICT (`pick_id`) DO UPDATE SET
     `outcome` = excluded.`outcome`, `is_correct` = excluded.`is_correct`, `profit_cu` = excluded.`profit_cu`,
     `actual_return` = excluded.`actual_return`, `actual_scorer` = excluded.`actual_scorer`, `graded_at` = excluded.`graded_at`
