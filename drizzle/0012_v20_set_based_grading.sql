@@ -99,6 +99,7 @@ BEGIN
   -- The game's standings, set-based, before its results change: per pick, the new outcome and profit (the rule of the
   -- results upsert below) minus the current result's; each user's two rows (season and week) move by that delta.
   -- Rows whose wins change first, then the others without assigning wins (an assigned column rewrites its index entry).
+  -- (SQLite allows no WITH inside a trigger, so both UPDATEs spell out the delta.)
   UPDATE `standings` SET `wins` = `wins` + d.dw, `losses` = `losses` + d.dl, `voids` = `voids` + d.dv, `units_cu` = `units_cu` + d.du,
     `updated_at` = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
   FROM (SELECT n.user_id AS user_id, n.season AS season, n.week AS week,

@@ -63,7 +63,7 @@ export const picks = sqliteTable(
     unique("picks_user_week_player_unique").on(t.userId, t.weekId, t.playerName),
     unique("picks_user_game_unique").on(t.userId, t.gameId),
     // v20, "grading a game" and "a game's picks": every pick of one game, in user order, with what grading reads
-    // (covering: the grading never visits the picks table, whose rows for one game lie on as many pages as picks).
+    // (covering: the grading reads no picks-table page; a game's picks are spread over those of its week).
     index("picks_game_grading_idx").on(t.gameId, t.userId, t.weekId, t.playerId, t.decimalOdds),
     check("picks_decimal_odds_range", sql`${t.decimalOdds} IS NULL OR ${t.decimalOdds} > 1`),
     check(
