@@ -22,6 +22,7 @@ import {
   setFirstTdStatement,
   setNoTdStatement,
 } from "../helpers/league";
+import { prng } from "../helpers/prng";
 
 const db = env.DB;
 const SEASON = 2041;
@@ -34,19 +35,6 @@ const GAMES = [
   { week: 2, away: "PHI", home: "SF" },
   { week: 2, away: "SEA", home: "KC" },
 ];
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return { int, chance: (p: number) => next() < p, pick: <T>(xs: readonly T[]): T => xs[int(xs.length)]! };
-}
 
 async function ranksByCount(season: number, week: number, column: "wins" | "units_cu") {
   const { results } = await db
@@ -78,31 +66,31 @@ describe("score histogram and my rank", () => {
 
     for (let step = 0; step < 120; step++) {
       const roll = rng.int(100);
-      const game = rng.pick(games);
+      const game = rng.pickOne(games);
       const label = `step ${step}, roll ${roll}, game ${game.id}`;
       if (roll < 40) {
-        const user = rng.pick(users);
-        const player = rng.pick([...pickable(game.home), ...pickable(game.away)]);
+        const user = rng.pickOne(users);
+        const player = rng.pickOne([...pickable(game.home), ...pickable(game.away)]);
         // Odds in hundredths across a wide range, so that units take many distinct values and cross bands.
         const odds = rng.chance(0.2) ? null : 1 + (101 + rng.int(4000)) / 100;
         await insertPickStatement(db, user, game.id, player, odds).all().catch(() => null); // duplicates refused: fine
       } else if (roll < 48) {
         const { results } = await db.prepare("SELECT p.id FROM picks p JOIN weeks w ON w.id = p.week_id WHERE w.season = ? ORDER BY p.id").bind(SEASON).all<{ id: number }>();
-        if (results.length > 0) await db.prepare("DELETE FROM picks WHERE id = ?").bind(rng.pick(results).id).run();
+        if (results.length > 0) await db.prepare("DELETE FROM picks WHERE id = ?").bind(rng.pickOne(results).id).run();
       } else if (roll < 54) {
         const { results } = await db
           .prepare("SELECT p.id, g.home_team AS home FROM picks p JOIN games g ON g.id = p.game_id WHERE g.season = ? ORDER BY p.id")
           .bind(SEASON)
           .all<{ id: number; home: string }>();
-        const pick = results.length > 0 ? rng.pick(results) : null;
+        const pick = results.length > 0 ? rng.pickOne(results) : null;
         if (pick) {
-          const player = rng.pick(pickable(pick.home));
+          const player = rng.pickOne(pickable(pick.home));
           await db.prepare("UPDATE picks SET player_id = ?, player_name = (SELECT full_name FROM players WHERE id = ?) WHERE id = ?").bind(player, player, pick.id).run().catch(() => null);
         }
       } else if (roll < 78) {
         const team = rng.chance(0.5) ? game.home : game.away;
-        const scorer = rng.chance(0.15) ? `DEF-${team}` : rng.pick(pickable(team).filter((p) => !p.startsWith("DEF-")));
-        const kind = scorer.startsWith("DEF-") ? "return" : rng.pick(["rush", "reception"] as const);
+        const scorer = rng.chance(0.15) ? `DEF-${team}` : rng.pickOne(pickable(team).filter((p) => !p.startsWith("DEF-")));
+        const kind = scorer.startsWith("DEF-") ? "return" : rng.pickOne(["rush", "reception"] as const);
         await setFirstTdStatement(db, game.id, { playerId: scorer, team, kind }).run();
       } else if (roll < 86) {
         await clearFirstTdStatement(db, game.id).run();
