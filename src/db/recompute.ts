@@ -7,15 +7,16 @@
  * difference check runs its three queries in one `db.batch`, i.e. one D1 transaction on one snapshot.
  *
  * The rules are those of src/domain/grading.ts (the reference):
- * - a game is gradable when it is canceled or voided, has no TD, or its first-TD scorer is known;
- * - canceled or voided: void; no TD: loss; the picked player scored: win; the first TD was a 'return' or
- *   'defense' TD and the pick is DEF-<scoring team>: win; anything else (a pick without a player too): loss;
+ * - canceled or voided: void; no TD: loss; nothing known about the first TD: no result; the picked player scored: win;
+ *   the first TD was a 'return' or 'defense' TD and the pick is DEF-<scoring team>: win; the scorer is known: loss
+ *   (a pick without a player too); the scorer is unresolved but his team is known: the scoring team's DEF loses (once
+ *   the kind is known), the other team's picks lose, the scoring team's players get no result yet;
  * - profit in hundredths of a unit: win = round((decimal odds, 2.0 without odds) - 1) * 100), loss -100, void 0.
  *
  * Legacy results: a result that no trigger wrote (graded_at IS NULL: kept from a v8 database by the v14
- * migration) on a pick whose game is not gradable is expected to stay exactly as it is, and counts in the
- * standings like any other result (the migration counted it). Once its game becomes gradable the rules
- * replace it, and if the game then becomes ungradable again no result is expected at all.
+ * migration) on a pick the rules cannot grade is expected to stay exactly as it is, and counts in the
+ * standings like any other result (the migration counted it). Once the rules grade the pick they replace it, and if
+ * the pick then becomes ungradable again no result is expected at all.
  *
  * Standings: one row per (season, week, user) with that user's picks in that week (the pick's `week_id`),
  * and one row per (season, 0, user) for the whole season (SEASON_SCOPE). A maintained row that counts
@@ -30,6 +31,7 @@
  * All functions take an optional season, to check one season at a time (the nightly job checks the current one).
  */
 import type { PickOutcome } from "../domain/grading";
+import { PICK_OUTCOME_SQL } from "./sql-rules";
 
 export interface RecomputeOptions {
   /** Only this season (default: every season). */
@@ -115,28 +117,17 @@ export interface Differences {
 // season is given (so that indexes on season can be used) and into `?1 IS NULL` (always true) when not.
 // ---------------------------------------------------------------------------------------------
 
-/** A game `g` is gradable (isGradable). */
-const GRADABLE = `(g.status = 'canceled' OR g.is_voided = 1 OR g.no_td = 1 OR g.first_td_player_id IS NOT NULL)`;
-
-/** Outcome of pick `p` in gradable game `g` (gradePick). */
-const OUTCOME = `CASE
-      WHEN g.status = 'canceled' OR g.is_voided = 1 THEN 'void'
-      WHEN g.no_td = 1 THEN 'loss'
-      WHEN p.player_id = g.first_td_player_id THEN 'win'
-      WHEN g.first_td_kind IN ('return', 'defense') AND p.player_id = 'DEF-' || g.first_td_team THEN 'win'
-      ELSE 'loss' END`;
-
 /**
  * expected_results(pick_id, user_id, week_id, outcome, profit_cu, is_correct, actual_scorer, source):
  * one row per pick that should have a result.
  */
 const EXPECTED_RESULTS_CTE = `
-  rule_outcomes AS (
-    SELECT p.id AS pick_id, p.user_id, p.week_id, p.decimal_odds, ${OUTCOME} AS outcome,
+  pick_outcomes AS (
+    SELECT p.id AS pick_id, p.user_id, p.week_id, p.decimal_odds, ${PICK_OUTCOME_SQL} AS outcome,
       CASE WHEN g.no_td = 1 THEN 'No touchdown' ELSE g.first_td_player_name END AS actual_scorer
     FROM picks p
     JOIN games g ON g.id = p.game_id
-    WHERE ${GRADABLE} AND SEASON(g.season)
+    WHERE SEASON(g.season)
   ),
   expected_results AS (
     SELECT pick_id, user_id, week_id, outcome,
@@ -144,13 +135,13 @@ const EXPECTED_RESULTS_CTE = `
                    WHEN 'loss' THEN -100 ELSE 0 END AS profit_cu,
       CASE outcome WHEN 'win' THEN 1 WHEN 'loss' THEN 0 END AS is_correct,
       actual_scorer, 'rules' AS source
-    FROM rule_outcomes
+    FROM pick_outcomes
+    WHERE outcome IS NOT NULL
     UNION ALL
-    SELECT r.pick_id, p.user_id, p.week_id, r.outcome, r.profit_cu, r.is_correct, r.actual_scorer, 'legacy'
+    SELECT r.pick_id, o.user_id, o.week_id, r.outcome, r.profit_cu, r.is_correct, r.actual_scorer, 'legacy'
     FROM results r
-    JOIN picks p ON p.id = r.pick_id
-    JOIN games g ON g.id = p.game_id
-    WHERE r.graded_at IS NULL AND NOT ${GRADABLE} AND SEASON(g.season)
+    JOIN pick_outcomes o ON o.pick_id = r.pick_id
+    WHERE r.graded_at IS NULL AND o.outcome IS NULL
   )`;
 
 /** expected_standings(season, week, user_id, picks, wins, losses, voids, units_cu), week 0 = season. */

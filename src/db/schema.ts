@@ -63,8 +63,9 @@ export const picks = sqliteTable(
     unique("picks_user_week_player_unique").on(t.userId, t.weekId, t.playerName),
     unique("picks_user_game_unique").on(t.userId, t.gameId),
     // v20, "grading a game" and "a game's picks": every pick of one game, in user order, with what grading reads
-    // (covering: the grading reads no picks-table page; a game's picks are spread over those of its week).
-    index("picks_game_grading_idx").on(t.gameId, t.userId, t.weekId, t.playerId, t.decimalOdds),
+    // (covering: the grading reads no picks-table page; a game's picks are spread over those of its week). v21 adds
+    // the team: a first TD whose scorer is unresolved still grades the picks of the other team (and the DEFs).
+    index("picks_game_grading_idx").on(t.gameId, t.userId, t.weekId, t.playerId, t.decimalOdds, t.team),
     check("picks_decimal_odds_range", sql`${t.decimalOdds} IS NULL OR ${t.decimalOdds} > 1`),
     check(
       "picks_implied_probability_range",
@@ -255,6 +256,13 @@ export const games = sqliteTable(
     noTd: integer("no_td").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: text("updated_at").default(sql`CURRENT_TIMESTAMP`),
+    /** v21: who made the last change to the row ('job:live-sync', 'job:schedule-sync', an admin); the change log reads it. */
+    updatedBy: text("updated_by"),
+    /**
+     * v21: when the game's picks locked for good (set once by trigger: the row changed after its kickoff had passed, or
+     * it got a score, a first-TD fact or an in-progress/final status). A kickoff moved later never reopens the game.
+     */
+    lockedAt: text("locked_at"),
   },
   (t) => [
     // v13, "a week's schedule": the games of one season and week in kickoff order.
@@ -290,6 +298,46 @@ export const games = sqliteTable(
   ],
 );
 
+/** v21: why the live sync could not settle a game (final, scored, first TD known or none) at its last look. */
+export const FEED_PROBLEMS = [
+  "not_on_scoreboard",
+  "feed_missing",
+  "not_final",
+  "summary_inconsistent",
+  "scorer_unresolved",
+  "upstream_error",
+] as const;
+
+/**
+ * v21: the live sync's last look at each game past kickoff that it has not settled yet: when, what stood in the way,
+ * since when, and when to look again (backing off while the problem lasts). The catch-up picks the games to retry
+ * from here and the nightly checks report the ones still unsettled a day after kickoff, with the reason.
+ */
+export const gameFeedChecks = sqliteTable(
+  "game_feed_checks",
+  {
+    gameId: text("game_id")
+      .primaryKey()
+      .references(() => games.id, { onDelete: "cascade" }),
+    checkedAt: text("checked_at").notNull(),
+    /** NULL once the game is settled. */
+    problem: text("problem"),
+    detail: text("detail"),
+    /** When the current problem was first seen. */
+    problemSince: text("problem_since"),
+    /** Looks in a row that ended with a problem (0 once settled). */
+    attempts: integer("attempts").notNull().default(0),
+    nextCheckAt: text("next_check_at"),
+  },
+  (t) => [
+    index("game_feed_checks_due_idx").on(t.nextCheckAt),
+    check(
+      "game_feed_checks_problem_valid",
+      sql`${t.problem} IS NULL OR ${t.problem} IN ('not_on_scoreboard', 'feed_missing', 'not_final', 'summary_inconsistent', 'scorer_unresolved', 'upstream_error')`,
+    ),
+  ],
+);
+
 // ---------------------------------------------------------------------------------------------
 // v10: players (keyed by gsis id, or DEF-<TEAM> for a team's defense) and season rosters.
 // ---------------------------------------------------------------------------------------------
@@ -318,6 +366,28 @@ export const players = sqliteTable(
       sql`(${t.defenseTeam} IS NULL AND ${t.id} NOT LIKE 'DEF-%') OR ${t.id} = 'DEF-' || ${t.defenseTeam}`,
     ),
     check("players_fallback_boolean", sql`${t.isFallbackId} IN (0, 1)`),
+  ],
+);
+
+/**
+ * v21: nflverse's player-name alias list (clean_player_names.csv: correct_name, alt_name), as normalized name keys.
+ * Names that share a group (an alias, its correct name, the other aliases of that name) are one player's spellings
+ * (Gabe/Gabriel Davis, Tank/Nathaniel Dell); a name match still has to be unique within the scoring team. Refreshed
+ * by the roster sync.
+ */
+export const playerNameAliases = sqliteTable(
+  "player_name_aliases",
+  {
+    aliasKey: text("alias_key").notNull(),
+    canonicalKey: text("canonical_key").notNull(),
+    aliasName: text("alias_name").notNull(),
+    canonicalName: text("canonical_name").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.aliasKey, t.canonicalKey] }),
+    index("player_name_aliases_canonical_idx").on(t.canonicalKey),
+    check("player_name_aliases_differ", sql`${t.aliasKey} <> ${t.canonicalKey}`),
   ],
 );
 

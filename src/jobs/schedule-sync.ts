@@ -60,11 +60,13 @@ const COLUMN_OF: Record<keyof StoredGame, string> = {
   isPlaceholder: "is_placeholder",
 };
 
+export const SCHEDULE_SYNC_RECORDER = "job:schedule-sync";
+
 function updateGame(db: MeteredD1, id: string, changes: Partial<StoredGame>, now: string) {
   const entries = Object.entries(changes) as [keyof StoredGame, unknown][];
   return db
-    .prepare(`UPDATE games SET ${entries.map(([key]) => `${COLUMN_OF[key]} = ?`).join(", ")}, updated_at = ? WHERE id = ?`)
-    .bind(...entries.map(([, value]) => value), now, id);
+    .prepare(`UPDATE games SET ${entries.map(([key]) => `${COLUMN_OF[key]} = ?`).join(", ")}, updated_at = ?, updated_by = ? WHERE id = ?`)
+    .bind(...entries.map(([, value]) => value), now, SCHEDULE_SYNC_RECORDER, id);
 }
 
 // Bound parameters per inserted game (the status flag included): 11, so 9 games per statement stay under D1's 100.
@@ -145,8 +147,9 @@ function restoreQuarantinedPicks(db: MeteredD1, season: number, now: string) {
 
 /**
  * Daily: nflverse games.csv -> the season's games. New games are inserted, changed ones (flexed kickoffs,
- * final scores, ESPN ids, placeholders) updated, games that vanished before kickoff canceled (their picks
- * become void), and quarantined picks whose game now exists restored. One atomic batch.
+ * final scores, ESPN ids, placeholders) updated, games that vanished (before or after kickoff, unless final) canceled
+ * (their picks become void), and quarantined picks whose game now exists restored. One atomic batch. A kickoff moved
+ * later never reopens a game that had begun: its picks locked for good (games.locked_at).
  */
 export async function scheduleSync(ctx: JobContext): Promise<JobOutcome> {
   const base = ctx.env.NFLVERSE_BASE_URL || DEFAULT_NFLVERSE_BASE_URL;
@@ -177,12 +180,11 @@ export async function scheduleSync(ctx: JobContext): Promise<JobOutcome> {
   const changed = parsed.games
     .map((g) => ({ game: g, changes: storedById.has(g.id) ? gameChanges(storedById.get(g.id)!, g, ctx.now) : null }))
     .filter((c): c is { game: ScheduledGame; changes: Partial<StoredGame> } => c.changes !== null);
+  // nflverse drops a canceled game from the file, before its kickoff or after it (2022_17_BUF_CIN was stopped in the
+  // first quarter and never completed): either way it is canceled and its picks are void. A final game that vanished
+  // is a broken file, not a cancellation, and keeps its result.
   const vanished = stored.filter(
-    (g) =>
-      !incomingIds.has(g.id) &&
-      g.isPlaceholder === 0 &&
-      (g.status === "scheduled" || g.status === "postponed") &&
-      (g.kickoffAt === null || Date.parse(g.kickoffAt) > ctx.now.getTime()),
+    (g) => !incomingIds.has(g.id) && g.isPlaceholder === 0 && g.status !== "final" && g.status !== "canceled",
   );
 
   const results = await ctx.db.batch([

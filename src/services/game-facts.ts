@@ -86,14 +86,17 @@ async function factColumns(db: Database, game: typeof games.$inferSelect, fact: 
 }
 
 /**
- * The one write that records a game's first-TD facts, whoever found them (an admin or the live sync):
- * the v14 triggers grade every pick of the game, move standings and player stats, and log the change.
+ * The one write that records a game's first-TD facts, whoever found them (an admin or the live sync): the triggers
+ * grade every pick of the game, move standings and player stats, and log the change as `by`. Whoever records facts
+ * owns them (first_td_recorded_by): the live sync never overwrites a person's facts; cleared facts belong to nobody,
+ * so clearing hands the game back to the feed.
  */
-export function firstTdFactsStatement(d1: D1Database, gameId: string, facts: GameFactColumns, recordedBy: string, now: Date) {
+export function firstTdFactsStatement(d1: D1Database, gameId: string, facts: GameFactColumns, by: string, now: Date) {
+  const cleared = facts.firstTdTeam === null && facts.firstTdPlayerId === null && facts.noTd === 0;
   return d1
     .prepare(
       `UPDATE games SET first_td_player_id = ?, first_td_player_name = ?, first_td_team = ?, first_td_kind = ?,
-         first_td_play_text = ?, no_td = ?, first_td_recorded_at = ?, first_td_recorded_by = ?, updated_at = ?
+         first_td_play_text = ?, no_td = ?, first_td_recorded_at = ?, first_td_recorded_by = ?, updated_at = ?, updated_by = ?
        WHERE id = ?`,
     )
     .bind(
@@ -104,16 +107,16 @@ export function firstTdFactsStatement(d1: D1Database, gameId: string, facts: Gam
       facts.firstTdPlayText,
       facts.noTd,
       nowIso(now),
-      recordedBy,
+      cleared ? null : by,
       nowIso(now),
+      by,
       gameId,
     );
 }
 
 /**
- * Records (or corrects, or clears) a game's first-TD facts. The v14 triggers grade every pick of the game,
- * move standings and player stats, and log the change with `recordedBy`: admins and the live sync use
- * this same path.
+ * Records (or corrects, or clears) a game's first-TD facts. The triggers grade every pick of the game, move standings
+ * and player stats, and log the change with `recordedBy`: admins and the live sync use this same path.
  */
 export async function recordFirstTd(db: Database, gameId: string, fact: FirstTdFact, recordedBy: string, now: Date) {
   const game = await getGameRow(db, gameId);
@@ -122,12 +125,16 @@ export async function recordFirstTd(db: Database, gameId: string, fact: FirstTdF
   return gradingSummary(db, gameId);
 }
 
-/** Voids (or un-voids) a game for the pick'em: its picks become void, through the same grading triggers. */
+/**
+ * Voids (or un-voids) a game for the pick'em: its picks become void, through the same grading triggers. The void is a
+ * person's decision about the pick'em, not a fact about the game: it leaves the first-TD facts and their owner alone,
+ * so the live sync keeps recording the game underneath and an un-void grades it on what is known by then.
+ */
 export async function setGameVoided(db: Database, gameId: string, voided: boolean, recordedBy: string, now: Date) {
   await getGameRow(db, gameId);
   await db
     .update(games)
-    .set({ isVoided: voided ? 1 : 0, firstTdRecordedBy: recordedBy, updatedAt: nowIso(now) })
+    .set({ isVoided: voided ? 1 : 0, updatedBy: recordedBy, updatedAt: nowIso(now) })
     .where(eq(games.id, gameId));
   return gradingSummary(db, gameId);
 }

@@ -5,6 +5,7 @@ import { americanToDecimalOdds, decimalToAmericanOdds, probabilityToDecimalOdds 
 import type { Database } from "../env";
 import { ApiError } from "../http/errors";
 import { nowIso } from "../lib/clock";
+import { GAME_OPEN_SQL } from "../db/sql-rules";
 import { databaseErrorMessage } from "./db-errors";
 
 const ROSTER_ERRORS: Record<RosterProblem, ApiError> = {
@@ -23,13 +24,16 @@ async function findGame(db: Database, gameId: string): Promise<GameRow> {
   return game;
 }
 
+function lockedError(game: GameRow): ApiError {
+  return new ApiError("game_locked", `Picks for ${game.id} locked at kickoff (${game.kickoffAt ?? "unknown"}).`, {
+    kickoffAt: game.kickoffAt,
+    status: game.status,
+  });
+}
+
+/** A clear refusal before any work; the write itself decides (stillOpen), by the database's clock. */
 function assertOpen(game: GameRow, now: Date) {
-  if (isLocked(game, now)) {
-    throw new ApiError("game_locked", `Picks for ${game.id} locked at kickoff (${game.kickoffAt ?? "unknown"}).`, {
-      kickoffAt: game.kickoffAt,
-      status: game.status,
-    });
-  }
+  if (isLocked(game, now)) throw lockedError(game);
 }
 
 interface PickablePlayer {
@@ -120,10 +124,12 @@ async function runPickWrite<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 
-/** `kickoff_at > now` inside the write itself, so a pick can never land after kickoff, however late it arrives. */
-function stillOpen(gameId: string, now: Date) {
-  return sql`EXISTS (SELECT 1 FROM ${games} WHERE ${games.id} = ${gameId} AND ${games.kickoffAt} > ${nowIso(now)}
-    AND ${games.status} IN ('scheduled', 'postponed'))`;
+/**
+ * The lock inside the write itself, by the database's own clock (GAME_OPEN_SQL): however late a request arrives or
+ * however long it took to get here, no pick is made, changed or deleted once its game has begun.
+ */
+function stillOpen(gameId: string) {
+  return sql`EXISTS (SELECT 1 FROM ${games} g WHERE g.id = ${gameId} AND ${sql.raw(GAME_OPEN_SQL)})`;
 }
 
 export interface PickInput {
@@ -167,14 +173,14 @@ export async function createPick(db: Database, input: PickInput): Promise<PickVi
               oddsSnapshotAt: sql`${price.oddsSnapshotAt}`.as("odds_snapshot_at"),
             })
             .from(weeks)
-            .where(and(eq(weeks.season, game.season), eq(weeks.week, game.week), stillOpen(game.id, input.now))),
+            .where(and(eq(weeks.season, game.season), eq(weeks.week, game.week), stillOpen(game.id))),
         )
         .returning({ id: picks.id }),
     ]),
   );
   const pickId = inserted[0]?.id;
-  if (pickId === undefined) assertOpen({ ...game, status: "in_progress" }, input.now);
-  return getPick(db, input.userId, pickId!);
+  if (pickId === undefined) throw lockedError(game);
+  return getPick(db, input.userId, pickId);
 }
 
 async function findOwnPick(db: Database, userId: number, pickId: number) {
@@ -204,10 +210,10 @@ export async function changePickPlayer(db: Database, input: { userId: number; pi
         ...price,
         updatedAt: nowIso(input.now),
       })
-      .where(and(eq(picks.id, pick.id), eq(picks.userId, input.userId), stillOpen(game.id, input.now)))
+      .where(and(eq(picks.id, pick.id), eq(picks.userId, input.userId), stillOpen(game.id)))
       .returning({ id: picks.id }),
   );
-  if (updated.length === 0) assertOpen({ ...game, status: "in_progress" }, input.now);
+  if (updated.length === 0) throw lockedError(game);
   return getPick(db, input.userId, pick.id);
 }
 
@@ -217,9 +223,9 @@ export async function deletePick(db: Database, input: { userId: number; pickId: 
   assertOpen(game, input.now);
   const deleted = await db
     .delete(picks)
-    .where(and(eq(picks.id, pick.id), eq(picks.userId, input.userId), stillOpen(game.id, input.now)))
+    .where(and(eq(picks.id, pick.id), eq(picks.userId, input.userId), stillOpen(game.id)))
     .returning({ id: picks.id });
-  if (deleted.length === 0) assertOpen({ ...game, status: "in_progress" }, input.now);
+  if (deleted.length === 0) throw lockedError(game);
 }
 
 export const pickViewColumns = {

@@ -406,6 +406,8 @@ describe("a dirty v8 database taken through the chain", () => {
         no_td: 0,
         created_at: expect.any(String),
         updated_at: expect.any(String),
+        updated_by: null,
+        locked_at: null,
       },
     ]);
     expect(await rows(db, "SELECT id FROM picks WHERE game_id = ? ORDER BY id", GAME.kcAtPhiPlaceholder)).toEqual([

@@ -37,6 +37,8 @@ describe("firstTdKindFromNflverse", () => {
           status: "final",
           isVoided: false,
           noTd: false,
+          homeTeam: "BUF",
+          awayTeam: "KC",
           firstTdPlayerId: "00-BUF-CB",
           firstTdTeam: "BUF",
           firstTdKind: firstTdKindFromNflverse(tdKind),

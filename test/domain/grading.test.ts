@@ -22,6 +22,8 @@ function game(overrides: Partial<GradableGame> = {}): GradableGame {
     status: "final",
     isVoided: false,
     noTd: false,
+    homeTeam: "BUF",
+    awayTeam: "KC",
     firstTdPlayerId: null,
     firstTdTeam: null,
     firstTdKind: null,
@@ -151,10 +153,26 @@ describe("gradePick: games without a first TD, void games, open games", () => {
     }
   });
 
-  it("a known scoring team or kind without the scorer is not gradable yet", () => {
+  it("a defensive TD whose scorer is unresolved still grades the DEFs and the other team's picks; the scoring team's players wait", () => {
     const g = game({ firstTdTeam: "BUF", firstTdKind: "defense" });
     expect(isGradable(g)).toBe(false);
-    expect(gradePick(g, "DEF-BUF")).toBeNull();
+    expect(gradePick(g, "DEF-BUF")).toBe("win");
+    expect(gradePick(g, "DEF-KC")).toBe("loss");
+    expect(gradePick(g, KC_WR, "KC")).toBe("loss");
+    expect(gradePick(g, KC_QB, "KC")).toBe("loss");
+    expect(gradePick(g, BUF_RB, "BUF")).toBeNull();
+    expect(gradePick(g, BUF_RB)).toBeNull();
+  });
+
+  it("an offensive TD whose scorer is unresolved: the scoring team's DEF loses, its players wait; no kind, no DEF grade", () => {
+    const g = game({ firstTdTeam: "KC", firstTdKind: "reception" });
+    expect(gradePick(g, "DEF-KC")).toBe("loss");
+    expect(gradePick(g, "DEF-BUF")).toBe("loss");
+    expect(gradePick(g, BUF_WR, "BUF")).toBe("loss");
+    expect(gradePick(g, KC_WR, "KC")).toBeNull();
+    const kindUnknown = game({ firstTdTeam: "KC" });
+    expect(gradePick(kindUnknown, "DEF-KC")).toBeNull();
+    expect(gradePick(kindUnknown, "DEF-BUF")).toBe("loss");
   });
 
   it("graded as soon as the first TD is known, while the game is still in progress", () => {

@@ -3,10 +3,8 @@
  * write, the roster check in the service). A failing row here means one of those guards was bypassed or removed
  * (a legacy import, a hand-made fix, a migration that rebuilt a table).
  */
+import { PICK_OUTCOME_SQL } from "../../db/sql-rules";
 import { sqlCheck, type QualityCheck } from "../types";
-
-/** A game that can be graded (the rule of src/domain/grading.ts isGradable and the v14 triggers). */
-const GRADABLE = `(g.status = 'canceled' OR g.is_voided = 1 OR g.no_td = 1 OR g.first_td_player_id IS NOT NULL)`;
 
 export const pickChecks: QualityCheck[] = [
   sqlCheck({
@@ -55,9 +53,9 @@ export const pickChecks: QualityCheck[] = [
     name: "picks_graded_game_without_result",
     table: "results",
     severity: "fail",
-    description: "A pick of a graded game (canceled, voided, no TD, or first-TD scorer known) has no result row.",
+    description: "A pick whose outcome the rules can tell (its game canceled, voided, without TD, or its first TD known enough) has no result row.",
     sql: `SELECT 'picks#' || p.id || ' ' || g.id AS key
           FROM picks p JOIN games g ON g.id = p.game_id
-          WHERE ${GRADABLE} AND NOT EXISTS (SELECT 1 FROM results r WHERE r.pick_id = p.id)`,
+          WHERE (${PICK_OUTCOME_SQL}) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM results r WHERE r.pick_id = p.id)`,
   }),
 ];
