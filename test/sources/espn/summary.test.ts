@@ -7,17 +7,14 @@ import {
   scorerNameFromText,
   touchdownKindOf,
   type BoxscorePlayer,
-  type GameSummary,
 } from "../../../src/sources/espn/summary";
 import balAtHouJson from "../../fixtures/espn/summary_2020wk2_BAL_at_HOU_excerpt.json?raw";
+import seaAtChiJson from "../../fixtures/espn/summary_2024wk17_SEA_at_CHI_excerpt.json?raw";
+import nygAtSeaJson from "../../fixtures/espn/summary_2024wk5_NYG_at_SEA_excerpt.json?raw";
 import cleAtJaxJson from "../../fixtures/espn/summary_2026wk1_CLE_at_JAX_excerpt.json?raw";
 
 const cleAtJax = parseSummary(JSON.parse(cleAtJaxJson));
 const balAtHou = parseSummary(JSON.parse(balAtHouJson));
-
-function withoutPlays(summary: GameSummary, texts: string[]): GameSummary {
-  return { ...summary, scoringPlays: summary.scoringPlays.filter((play) => !texts.some((t) => play.text.startsWith(t))) };
-}
 
 describe("parseSummary", () => {
   it("reads the header", () => {
@@ -27,7 +24,21 @@ describe("parseSummary", () => {
       kickoffAt: "2026-09-13T17:00:00Z",
       homeTeam: "JAX",
       awayTeam: "CLE",
+      homeScore: 34,
+      awayScore: 10,
     });
+  });
+
+  it("reads the header's scores as numbers, null when absent or not a number", () => {
+    const body = JSON.parse(cleAtJaxJson);
+    const [home, away] = body.header.competitions[0].competitors;
+    expect([home.homeAway, away.homeAway]).toEqual(["home", "away"]);
+    delete home.score;
+    away.score = "";
+    expect(parseSummary(body)).toMatchObject({ homeScore: null, awayScore: null });
+    home.score = 7;
+    away.score = "-";
+    expect(parseSummary(body)).toMatchObject({ homeScore: 7, awayScore: null });
   });
 
   it("reads the scoring plays in order, with trailing spaces trimmed", () => {
@@ -93,22 +104,16 @@ describe("findFirstTouchdown", () => {
   });
 
   it("finds a defensive TD: a fumble return", () => {
-    const summary = withoutPlays(balAtHou, ["Patrick Ricard", "Darren Fells"]);
-    expect(findFirstTouchdown(summary)).toMatchObject({
+    expect(findFirstTouchdown(parseSummary(JSON.parse(nygAtSeaJson)))).toMatchObject({
       outcome: "touchdown",
-      scorerName: "L.J. Fort",
-      team: "BAL",
+      scorerName: "Rayshawn Jenkins",
+      team: "SEA",
       kind: "defense",
     });
   });
 
-  it("finds a rushing TD and keeps the suffix in the name", () => {
-    const summary = withoutPlays(balAtHou, ["Patrick Ricard", "Darren Fells", "L.J. Fort"]);
-    expect(findFirstTouchdown(summary)).toMatchObject({ scorerName: "Mark Ingram II", kind: "rush", team: "BAL" });
-  });
-
   it("says no touchdown only once the game is final without one", () => {
-    const fieldGoalsOnly = { ...cleAtJax, scoringPlays: cleAtJax.scoringPlays.filter((p) => !p.isTouchdown) };
+    const fieldGoalsOnly = parseSummary(JSON.parse(seaAtChiJson));
     expect(findFirstTouchdown(fieldGoalsOnly)).toEqual({ outcome: "no_touchdown" });
     expect(findFirstTouchdown({ ...fieldGoalsOnly, status: "in_progress" })).toEqual({ outcome: "not_yet" });
   });
@@ -123,6 +128,35 @@ describe("scorerNameFromText", () => {
     expect(scorerNameFromText("L.J. Fort 22 Yd Fumble Return (Justin Tucker Kick)")).toBe("L.J. Fort");
     expect(scorerNameFromText("Ka'imi Fairbairn 44 Yd Field Goal ")).toBe("Ka'imi Fairbairn");
     expect(scorerNameFromText("Odell Beckham Jr. 12 Yd pass from Lamar Jackson (Justin Tucker Kick)")).toBe("Odell Beckham Jr.");
+    expect(scorerNameFromText("Mark Ingram II 30 Yd Run (Justin Tucker Kick)")).toBe("Mark Ingram II");
+  });
+
+  it("reads the texts of real summaries: returns, failed and missing tries, apostrophes and hyphens", () => {
+    const scorers: [string, string][] = [
+      ["Rayshawn Jenkins 102 Yd Fumble Return (Jason Myers Kick)", "Rayshawn Jenkins"],
+      ["Kamren Kinchens 103 Yd Interception Return (Joshua Karty Kick)", "Kamren Kinchens"],
+      ["Bryce Ford-Wheaton 60 Yd Return of Blocked Field Goal (Two-Point Run Conversion Failed)", "Bryce Ford-Wheaton"],
+      ["Tyler Lockett 30 Yd pass from Geno Smith (Jason Myers PAT blocked)", "Tyler Lockett"],
+      ["Drake London 3 Yd pass from Desmond Ridder (Younghoe Koo PAT failed)", "Drake London"],
+      ["Noah Fant 16 Yd pass from Geno Smith (Two-Point Pass Conversion Failed)", "Noah Fant"],
+      ["Demarcus Robinson 39 Yd pass from Matthew Stafford  ", "Demarcus Robinson"],
+      ["Wan'Dale Robinson 7 Yd pass from Daniel Jones (Greg Joseph Kick)", "Wan'Dale Robinson"],
+      ["Ja'Lynn Polk 5 Yd pass from Jacoby Brissett (Joey Slye Kick)", "Ja'Lynn Polk"],
+      ["Jaxon Smith-Njigba 24 Yd pass from Geno Smith (Jason Myers Kick)", "Jaxon Smith-Njigba"],
+      ["DK Metcalf 56 Yd pass from Geno Smith (Jason Myers Kick)", "DK Metcalf"],
+      ["AJ Barner 4 Yd pass from Geno Smith (Jason Myers Kick)", "AJ Barner"],
+      ["Desmond Ridder 6 Yd Run (Younghoe Koo Kick)", "Desmond Ridder"],
+      ["Joshua Karty 38 Yd Field Goal  ", "Joshua Karty"],
+    ];
+    expect(scorers.map(([text]) => [text, scorerNameFromText(text)])).toEqual(scorers);
+  });
+
+  it("reads the core API's 'X Pass From Y for N Yard(s)' texts, whatever follows the yardage", () => {
+    expect(scorerNameFromText("Patrick Ricard Pass From Lamar Jackson for 1 Yard J.Tucker extra point is GOOD, Center-M.Cox, Holder-S.Koch.")).toBe(
+      "Patrick Ricard",
+    );
+    expect(scorerNameFromText("Tyler Lockett Pass From Geno Smith for 30 Yds, Jason Myers extra point is BLOCKED")).toBe("Tyler Lockett");
+    expect(scorerNameFromText("Mark Andrews Pass From Lamar Jackson for 12 Yards Two-Point Pass Conversion Failed")).toBe("Mark Andrews");
   });
 
   it("does not stop at a surname that is also a play word", () => {
@@ -148,9 +182,47 @@ describe("touchdownKindOf", () => {
     expect(touchdownKindOf("Fumble Recovery (Own)", "Jonah Williams Fumble Recovery in End Zone (Chad Ryland Kick)")).toBe("other");
   });
 
-  it("judges by the text when the play type is missing", () => {
+  it("maps every defensive play type to defense", () => {
+    const text = "Bryce Ford-Wheaton 60 Yd Return of Blocked Field Goal (Two-Point Run Conversion Failed)";
+    for (const playType of [
+      "Blocked Field Goal Touchdown",
+      "Missed Field Goal Return Touchdown",
+      "Fumble Recovery (Opponent)",
+      "Defensive 2pt Conversion",
+      "Pass Interception Return",
+    ]) {
+      expect([playType, touchdownKindOf(playType, text)]).toEqual([playType, "defense"]);
+    }
+  });
+
+  it("lets the play type alone decide when it names a kind, in any case", () => {
+    expect(touchdownKindOf("Rushing Touchdown", "Deebo Samuel 5 Yd pass from Brock Purdy (Jake Moody Kick)")).toBe("rush");
+    expect(touchdownKindOf("PASSING TOUCHDOWN", "Darius Slay 70 Yd Interception Return")).toBe("reception");
+    expect(touchdownKindOf("punt return touchdown", "Derius Davis 87 Yd pass from Justin Herbert")).toBe("return");
+  });
+
+  it("ignores a 'blocked' try after the scorer's clause when the type says passing", () => {
+    const text = "Patrick Ricard Pass From Lamar Jackson for 1 Yard J.Tucker extra point is BLOCKED, Center-M.Cox, Holder-S.Koch.";
+    expect(touchdownKindOf("Passing Touchdown", text)).toBe("reception");
+    expect(touchdownKindOf("Passing Touchdown", "Tyler Lockett 30 Yd pass from Geno Smith (Jason Myers PAT blocked)")).toBe("reception");
+  });
+
+  it("judges by the text when the play type is missing, empty or unrecognised", () => {
     expect(touchdownKindOf(null, "Parker Washington 30 Yd pass from Trevor Lawrence (Cam Little Kick)")).toBe("reception");
     expect(touchdownKindOf(null, "Darius Slay 70 Yd Interception Return (Jake Elliott Kick)")).toBe("defense");
+    expect(touchdownKindOf("", "Rayshawn Jenkins 102 Yd Fumble Return (Jason Myers Kick)")).toBe("defense");
+    expect(touchdownKindOf("Touchdown", "Derius Davis 87 Yd Punt Return (Cameron Dicker Kick)")).toBe("return");
+    expect(touchdownKindOf("TD", "Cooper Rush 1 Yd Run (Brandon Aubrey Kick)")).toBe("rush");
+    expect(touchdownKindOf(null, "Bryce Ford-Wheaton 60 Yd Return of Blocked Field Goal (Two-Point Run Conversion Failed)")).toBe("defense");
+  });
+
+  it("reads only the scorer's clause of the text, never the try after it", () => {
+    expect(touchdownKindOf(null, "Tyler Lockett Pass From Geno Smith for 30 Yds, Jason Myers extra point is BLOCKED")).toBe("reception");
+    expect(touchdownKindOf(null, "Patrick Ricard Pass From Lamar Jackson for 1 Yard J.Tucker extra point is BLOCKED")).toBe("reception");
+    expect(touchdownKindOf(null, "Tyler Lockett 30 Yd pass from Geno Smith Jason Myers PAT blocked")).toBe("reception");
+    expect(touchdownKindOf(null, "Tyler Lockett 30 Yd pass from Geno Smith (Jason Myers PAT blocked)")).toBe("reception");
+    expect(touchdownKindOf(null, "Mark Ingram II 30 Yd Run Two-Point Pass Conversion Failed")).toBe("rush");
+    expect(touchdownKindOf(null, "Mark Ingram II Run for 30 Yards Two-Point Pass Conversion Failed")).toBe("rush");
   });
 });
 
