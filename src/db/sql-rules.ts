@@ -29,3 +29,20 @@ export const DB_NOW_SQL = `strftime('%Y-%m-%dT%H:%M:%SZ', 'now')`;
 export const GAME_OPEN_SQL = `(g.kickoff_at > ${DB_NOW_SQL} AND g.locked_at IS NULL AND g.status IN ('scheduled', 'postponed')
       AND g.home_score IS NULL AND g.away_score IS NULL AND g.first_td_player_id IS NULL AND g.first_td_team IS NULL
       AND g.no_td = 0)`;
+
+/** Who the live sync records first-TD facts as. Facts recorded by anyone else are a person's. */
+export const FEED_RECORDER = "job:live-sync";
+
+/**
+ * A person (an admin, the demo, a legacy import) recorded game `g`'s first-TD facts: the live sync never overwrites
+ * them, until that person clears them (cleared facts belong to nobody) and so hands the game back to the feed.
+ */
+export const PERSON_OWNS_FACTS_SQL = `(g.first_td_recorded_by IS NOT NULL AND g.first_td_recorded_by <> '${FEED_RECORDER}'
+      AND (g.first_td_team IS NOT NULL OR g.first_td_player_id IS NOT NULL OR g.no_td = 1))`;
+
+/**
+ * Game `g` needs nothing more from the feed: canceled, or final with both scores and its first TD known (the scorer
+ * resolved, or no TD, or facts a person owns). Anything else past kickoff is retried until it is (the catch-up).
+ */
+export const GAME_SETTLED_SQL = `(g.status = 'canceled' OR (g.status = 'final' AND g.home_score IS NOT NULL AND g.away_score IS NOT NULL
+      AND (g.no_td = 1 OR g.first_td_player_id IS NOT NULL OR ${PERSON_OWNS_FACTS_SQL})))`;

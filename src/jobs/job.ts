@@ -10,6 +10,8 @@ export interface JobContext {
   db: MeteredD1;
   season: number;
   week: number | null;
+  /** Whether whoever started the run named the season or week (a backfill), rather than leaving them to the clock. */
+  scopeRequested: boolean;
   /** What started the run: a cron run may decide it is not due (see market-sync). */
   trigger: JobTrigger;
   now: Date;
@@ -27,13 +29,17 @@ export function upstreamOptions(ctx: Pick<JobContext, "fetcher" | "retryPolicy">
   return { ...ctx.retryPolicy, fetcher: ctx.fetcher };
 }
 
-/** What a run did with the upstream records it read. `partial`: some rows were rejected, the rest landed. */
+/**
+ * What a run did with the upstream records it read. `partial`: some rows were rejected, the rest landed; or the run
+ * could not get through its work (`left` items remain for the next run).
+ */
 export interface JobOutcome {
   read: number;
   inserted: number;
   updated: number;
   unchanged: number;
   rejected: number;
+  left?: number;
   details?: Record<string, unknown>;
 }
 

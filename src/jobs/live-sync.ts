@@ -1,28 +1,44 @@
 import type { FirstTdKind, GameStatus } from "../domain/grading";
 import { easternDateOf } from "../domain/eastern-time";
-import { normalizePlayerName } from "../domain/names";
+import { FEED_RECORDER, GAME_SETTLED_SQL, PERSON_OWNS_FACTS_SQL } from "../db/sql-rules";
+import type { FEED_PROBLEMS } from "../db/schema";
 import { nowIso } from "../lib/clock";
-import { firstTdFactsStatement, CLEARED_FACTS, type GameFactColumns } from "../services/game-facts";
+import { CLEARED_FACTS, firstTdFactsStatement, type GameFactColumns } from "../services/game-facts";
+import { playersNamedStatement } from "../services/player-names";
 import { EspnClient } from "../sources/espn/client";
+import { EspnFormatError } from "../sources/espn/format-error";
 import type { ScoreboardEvent } from "../sources/espn/scoreboard";
-import { findFirstTouchdown, resolveScorerFromBoxscore, type GameSummary } from "../sources/espn/summary";
+import { findFirstTouchdown, resolveScorerFromBoxscore, type GameSummary, type ScoringPlay } from "../sources/espn/summary";
+import { UpstreamError, type Fetcher } from "../sources/http";
 import type { MeteredD1 } from "./d1-meter";
 import { firstFew, upstreamOptions, type JobContext, type JobOutcome } from "./job";
 import { currentSeason } from "./season";
 
-/** Who the live sync records facts as; facts recorded by anyone else (an admin) are never overwritten. */
-export const LIVE_SYNC_RECORDER = "job:live-sync";
-const HOUR_MS = 3_600_000;
-/** A game is watched from shortly before kickoff ... */
-const WATCH_BEFORE_KICKOFF_MS = 15 * 60_000;
-/** ... until its first TD (or none) is known, and for a while after that, to catch stat corrections. */
+/** Who the live sync records facts as; facts recorded by anyone else (a person) are never overwritten. */
+export const LIVE_SYNC_RECORDER = FEED_RECORDER;
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+/** The live window: a game is watched every run from shortly before kickoff ... */
+const WATCH_BEFORE_KICKOFF_MS = 15 * MINUTE_MS;
+/** ... until this long after it (then the catch-up, below, keeps after a game that is still not settled). */
+const LIVE_WINDOW_AFTER_KICKOFF_MS = 36 * HOUR_MS;
+/** A game settled by the feed is read again for this long after its facts were recorded, to catch stat corrections. */
 const CORRECTION_WINDOW_MS = 6 * HOUR_MS;
-/** Games that never reported final are given up after this long (the nightly checks report them). */
-const GIVE_UP_AFTER_KICKOFF_MS = 36 * HOUR_MS;
-/** Upstream calls one run may make, far below the Workers subrequest limit. */
-const MAX_UPSTREAM_CALLS = 40;
+/** The catch-up retries a game that could not be settled after 5, 10, 20, 40 minutes, then every hour. */
+const RETRY_FIRST_MS = 5 * MINUTE_MS;
+const RETRY_MAX_MS = HOUR_MS;
+/**
+ * Upstream requests one run may make, every attempt counted (retries too). Workers Free allows 50 subrequests per
+ * invocation (Paid: 10,000); 40 leaves room below the smaller limit. A week (16 summaries, a core play per new first
+ * TD, a few scoreboards) fits in one run; a season takes several, each continuing where the last stopped. Raise it
+ * with the LIVE_SYNC_MAX_REQUESTS var on the Paid plan.
+ */
+export const DEFAULT_MAX_REQUESTS = 40;
 
-interface WatchedGame {
+type FeedProblem = (typeof FEED_PROBLEMS)[number];
+
+/** A game the run looks at, with the live sync's last look at it (game_feed_checks), if any. */
+interface TargetGame {
   id: string;
   season: number;
   kickoffAt: string;
@@ -38,119 +54,300 @@ interface WatchedGame {
   firstTdKind: string | null;
   firstTdPlayText: string | null;
   noTd: number;
-  firstTdRecordedBy: string | null;
+  personOwnsFacts: number;
+  inLiveWindow: number;
+  checkedAt: string | null;
+  problem: FeedProblem | null;
+  attempts: number;
 }
 
+const TARGET_COLUMNS = `g.id, g.season, g.kickoff_at AS kickoffAt, g.home_team AS homeTeam, g.away_team AS awayTeam,
+  g.home_score AS homeScore, g.away_score AS awayScore, g.status, g.espn_event_id AS espnEventId,
+  g.first_td_player_id AS firstTdPlayerId, g.first_td_player_name AS firstTdPlayerName, g.first_td_team AS firstTdTeam,
+  g.first_td_kind AS firstTdKind, g.first_td_play_text AS firstTdPlayText, g.no_td AS noTd,
+  ${PERSON_OWNS_FACTS_SQL} AS personOwnsFacts, c.checked_at AS checkedAt, c.problem, coalesce(c.attempts, 0) AS attempts`;
+
 /**
- * The games worth asking ESPN about now; usually none, and then the run costs one query. No index leads with
- * kickoff_at, so the seasons of the window (from the dates, whatever season the run is for) bound it through
- * games_schedule_idx: the query reads one season's games instead of every game ever stored.
+ * Without a season (the cron): the games of the live window (not settled yet, or settled by the feed within the
+ * correction window), then the catch-up: every game of the current season past kickoff that is still not settled and
+ * due for another look, the ones never looked at (or looked at longest ago) first. Usually none, and then the run costs
+ * this one query. No index leads with kickoff_at, so the seasons bound it through games_schedule_idx.
  */
-async function watchedGames(db: MeteredD1, now: Date): Promise<WatchedGame[]> {
-  const from = new Date(now.getTime() - GIVE_UP_AFTER_KICKOFF_MS);
+function liveTargets(db: MeteredD1, now: Date, seasonOverride: string | undefined) {
+  const from = new Date(now.getTime() - LIVE_WINDOW_AFTER_KICKOFF_MS);
   const to = new Date(now.getTime() + WATCH_BEFORE_KICKOFF_MS);
-  return db.all<WatchedGame>(
+  const window = `g.kickoff_at BETWEEN ?1 AND ?2`;
+  return db.all<TargetGame>(
     db
       .prepare(
-        `SELECT id, season, kickoff_at AS kickoffAt, home_team AS homeTeam, away_team AS awayTeam, home_score AS homeScore,
-           away_score AS awayScore, status, espn_event_id AS espnEventId, first_td_player_id AS firstTdPlayerId,
-           first_td_player_name AS firstTdPlayerName, first_td_team AS firstTdTeam, first_td_kind AS firstTdKind,
-           first_td_play_text AS firstTdPlayText, no_td AS noTd, first_td_recorded_by AS firstTdRecordedBy
-         FROM games
-         WHERE season IN (?5, ?6) AND kickoff_at BETWEEN ?1 AND ?2 AND is_placeholder = 0 AND is_voided = 0 AND status <> 'canceled'
-           AND (status <> 'final'
-             OR (first_td_player_id IS NULL AND no_td = 0)
-             OR (first_td_recorded_by = ?3 AND first_td_recorded_at > ?4))
-         ORDER BY kickoff_at`,
+        `SELECT ${TARGET_COLUMNS}, (${window}) AS inLiveWindow
+         FROM games g LEFT JOIN game_feed_checks c ON c.game_id = g.id
+         WHERE g.season IN (?5, ?6, ?7) AND g.is_placeholder = 0 AND g.status <> 'canceled' AND (
+           (${window} AND (NOT ${GAME_SETTLED_SQL} OR (g.first_td_recorded_by = ?3 AND g.first_td_recorded_at > ?4)))
+           OR (g.season = ?7 AND g.kickoff_at <= ?8 AND NOT ${GAME_SETTLED_SQL} AND (c.next_check_at IS NULL OR c.next_check_at <= ?8)))
+         ORDER BY inLiveWindow DESC, CASE WHEN inLiveWindow THEN g.kickoff_at END, c.checked_at IS NOT NULL, c.checked_at, g.kickoff_at, g.id`,
       )
       .bind(
         nowIso(from),
         nowIso(to),
         LIVE_SYNC_RECORDER,
         nowIso(new Date(now.getTime() - CORRECTION_WINDOW_MS)),
-        currentSeason(from),
-        currentSeason(to),
+        currentSeason(from, seasonOverride),
+        currentSeason(to, seasonOverride),
+        currentSeason(now, seasonOverride),
+        nowIso(now),
       ),
   );
 }
 
-function matchEvent(game: WatchedGame, events: ScoreboardEvent[]): ScoreboardEvent | undefined {
-  return (
-    events.find((e) => game.espnEventId !== null && e.espnEventId === game.espnEventId) ??
-    events.find((e) => e.homeTeam === game.homeTeam && e.awayTeam === game.awayTeam && easternDateOf(e.kickoffAt) === easternDateOf(game.kickoffAt))
+/**
+ * With a season (a backfill): the season's games past kickoff that are not settled, never-looked-at ones first,
+ * oldest first; with a week too, every game of that week past kickoff, settled or not (a second run over the same
+ * feed then writes nothing).
+ */
+function backfillTargets(db: MeteredD1, now: Date, season: number, week: number | null) {
+  return db.all<TargetGame>(
+    db
+      .prepare(
+        `SELECT ${TARGET_COLUMNS}, 0 AS inLiveWindow
+         FROM games g LEFT JOIN game_feed_checks c ON c.game_id = g.id
+         WHERE g.season = ?1 AND (?2 IS NULL OR g.week = ?2) AND g.is_placeholder = 0 AND g.status <> 'canceled'
+           AND g.kickoff_at <= ?3 AND (?2 IS NOT NULL OR NOT ${GAME_SETTLED_SQL})
+         ORDER BY c.checked_at IS NOT NULL, c.checked_at, g.kickoff_at, g.id`,
+      )
+      .bind(season, week, nowIso(now)),
   );
 }
 
-function statusStatement(db: MeteredD1, game: WatchedGame, event: ScoreboardEvent, now: Date): D1PreparedStatement | null {
-  const homeScore = event.homeScore ?? game.homeScore;
-  const awayScore = event.awayScore ?? game.awayScore;
-  const unchanged =
-    event.status === game.status && homeScore === game.homeScore && awayScore === game.awayScore && event.espnEventId === game.espnEventId;
-  if (unchanged) return null;
-  return db
-    .prepare(`UPDATE games SET status = ?, home_score = ?, away_score = ?, espn_event_id = ?, updated_at = ? WHERE id = ?`)
-    .bind(event.status, homeScore, awayScore, event.espnEventId, nowIso(now), game.id);
+/** Upstream requests of this run, counted as they are made; a call starts only while it can finish in the budget. */
+class RequestBudget {
+  used = 0;
+
+  constructor(
+    readonly limit: number,
+    private readonly attemptsPerCall: number,
+  ) {}
+
+  get canCall(): boolean {
+    return this.limit - this.used >= this.attemptsPerCall;
+  }
+
+  counting(fetcher: Fetcher): Fetcher {
+    return (input, init) => {
+      this.used++;
+      return fetcher(input, init);
+    };
+  }
 }
 
-interface ScorerResolution {
+function requestLimit(setting: string | undefined): number {
+  const parsed = Number(setting);
+  return Number.isInteger(parsed) && parsed > 0 ? parsed : DEFAULT_MAX_REQUESTS;
+}
+
+function matchEvent(game: TargetGame, events: ScoreboardEvent[]): ScoreboardEvent | undefined {
+  return (
+    events.find((e) => game.espnEventId !== null && e.espnEventId === game.espnEventId) ??
+    events.find(
+      (e) => e.homeTeam === game.homeTeam && e.awayTeam === game.awayTeam && easternDateOf(e.kickoffAt) === easternDateOf(game.kickoffAt),
+    )
+  );
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** What a failed summary request means for the game: ESPN has no such game (yet), or it could not be asked. */
+function summaryProblem(error: unknown): { problem: FeedProblem; detail: string } {
+  if (error instanceof UpstreamError && error.problem === "http_status" && error.status === 404) {
+    return { problem: "feed_missing", detail: `ESPN has no summary: ${describe(error)}` };
+  }
+  if (error instanceof EspnFormatError) return { problem: "feed_missing", detail: `the summary is unreadable: ${describe(error)}` };
+  return { problem: "upstream_error", detail: `summary: ${describe(error)}` };
+}
+
+interface Boards {
+  events: ScoreboardEvent[];
+  /** Eastern dates whose scoreboard was read, and those that could not be. */
+  read: Set<string>;
+  failed: Map<string, string>;
+  rejected: unknown[];
+}
+
+interface Scorer {
   playerId: string | null;
   playerName: string | null;
-  via: "core_play" | "boxscore" | "roster_name" | "unresolved";
+  via: "recorded" | "core_play" | "boxscore" | "roster_name" | "unresolved";
 }
 
-/**
- * The scorer as one of our players: by the ESPN athlete id of the core API play, else by the box score
- * name among his team's players, else by normalized name among his team's roster, and only when unique.
- * An id is taken only for a player on the scoring team's roster that season (nflverse has swapped two players'
- * ESPN ids before); without a scoring team nothing can be checked, so the scorer stays unresolved.
- */
-async function resolveScorer(
-  db: MeteredD1,
-  espn: EspnClient,
-  game: WatchedGame,
-  summary: GameSummary,
-  play: { id: string },
-  scorerName: string | null,
-  team: string | null,
-  budget: { calls: number },
-): Promise<ScorerResolution> {
-  if (team === null) return { playerId: null, playerName: scorerName, via: "unresolved" };
-  let espnId: string | null = null;
-  if (game.espnEventId && budget.calls < MAX_UPSTREAM_CALLS) {
-    budget.calls++;
-    espnId = (await espn.play(game.espnEventId, play.id).catch(() => null))?.scorerEspnId ?? null;
-  }
-  let via: ScorerResolution["via"] = "core_play";
-  if (!espnId && scorerName) {
-    espnId = resolveScorerFromBoxscore(scorerName, team, summary.players);
-    via = "boxscore";
-  }
-  if (espnId) {
-    const player = await db.first<{ id: string; fullName: string }>(
-      db
-        .prepare(
-          `SELECT p.id, p.full_name AS fullName FROM players p
-           WHERE p.espn_id = ? AND EXISTS (SELECT 1 FROM rosters r WHERE r.player_id = p.id AND r.season = ? AND r.team = ?)`,
-        )
-        .bind(espnId, game.season, team),
-    );
-    if (player) return { playerId: player.id, playerName: player.fullName, via };
-  }
-  if (scorerName) {
-    const matches = await db.all<{ id: string; fullName: string }>(
-      db
-        .prepare(
-          `SELECT DISTINCT p.id, p.full_name AS fullName FROM players p JOIN rosters r ON r.player_id = p.id
-           WHERE p.name_key = ? AND r.season = ? AND r.team = ?`,
-        )
-        .bind(normalizePlayerName(scorerName), game.season, team),
-    );
-    if (matches.length === 1) return { playerId: matches[0]!.id, playerName: matches[0]!.fullName, via: "roster_name" };
-  }
-  return { playerId: null, playerName: scorerName, via: "unresolved" };
+interface Reading {
+  game: TargetGame;
+  status: GameStatus;
+  homeScore: number | null;
+  awayScore: number | null;
+  espnEventId: string | null;
+  /** The feed's first-TD facts; "pending" when it has no TD yet; null when it tells nothing (not read, or unusable). */
+  facts: GameFactColumns | "pending" | null;
+  scorer: Scorer | null;
+  problem: { problem: FeedProblem; detail: string } | null;
 }
 
-function sameFacts(game: WatchedGame, facts: GameFactColumns): boolean {
+/** Scores are taken only from a game under way or over; a stale feed never moves a final game back. */
+function statusAndScores(game: TargetGame, status: GameStatus, homeScore: number | null, awayScore: number | null) {
+  if (game.status === "final" && (status === "scheduled" || status === "in_progress")) {
+    return { status: game.status, homeScore: game.homeScore, awayScore: game.awayScore };
+  }
+  const scored = status === "in_progress" || status === "final";
+  return {
+    status,
+    homeScore: scored && homeScore !== null ? homeScore : game.homeScore,
+    awayScore: scored && awayScore !== null ? awayScore : game.awayScore,
+  };
+}
+
+class LiveSyncRun {
+  private readonly espn: EspnClient;
+  readonly budget: RequestBudget;
+
+  constructor(private readonly ctx: JobContext) {
+    const options = upstreamOptions(ctx);
+    this.budget = new RequestBudget(requestLimit(ctx.env.LIVE_SYNC_MAX_REQUESTS), options.attempts ?? 3);
+    this.espn = new EspnClient(
+      ctx.env.ESPN_SITE_API_URL || "https://site.api.espn.com",
+      ctx.env.ESPN_CORE_API_URL || "https://sports.core.api.espn.com",
+      { ...options, fetcher: this.budget.counting(options.fetcher ?? fetch) },
+    );
+  }
+
+  /**
+   * The scoreboards of the days that need one: games without an ESPN id (found by teams and date), and games of the
+   * live window that have not begun (one scoreboard tells whether any of that day's games has).
+   */
+  async scoreboards(games: TargetGame[]): Promise<Boards> {
+    const needsBoard = games.filter((g) => g.espnEventId === null || (g.inLiveWindow && (g.status === "scheduled" || g.status === "postponed")));
+    const dates = [...new Set(needsBoard.map((g) => easternDateOf(g.kickoffAt)).filter((d): d is string => d !== null))];
+    const boards: Boards = { events: [], read: new Set(), failed: new Map(), rejected: [] };
+    for (const date of dates) {
+      if (!this.budget.canCall) break;
+      try {
+        const board = await this.espn.scoreboard(date);
+        boards.events.push(...board.events);
+        boards.rejected.push(...board.rejected);
+        boards.read.add(date);
+      } catch (error) {
+        boards.failed.set(date, `scoreboard ${date}: ${describe(error)}`);
+      }
+    }
+    return boards;
+  }
+
+  /** Reads one game from the feed, or returns null when the run's budget cannot cover it. */
+  async read(game: TargetGame, boards: Boards): Promise<Reading | null> {
+    const base = { game, status: game.status, homeScore: game.homeScore, awayScore: game.awayScore, espnEventId: game.espnEventId, facts: null, scorer: null };
+    const date = easternDateOf(game.kickoffAt) ?? "";
+    const event = matchEvent(game, boards.events);
+    const espnEventId = event?.espnEventId ?? game.espnEventId;
+    const pastKickoff = Date.parse(game.kickoffAt) <= this.ctx.now.getTime();
+    if (espnEventId === null) {
+      const boardFailure = boards.failed.get(date);
+      if (boardFailure) return { ...base, problem: { problem: "upstream_error", detail: boardFailure } };
+      if (!boards.read.has(date)) return null;
+      const notListed = { problem: "not_on_scoreboard" as const, detail: `no ESPN event id, and no event of these teams on the scoreboard of ${date}` };
+      return { ...base, problem: pastKickoff ? notListed : null };
+    }
+    // A game the scoreboard shows as not begun needs no summary yet.
+    if (event && event.status === "scheduled" && !pastKickoff) {
+      return { ...base, ...statusAndScores(game, event.status, null, null), espnEventId, problem: null };
+    }
+    if (!this.budget.canCall) return null;
+    let summary: GameSummary;
+    try {
+      summary = await this.espn.summary(espnEventId);
+    } catch (error) {
+      return { ...base, espnEventId, problem: summaryProblem(error) };
+    }
+    const reading: Reading = {
+      ...base,
+      ...statusAndScores(game, summary.status, summary.homeScore, summary.awayScore),
+      espnEventId,
+      problem: null,
+    };
+    const first = findFirstTouchdown(summary);
+    switch (first.outcome) {
+      case "inconsistent":
+        return { ...reading, problem: { problem: "summary_inconsistent", detail: first.reason } };
+      case "no_touchdown":
+        return { ...reading, facts: { ...CLEARED_FACTS, noTd: 1 } };
+      case "not_yet":
+        return { ...reading, facts: "pending" };
+      case "touchdown": {
+        const scorer = await this.resolveScorer(game, summary, espnEventId, first.play, first.scorerName, first.team);
+        const facts: GameFactColumns = {
+          firstTdPlayerId: scorer.playerId,
+          firstTdPlayerName: scorer.playerName,
+          firstTdTeam: first.team,
+          firstTdKind: first.kind as FirstTdKind,
+          firstTdPlayText: first.play.text,
+          noTd: 0,
+        };
+        const problem =
+          scorer.playerId === null
+            ? { problem: "scorer_unresolved" as const, detail: `'${first.scorerName ?? first.play.text}' (${first.team ?? "no team"}) matches no player of the team's roster` }
+            : null;
+        return { ...reading, facts, scorer, problem };
+      }
+    }
+  }
+
+  /**
+   * The scorer as one of our players: the one already recorded for this very play; else by the ESPN athlete id of the
+   * core API play, else by the box score name among his team's players, else by his name (or an alias of it, nflverse's
+   * list) among his team's roster, and only when unique. An id is taken only for a player on the scoring team's roster
+   * that season (nflverse has swapped two players' ESPN ids before); without a scoring team nothing can be checked.
+   */
+  private async resolveScorer(
+    game: TargetGame,
+    summary: GameSummary,
+    espnEventId: string,
+    play: ScoringPlay,
+    scorerName: string | null,
+    team: string | null,
+  ): Promise<Scorer> {
+    const unresolved: Scorer = { playerId: null, playerName: scorerName, via: "unresolved" };
+    if (team === null) return unresolved;
+    if (game.firstTdPlayerId !== null && game.firstTdPlayText === play.text && game.firstTdTeam === team) {
+      return { playerId: game.firstTdPlayerId, playerName: game.firstTdPlayerName, via: "recorded" };
+    }
+    const db = this.ctx.db;
+    const byEspnId = async (espnId: string) =>
+      db.first<{ id: string; fullName: string }>(
+        db
+          .prepare(
+            `SELECT p.id, p.full_name AS fullName FROM players p
+             WHERE p.espn_id = ? AND EXISTS (SELECT 1 FROM rosters r WHERE r.player_id = p.id AND r.season = ? AND r.team = ?)`,
+          )
+          .bind(espnId, game.season, team),
+      );
+    if (this.budget.canCall) {
+      const corePlayId = (await this.espn.play(espnEventId, play.id).catch(() => null))?.scorerEspnId ?? null;
+      const player = corePlayId ? await byEspnId(corePlayId) : null;
+      if (player) return { playerId: player.id, playerName: player.fullName, via: "core_play" };
+    }
+    const boxscoreId = scorerName ? resolveScorerFromBoxscore(scorerName, team, summary.players) : null;
+    const player = boxscoreId ? await byEspnId(boxscoreId) : null;
+    if (player) return { playerId: player.id, playerName: player.fullName, via: "boxscore" };
+    if (scorerName) {
+      const matches = await db.all<{ id: string; fullName: string }>(
+        playersNamedStatement(db, { name: scorerName, season: game.season, team }),
+      );
+      if (matches.length === 1) return { playerId: matches[0]!.id, playerName: matches[0]!.fullName, via: "roster_name" };
+    }
+    return unresolved;
+  }
+}
+
+function sameFacts(game: TargetGame, facts: GameFactColumns): boolean {
   return (
     game.firstTdPlayerId === facts.firstTdPlayerId &&
     game.firstTdPlayerName === facts.firstTdPlayerName &&
@@ -160,98 +357,138 @@ function sameFacts(game: WatchedGame, facts: GameFactColumns): boolean {
   );
 }
 
+/** A game is settled when canceled, or final and scored with its first TD known (or none, or a person's facts). */
+function isSettled(reading: Reading, facts: Pick<GameFactColumns, "firstTdPlayerId" | "noTd">): boolean {
+  if (reading.status === "canceled") return true;
+  if (reading.status !== "final" || reading.homeScore === null || reading.awayScore === null) return false;
+  return reading.game.personOwnsFacts === 1 || facts.noTd === 1 || facts.firstTdPlayerId !== null;
+}
+
+function retryDelayMs(attempts: number): number {
+  return Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** Math.max(0, attempts - 1));
+}
+
 /**
- * Every few minutes: ESPN's scoreboard for the days of the games near kickoff -> status and scores; for games
- * under way or over, the first TD from the game summary -> the first-TD facts (which grade the game through
- * the triggers). A scorer who cannot be identified is recorded by name as unresolved, never guessed.
+ * Every few minutes: ESPN's feed -> status, scores and first-TD facts (which grade the game through the triggers), for
+ * the games of the live window and, with the requests left, the catch-up of every game of the season past kickoff that
+ * is not settled yet. Given a season (and a week), a backfill of those games whatever the clock says. A scorer who
+ * cannot be identified is recorded by name as unresolved, never guessed. Facts a person recorded are never overwritten;
+ * the game's status and scores still follow the feed.
  */
 export async function liveSync(ctx: JobContext): Promise<JobOutcome> {
-  const games = await watchedGames(ctx.db, ctx.now);
-  if (games.length === 0) {
-    return { read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, details: { watchedGames: 0 } };
+  const mode = ctx.scopeRequested ? "backfill" : "live";
+  const targets =
+    mode === "live" ? await liveTargets(ctx.db, ctx.now, ctx.env.SEASON) : await backfillTargets(ctx.db, ctx.now, ctx.season, ctx.week);
+  if (targets.length === 0) {
+    return { read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, details: { mode, games: 0 } };
   }
-  const espn = new EspnClient(
-    ctx.env.ESPN_SITE_API_URL || "https://site.api.espn.com",
-    ctx.env.ESPN_CORE_API_URL || "https://sports.core.api.espn.com",
-    upstreamOptions(ctx),
-  );
-  const budget = { calls: 0 };
-  const dates = [...new Set(games.map((g) => easternDateOf(g.kickoffAt)).filter((d): d is string => d !== null))];
-  const events: ScoreboardEvent[] = [];
-  const rejectedEvents: unknown[] = [];
-  for (const date of dates) {
-    budget.calls++;
-    const board = await espn.scoreboard(date);
-    events.push(...board.events);
-    rejectedEvents.push(...board.rejected);
-  }
-  ctx.progress(`live-sync: ${games.length} games watched, ${events.length} scoreboard events on ${dates.join(", ")}`);
+  const run = new LiveSyncRun(ctx);
+  const boards = await run.scoreboards(targets);
+  ctx.progress(`live-sync (${mode}): ${targets.length} games to look at, ${boards.events.length} scoreboard events`);
 
+  const now = nowIso(ctx.now);
   const writes: D1PreparedStatement[] = [];
-  const recorded: { gameId: string; scorer: string | null; playerId: string | null; via: string }[] = [];
-  const unresolved: { gameId: string; scorerName: string | null; team: string | null; text: string }[] = [];
-  const skipped: { gameId: string; reason: string }[] = [];
-  let updatedGames = 0;
+  const report = {
+    firstTdRecorded: [] as { gameId: string; scorer: string | null; playerId: string | null; via: string }[],
+    overturned: [] as { gameId: string; was: string | null; now: string | null }[],
+    statusChanged: [] as { gameId: string; from: string; to: string }[],
+    personFactsKept: [] as { gameId: string; feed: string | null; kept: string | null }[],
+    problems: [] as { gameId: string; problem: FeedProblem; detail: string }[],
+    left: [] as string[],
+  };
+  let read = 0;
+  let updated = 0;
 
-  for (const game of games) {
-    const event = matchEvent(game, events);
-    if (!event) {
-      skipped.push({ gameId: game.id, reason: "not on the ESPN scoreboard" });
+  for (const game of targets) {
+    const reading = await run.read(game, boards);
+    if (reading === null) {
+      report.left.push(game.id);
       continue;
     }
-    const statusWrite = statusStatement(ctx.db, game, event, ctx.now);
-    if (statusWrite) writes.push(statusWrite);
-    const live = { ...game, status: event.status, espnEventId: event.espnEventId };
-
-    const recordedByAdmin = game.firstTdRecordedBy !== null && game.firstTdRecordedBy !== LIVE_SYNC_RECORDER;
-    const needsFacts = (live.status === "in_progress" || live.status === "final") && !recordedByAdmin;
-    let factsWrite: D1PreparedStatement | null = null;
-    if (needsFacts && budget.calls < MAX_UPSTREAM_CALLS) {
-      budget.calls++;
-      // One game's unreadable summary must not hold back the others: it is named and retried next run.
-      const summary = await espn.summary(event.espnEventId).catch((error: unknown) => {
-        skipped.push({ gameId: game.id, reason: `summary: ${error instanceof Error ? error.message : String(error)}` });
-        return null;
-      });
-      if (!summary) continue;
-      const first = findFirstTouchdown(summary);
-      let facts: GameFactColumns | null = null;
-      if (first.outcome === "no_touchdown") facts = { ...CLEARED_FACTS, noTd: 1 };
-      if (first.outcome === "touchdown") {
-        const scorer = await resolveScorer(ctx.db, espn, live, summary, first.play, first.scorerName, first.team, budget);
-        facts = {
-          firstTdPlayerId: scorer.playerId,
-          firstTdPlayerName: scorer.playerName,
-          firstTdTeam: first.team,
-          firstTdKind: first.kind as FirstTdKind,
-          firstTdPlayText: first.play.text,
-          noTd: 0,
-        };
-        if (scorer.playerId === null) unresolved.push({ gameId: game.id, scorerName: first.scorerName, team: first.team, text: first.play.text });
-        else recorded.push({ gameId: game.id, scorer: scorer.playerName, playerId: scorer.playerId, via: scorer.via });
-      }
-      if (facts && !sameFacts(game, facts)) factsWrite = firstTdFactsStatement(ctx.db.d1, game.id, facts, LIVE_SYNC_RECORDER, ctx.now);
-    } else if (needsFacts) {
-      skipped.push({ gameId: game.id, reason: "upstream call budget of this run spent" });
+    read++;
+    let changed = false;
+    const scoresChanged = reading.homeScore !== game.homeScore || reading.awayScore !== game.awayScore;
+    if (reading.status !== game.status || scoresChanged || reading.espnEventId !== game.espnEventId) {
+      writes.push(
+        ctx.db
+          .prepare(
+            `UPDATE games SET status = ?, home_score = ?, away_score = ?, espn_event_id = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
+          )
+          .bind(reading.status, reading.homeScore, reading.awayScore, reading.espnEventId, now, LIVE_SYNC_RECORDER, game.id),
+      );
+      if (reading.status !== game.status) report.statusChanged.push({ gameId: game.id, from: game.status, to: reading.status });
+      changed = true;
     }
-    if (factsWrite) writes.push(factsWrite);
-    if (statusWrite || factsWrite) updatedGames++;
+
+    const current = { firstTdPlayerId: game.firstTdPlayerId, noTd: game.noTd };
+    // No TD in the feed (yet) takes back facts it no longer has (an overturned TD): the game goes back to pending.
+    let facts = reading.facts === "pending" ? CLEARED_FACTS : reading.facts;
+    if (facts && game.personOwnsFacts === 1) {
+      if (!sameFacts(game, facts)) report.personFactsKept.push({ gameId: game.id, feed: facts.firstTdPlayerName ?? (facts.noTd ? "no TD" : null), kept: game.firstTdPlayerName ?? (game.noTd ? "no TD" : null) });
+      facts = null;
+    }
+    if (facts && !sameFacts(game, facts)) {
+      writes.push(firstTdFactsStatement(ctx.db.d1, game.id, facts, LIVE_SYNC_RECORDER, ctx.now));
+      if (game.firstTdTeam !== null || game.noTd === 1) {
+        report.overturned.push({ gameId: game.id, was: game.firstTdPlayerName ?? (game.noTd ? "no TD" : null), now: facts.firstTdPlayerName ?? (facts.noTd ? "no TD" : null) });
+      }
+      if (facts.firstTdTeam !== null) {
+        report.firstTdRecorded.push({ gameId: game.id, scorer: facts.firstTdPlayerName, playerId: facts.firstTdPlayerId, via: reading.scorer?.via ?? "unresolved" });
+      }
+      changed = true;
+    }
+
+    const settled = isSettled(reading, facts ?? current);
+    const pastKickoff = Date.parse(game.kickoffAt) <= ctx.now.getTime();
+    const problem = settled || !pastKickoff ? null : (reading.problem ?? { problem: "not_final" as const, detail: `ESPN says ${reading.status}` });
+    if (problem) {
+      if (problem.problem !== "not_final") report.problems.push({ gameId: game.id, ...problem });
+      writes.push(
+        ctx.db
+          .prepare(
+            `INSERT INTO game_feed_checks (game_id, checked_at, problem, detail, problem_since, attempts, next_check_at)
+             VALUES (?1, ?2, ?3, ?4, ?2, 1, ?5)
+             ON CONFLICT (game_id) DO UPDATE SET checked_at = excluded.checked_at, detail = excluded.detail,
+               problem_since = CASE WHEN problem IS excluded.problem THEN problem_since ELSE excluded.checked_at END,
+               problem = excluded.problem, attempts = attempts + 1, next_check_at = ?6`,
+          )
+          .bind(
+            game.id,
+            now,
+            problem.problem,
+            problem.detail,
+            nowIso(new Date(ctx.now.getTime() + retryDelayMs(1))),
+            nowIso(new Date(ctx.now.getTime() + retryDelayMs(game.attempts + 1))),
+          ),
+      );
+    } else if (game.checkedAt !== null) {
+      writes.push(ctx.db.prepare("DELETE FROM game_feed_checks WHERE game_id = ?").bind(game.id));
+    }
+    if (changed) updated++;
   }
 
   await ctx.db.batch(writes);
+  if (report.left.length > 0) ctx.progress(`live-sync: request budget spent, ${report.left.length} games left for the next run`);
   return {
-    read: events.length,
+    read,
     inserted: 0,
-    updated: updatedGames,
-    unchanged: Math.max(0, games.length - updatedGames - skipped.length),
-    rejected: rejectedEvents.length + skipped.length,
+    updated,
+    unchanged: read - updated,
+    rejected: report.problems.length + boards.rejected.length,
+    left: report.left.length,
     details: {
-      watchedGames: games.length,
-      upstreamCalls: budget.calls,
-      firstTdRecorded: recorded,
-      unresolvedScorers: unresolved,
-      skipped,
-      rejectedEvents: firstFew(rejectedEvents),
+      mode,
+      games: targets.length,
+      upstreamRequests: run.budget.used,
+      requestBudget: run.budget.limit,
+      gamesLeft: report.left.length,
+      firstTdRecorded: firstFew(report.firstTdRecorded, 20),
+      overturned: report.overturned,
+      statusChanged: firstFew(report.statusChanged, 20),
+      personFactsKept: report.personFactsKept,
+      problems: firstFew(report.problems, 20),
+      leftGames: firstFew(report.left, 20),
+      rejectedEvents: firstFew(boards.rejected),
     },
   };
 }

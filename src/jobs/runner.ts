@@ -46,8 +46,9 @@ export async function runJob(env: AppEnv, request: RunRequest): Promise<RunRepor
   let status: RunStatus = "ok";
   let error: string | null = null;
   try {
-    outcome = await JOBS[request.job]({ env, db, season, week, trigger: request.trigger, now, fetcher: request.fetcher ?? fetch, retryPolicy: request.retryPolicy, progress });
-    if (outcome.rejected > 0) status = "partial";
+    const scopeRequested = request.season != null || request.week != null;
+    outcome = await JOBS[request.job]({ env, db, season, week, scopeRequested, trigger: request.trigger, now, fetcher: request.fetcher ?? fetch, retryPolicy: request.retryPolicy, progress });
+    if (outcome.rejected > 0 || (outcome.left ?? 0) > 0) status = "partial";
   } catch (caught) {
     status = "failed";
     error = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);

@@ -169,6 +169,42 @@ describe("games", () => {
     expect(await problems()).toEqual({});
   });
 
+  it("games_feed_problem_after_a_day: a game the live sync could not settle a day after kickoff, with its reason", async () => {
+    const g = WEEK1[7]!;
+    const before = await db()
+      .prepare("SELECT first_td_player_id AS id, first_td_recorded_by AS recordedBy FROM games WHERE id = ?")
+      .bind(g.id)
+      .first<{ id: string; recordedBy: string | null }>();
+    onUndo(() =>
+      db().batch([
+        db().prepare("DELETE FROM game_feed_checks WHERE game_id = ?").bind(g.id),
+        db()
+          .prepare(
+            "UPDATE games SET first_td_player_id = ?1, first_td_player_name = (SELECT full_name FROM players WHERE id = ?1), first_td_recorded_by = ?2 WHERE id = ?3",
+          )
+          .bind(before!.id, before!.recordedBy, g.id),
+      ]),
+    );
+    // The feed named a scorer no roster holds; the live sync's last look says so (kickoff 2025-09-07T17:00Z).
+    await run("UPDATE games SET first_td_player_id = NULL, first_td_player_name = 'Mystery Man', first_td_recorded_by = 'job:live-sync' WHERE id = ?", g.id);
+    await run(
+      `INSERT INTO game_feed_checks (game_id, checked_at, problem, detail, problem_since, attempts, next_check_at)
+       VALUES (?, '2025-09-08T16:00:00Z', 'scorer_unresolved', 'Mystery Man matches no player', '2025-09-07T17:20:00Z', 9, '2025-09-08T17:00:00Z')`,
+      g.id,
+    );
+    const unresolved = { status: "warn", failingRows: 1, sampleKeys: [`games#${g.id} Mystery Man`] };
+    const key = `games#${g.id} scorer_unresolved since 2025-09-07T17:20:00Z: Mystery Man matches no player`;
+    expect(await problems()).toEqual({ games_unresolved_first_td_scorer: unresolved, games_feed_problem_after_a_day: failing(1, [key]) });
+    // Within a day of kickoff the catch-up still has time.
+    expect(await problems({ now: new Date("2025-09-08T16:59:00Z") })).toEqual({ games_unresolved_first_td_scorer: unresolved });
+    // A game still being played is the other checks' business, and a settled game is fine whatever its last look said.
+    await run("UPDATE game_feed_checks SET problem = 'not_final' WHERE game_id = ?", g.id);
+    expect(await problems()).toEqual({ games_unresolved_first_td_scorer: unresolved });
+    await run("UPDATE game_feed_checks SET problem = 'scorer_unresolved' WHERE game_id = ?", g.id);
+    await run("UPDATE games SET first_td_player_id = ?1, first_td_player_name = (SELECT full_name FROM players WHERE id = ?1) WHERE id = ?2", before!.id, g.id);
+    expect(await problems()).toEqual({});
+  });
+
   it("games_first_td_team_not_playing (CHECK constraint off)", async () => {
     const g = WEEK1[6]!;
     onUndo(() => run("UPDATE games SET first_td_team = ? WHERE id = ?", g.home, g.id));

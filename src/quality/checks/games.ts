@@ -3,10 +3,13 @@
  * once the live sync has had time to find its first TD; a team plays at most once a week; a week of the regular
  * season has a plausible number of games.
  */
+import { GAME_SETTLED_SQL } from "../../db/sql-rules";
 import { nowParam, sqlCheck, type QualityCheck } from "../types";
 
 /** A game lasts about 3.5 hours; 6 hours covers overtime and delays, plus 4 hours for the feed and the sync. */
 export const GRADING_GRACE_HOURS = 6 + 4;
+/** The live sync's catch-up retries an unsettled game for a day before a person is asked to look. */
+export const FEED_PROBLEM_GRACE_HOURS = 24;
 /** A regular-season week has 13 (six byes) to 16 games; fewer than 10 or more than 16 means games are missing or doubled. */
 export const REG_WEEK_MIN_GAMES = 10;
 export const REG_WEEK_MAX_GAMES = 16;
@@ -53,6 +56,17 @@ export const gameChecks: QualityCheck[] = [
     params: (ctx) => [nowParam(ctx)],
   }),
   sqlCheck({
+    name: "games_feed_problem_after_a_day",
+    table: "games",
+    severity: "fail",
+    description: `A game the live sync still could not settle ${FEED_PROBLEM_GRACE_HOURS} hours after kickoff, with the reason of its last look (feed missing, summary inconsistent, scorer unresolved, upstream error, not on the scoreboard).`,
+    sql: `SELECT 'games#' || g.id || ' ' || c.problem || ' since ' || c.problem_since || ': ' || coalesce(c.detail, '') AS key
+          FROM games g JOIN game_feed_checks c ON c.game_id = g.id
+          WHERE c.problem IS NOT NULL AND c.problem <> 'not_final' AND NOT ${GAME_SETTLED_SQL}
+            AND julianday(g.kickoff_at) + ${FEED_PROBLEM_GRACE_HOURS} / 24.0 <= julianday(?1)`,
+    params: (ctx) => [nowParam(ctx)],
+  }),
+  sqlCheck({
     name: "games_first_td_team_not_playing",
     table: "games",
     severity: "fail",
@@ -64,7 +78,7 @@ export const gameChecks: QualityCheck[] = [
     name: "games_unresolved_first_td_scorer",
     table: "games",
     severity: "warn",
-    description: "The feed named the first-TD scorer (first_td_player_name) but no player was matched (first_td_player_id NULL): the game is not graded.",
+    description: "The feed named the first-TD scorer (first_td_player_name) but no player was matched (first_td_player_id NULL): the scoring team's players are not graded yet.",
     sql: `SELECT 'games#' || id || ' ' || first_td_player_name AS key FROM games
           WHERE first_td_player_name IS NOT NULL AND first_td_player_id IS NULL AND no_td = 0`,
   }),
