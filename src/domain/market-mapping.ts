@@ -147,7 +147,8 @@ export interface MarketLeg {
 }
 
 export type LegTarget =
-  | { kind: "player"; playerId: string; team: string; matchedBy: "name" | "ticker" }
+  /** `alias`: the leg's name is another spelling of the roster's (nflverse's alias list), not the same key. */
+  | { kind: "player"; playerId: string; team: string; matchedBy: "name" | "alias" | "ticker" }
   | { kind: "defense"; playerId: string; team: string }
   | { kind: "no_td" };
 
@@ -160,6 +161,12 @@ export const UNMAPPED_REASONS: readonly UnmappedReason[] = [
   "team_not_in_game",
   "team_mismatch",
 ];
+
+/**
+ * A name key -> the keys of its alias group (itself included or not), as services/player-names.ts loads them from
+ * player_name_aliases: 'gabriel davis' -> ['gabe davis', 'gabriel davis']. A key without a group is only itself.
+ */
+export type AliasGroups = ReadonlyMap<string, readonly string[]>;
 
 export interface MappedLeg<T extends MarketLeg> {
   leg: T;
@@ -245,6 +252,7 @@ function resolveLeg(
   leg: MarketLeg,
   game: Pick<CandidateGame, "homeTeam" | "awayTeam">,
   roster: readonly MappingRosterPlayer[],
+  aliasGroups: AliasGroups,
 ): Resolution {
   const gameTeams = [game.awayTeam, game.homeTeam];
   const kind = legKindOf(leg.label);
@@ -273,7 +281,9 @@ function resolveLeg(
 
   // The DEF pseudo-players and anyone outside the game's two teams never match a name.
   const players = roster.filter((p) => gameTeams.includes(p.team) && p.position !== "DEF" && !p.playerId.startsWith("DEF-"));
-  const byName = players.filter((p) => p.nameKey === kind.nameKey || normalizePlayerName(p.fullName) === kind.nameKey);
+  const nameKeys = new Set([kind.nameKey, ...(aliasGroups.get(kind.nameKey) ?? [])]);
+  const sameKey = (p: MappingRosterPlayer) => p.nameKey === kind.nameKey || normalizePlayerName(p.fullName) === kind.nameKey;
+  const byName = players.filter((p) => nameKeys.has(p.nameKey) || nameKeys.has(normalizePlayerName(p.fullName)));
   const jersey = leg.jerseyHint ?? null;
 
   if (byName.length > 0) {
@@ -291,7 +301,7 @@ function resolveLeg(
     }
     if (candidates.length === 1) {
       const player = candidates[0]!;
-      return { target: { kind: "player", playerId: player.playerId, team: player.team, matchedBy: "name" } };
+      return { target: { kind: "player", playerId: player.playerId, team: player.team, matchedBy: sameKey(player) ? "name" : "alias" } };
     }
     const who = candidates.map((p) => `${p.playerId} (${p.team} #${p.jersey ?? "?"})`).join(", ");
     return { reason: "ambiguous", detail: `'${leg.label}' fits ${who}` };
@@ -320,15 +330,18 @@ function emptyReasonCounts(): Record<UnmappedReason, number> {
 
 /**
  * Each leg of one game's market to a player of the game's two teams, the team's defense (DEF-<TEAM>) or the
- * No Touchdown outcome. Players match by normalized name (suffixes Jr./III ignored) within the two teams;
- * when the name fits several, the ticker's team and then jersey decide; when no name fits, only team, jersey
- * and the ticker's initial + surname together may identify the player. Two legs for one outcome (a second
- * No Touchdown market) keep the one with more volume, the first on a tie, and report the other.
+ * No Touchdown outcome. Players match by normalized name (suffixes Jr./III ignored) or another spelling of it in
+ * `aliasGroups` ('Gabriel Davis' -> roster 'Gabe Davis') within the two teams; every player the name's group fits
+ * is a candidate, the exact spelling no better than an alias. When the name fits several, the ticker's team and
+ * then jersey decide; when no name fits, only team, jersey and the ticker's initial + surname together may
+ * identify the player. Two legs for one outcome (a second No Touchdown market) keep the one with more volume, the
+ * first on a tie, and report the other.
  */
 export function mapLegsToPlayers<T extends MarketLeg>(
   legs: readonly T[],
   game: Pick<CandidateGame, "homeTeam" | "awayTeam">,
   roster: readonly MappingRosterPlayer[],
+  aliasGroups: AliasGroups = new Map(),
 ): LegMapping<T> {
   const mapped: MappedLeg<T>[] = [];
   const unmapped: UnmappedLeg<T>[] = [];
@@ -336,7 +349,7 @@ export function mapLegsToPlayers<T extends MarketLeg>(
   const indexByTarget = new Map<string, number>();
 
   for (const leg of legs) {
-    const resolution = resolveLeg(leg, game, roster);
+    const resolution = resolveLeg(leg, game, roster, aliasGroups);
     if ("reason" in resolution) {
       unmapped.push({ leg, reason: resolution.reason, detail: resolution.detail });
       continue;

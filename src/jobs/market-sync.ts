@@ -1,6 +1,16 @@
-import { matchEventToGame, mapLegsToPlayers, type CandidateGame, type MappingRosterPlayer, type MarketEventKey, type MarketLeg, type UnmappedReason } from "../domain/market-mapping";
+import {
+  matchEventToGame,
+  mapLegsToPlayers,
+  type AliasGroups,
+  type CandidateGame,
+  type MappingRosterPlayer,
+  type MarketEventKey,
+  type MarketLeg,
+  type UnmappedReason,
+} from "../domain/market-mapping";
 import { legPriceOf, normalizeGameLegs, type LegPrice, type Quote } from "../domain/market-prices";
 import { nowIso } from "../lib/clock";
+import { aliasGroupsOf, aliasGroupsStatement, type AliasGroupMember } from "../services/player-names";
 import { KalshiClient } from "../sources/kalshi/client";
 import { KalshiDriftError, kalshiEventKey, kalshiMarketLegs } from "../sources/kalshi/events";
 import { PolymarketClient } from "../sources/polymarket/client";
@@ -117,6 +127,11 @@ async function loadRosters(db: MeteredD1, games: WatchedGame[]): Promise<Map<str
   return byTeam;
 }
 
+/** The alias groups of player names (nflverse's other spellings), so that a leg may name a player as nflverse's list does. */
+async function loadAliasGroups(db: MeteredD1): Promise<AliasGroups> {
+  return aliasGroupsOf(await db.all<AliasGroupMember>(aliasGroupsStatement(db)));
+}
+
 /**
  * Maps one event to its game and its legs to players, prices them, and normalizes the first-TD book per game.
  * Nothing is snapshotted for a game that is no longer open (kicked off, live, final, canceled or voided: counted as
@@ -126,8 +141,15 @@ function snapshotEvent<L extends MarketLeg>(
   event: VenueEvent<L>,
   games: WatchedGame[],
   rosters: Map<string, MappingRosterPlayer[]>,
+  aliasGroups: AliasGroups,
   now: Date,
-): { rows: SnapshotRow[]; unmapped: UnmappedRow[]; afterKickoff: boolean; reasons: Partial<Record<UnmappedReason | string, number>> } {
+): {
+  rows: SnapshotRow[];
+  unmapped: UnmappedRow[];
+  afterKickoff: boolean;
+  mappedByAlias: number;
+  reasons: Partial<Record<UnmappedReason | string, number>>;
+} {
   const unmappedRow = (leg: L, gameId: string | null, reason: string): UnmappedRow => ({
     source: event.source,
     kind: event.kind,
@@ -139,13 +161,19 @@ function snapshotEvent<L extends MarketLeg>(
   });
   const match = matchEventToGame(event.key, games);
   if (match.gameId === null) {
-    return { rows: [], unmapped: event.legs.map((leg) => unmappedRow(leg, null, `event ${match.reason}: ${match.detail}`)), afterKickoff: false, reasons: {} };
+    return {
+      rows: [],
+      unmapped: event.legs.map((leg) => unmappedRow(leg, null, `event ${match.reason}: ${match.detail}`)),
+      afterKickoff: false,
+      mappedByAlias: 0,
+      reasons: {},
+    };
   }
   const game = games.find((g) => g.id === match.gameId)!;
-  if (!isOpen(game, now)) return { rows: [], unmapped: [], afterKickoff: true, reasons: {} };
+  if (!isOpen(game, now)) return { rows: [], unmapped: [], afterKickoff: true, mappedByAlias: 0, reasons: {} };
 
   const roster = [...(rosters.get(`${game.season}|${game.homeTeam}`) ?? []), ...(rosters.get(`${game.season}|${game.awayTeam}`) ?? [])];
-  const mapping = mapLegsToPlayers(event.legs, { homeTeam: game.homeTeam, awayTeam: game.awayTeam }, roster);
+  const mapping = mapLegsToPlayers(event.legs, { homeTeam: game.homeTeam, awayTeam: game.awayTeam }, roster, aliasGroups);
   const nameOf = new Map(roster.map((p) => [p.playerId, p.fullName]));
   const priced = mapping.mapped
     .map((m) => ({ ...m, quote: event.quote(m.leg), price: legPriceOf(event.quote(m.leg)) }))
@@ -174,6 +202,7 @@ function snapshotEvent<L extends MarketLeg>(
     rows,
     unmapped: mapping.unmapped.map((u) => unmappedRow(u.leg, game.id, `${u.reason}: ${u.detail}`)),
     afterKickoff: false,
+    mappedByAlias: priced.filter((m) => m.target.kind === "player" && m.target.matchedBy === "alias").length,
     reasons: mapping.stats.unmappedByReason,
   };
 }
@@ -326,6 +355,7 @@ export async function marketSync(ctx: JobContext): Promise<JobOutcome> {
     return { read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, details: { due: false, upcomingGames: upcoming.length } };
   }
   const rosters = upcoming.length > 0 ? await loadRosters(ctx.db, games) : new Map();
+  const aliasGroups = upcoming.length > 0 ? await loadAliasGroups(ctx.db) : new Map();
   const bucket = snapshotBucket(ctx.now);
 
   const venueErrors: { source: Source; error: string }[] = [];
@@ -347,11 +377,13 @@ export async function marketSync(ctx: JobContext): Promise<JobOutcome> {
   const unmapped: UnmappedRow[] = [];
   let legsRead = 0;
   let afterKickoff = 0;
+  let mappedByAlias = 0;
   for (const event of venueEvents) {
     legsRead += event.legs.length;
-    const result = snapshotEvent(event, games, rosters, ctx.now);
+    const result = snapshotEvent(event, games, rosters, aliasGroups, ctx.now);
     rows.push(...result.rows);
     unmapped.push(...result.unmapped);
+    mappedByAlias += result.mappedByAlias;
     if (result.afterKickoff) afterKickoff++;
   }
 
@@ -382,6 +414,7 @@ export async function marketSync(ctx: JobContext): Promise<JobOutcome> {
       eventsAfterKickoff: afterKickoff,
       mapped: rows.length,
       mappingRate: legsRead === 0 ? null : rows.length / legsRead,
+      mappedByAlias,
       unmapped: unmapped.length,
       unmappedByReason,
       unmappedSample: firstFew(unmapped),

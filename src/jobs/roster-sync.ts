@@ -1,7 +1,10 @@
 import { TEAMS } from "../domain/teams";
 import { isPickablePosition } from "../domain/positions";
 import { nowIso } from "../lib/clock";
-import { fetchRosterCsv } from "../sources/nflverse/client";
+import { CsvInputError } from "../sources/csv";
+import { UpstreamError } from "../sources/http";
+import { fetchPlayerAliasesCsv, fetchRosterCsv, nflversePlayerAliasesUrl } from "../sources/nflverse/client";
+import { parsePlayerAliases, type ParsedPlayerAliases, type PlayerAlias } from "../sources/nflverse/player-aliases";
 import { parseRoster, type RosterPlayer } from "../sources/nflverse/roster";
 import { chunk, rowsPerStatement, type MeteredD1 } from "./d1-meter";
 import { firstFew, upstreamOptions, type JobContext, type JobOutcome } from "./job";
@@ -164,8 +167,10 @@ function defenseRows(): RosterRowWrite[] {
 }
 
 /**
- * Daily: the nflverse roster of the season -> players and rosters. Only what differs from D1 is written,
- * all in one atomic batch, so an unchanged file writes nothing and a failed run changes nothing.
+ * Daily: the nflverse roster of the season -> players and rosters, and nflverse's list of other spellings of
+ * players' names -> player_name_aliases. Only what differs from D1 is written, all in one atomic batch, so an
+ * unchanged file writes nothing and a failed run changes nothing. The roster is required; the alias list is not:
+ * when it cannot be read, the rosters land, the stored aliases stay as they were and the run is partial.
  */
 export async function rosterSync(ctx: JobContext): Promise<JobOutcome> {
   const base = ctx.env.NFLVERSE_BASE_URL || DEFAULT_NFLVERSE_BASE_URL;
@@ -214,14 +219,20 @@ export async function rosterSync(ctx: JobContext): Promise<JobOutcome> {
     else unchanged++;
   }
 
+  const aliasRefresh = await refreshAliases(ctx, base, now);
+
   const missingDefense = defenseRows().filter((row) => !stored.rosterRows.has(`${row.playerId}|${row.team}`));
   const statements = [
     ...upsertPlayers(ctx.db, playerWrites, now),
     ...retireMovedRows(ctx.db, ctx.season, moves, now),
     ...upsertRosterRows(ctx.db, ctx.season, [...rosterWrites, ...missingDefense], now),
     ...refreshStatPositions(ctx.db, ctx.season, now),
+    ...aliasRefresh.statements,
   ];
-  ctx.progress(`roster-sync ${ctx.season}: writing ${playerWrites.length} players, ${rosterWrites.length} roster rows, ${moves.length} moves`);
+  ctx.progress(
+    `roster-sync ${ctx.season}: writing ${playerWrites.length} players, ${rosterWrites.length} roster rows, ${moves.length} moves, ` +
+      `${aliasRefresh.writes} name aliases`,
+  );
   await ctx.db.batch(statements);
 
   const activeSkillWithoutPosition = parsed.players.filter(
@@ -232,7 +243,8 @@ export async function rosterSync(ctx: JobContext): Promise<JobOutcome> {
     inserted,
     updated,
     unchanged,
-    rejected: parsed.rejected.length,
+    // Rejected alias rows count, and an alias list that could not be read counts as one: the run is partial.
+    rejected: parsed.rejected.length + aliasRefresh.rejected,
     details: {
       rejectedRows: firstFew(parsed.rejected),
       playersWithoutGsisId: parsed.missingGsisIds.length,
@@ -242,6 +254,7 @@ export async function rosterSync(ctx: JobContext): Promise<JobOutcome> {
       defenseRowsAdded: missingDefense.length,
       pickablePlayers: parsed.players.filter((p) => p.status === "ACT" && isPickablePosition(p.position)).length,
       activeSkillPlayersWithoutPosition: activeSkillWithoutPosition.length,
+      playerAliases: aliasRefresh.details,
     },
   };
 }
@@ -259,4 +272,96 @@ function refreshStatPositions(db: MeteredD1, season: number, now: string): D1Pre
       )
       .bind(now, season),
   ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Name aliases (clean_player_names.csv -> player_name_aliases)
+// ---------------------------------------------------------------------------------------------
+
+interface AliasRefresh {
+  statements: D1PreparedStatement[];
+  /** Rows inserted, updated or deleted. */
+  writes: number;
+  /** Rejected alias rows, plus one when the list could not be read at all. */
+  rejected: number;
+  details: Record<string, unknown>;
+}
+
+const ALIAS_COLUMNS = 5;
+const aliasLink = (alias: Pick<PlayerAlias, "aliasKey" | "canonicalKey">) => `${alias.aliasKey}|${alias.canonicalKey}`;
+
+/** The alias list, or why it cannot be used; only the upstream's and the file's own faults are caught. */
+async function downloadAliases(ctx: JobContext, base: string): Promise<ParsedPlayerAliases | { error: string }> {
+  try {
+    const parsed = parsePlayerAliases(await fetchPlayerAliasesCsv(base, upstreamOptions(ctx)));
+    if (parsed.aliases.length === 0) return { error: `no usable row in ${nflversePlayerAliasesUrl(base)}` };
+    return parsed;
+  } catch (error) {
+    if (error instanceof UpstreamError || error instanceof CsvInputError) return { error: `${error.name}: ${error.message}` };
+    throw error;
+  }
+}
+
+/**
+ * The statements that make player_name_aliases equal the list: links no longer listed are deleted, new links and
+ * links whose spellings changed are upserted, nothing else is touched (an unchanged list writes nothing).
+ */
+async function refreshAliases(ctx: JobContext, base: string, now: string): Promise<AliasRefresh> {
+  ctx.progress(`roster-sync ${ctx.season}: downloading clean_player_names.csv`);
+  const file = await downloadAliases(ctx, base);
+  if ("error" in file) {
+    ctx.progress(`roster-sync ${ctx.season}: name aliases not refreshed (${file.error})`);
+    return { statements: [], writes: 0, rejected: 1, details: { refreshed: false, error: file.error } };
+  }
+
+  const stored = await ctx.db.all<PlayerAlias>(
+    ctx.db.prepare(
+      `SELECT alias_key AS aliasKey, canonical_key AS canonicalKey, alias_name AS aliasName, canonical_name AS canonicalName
+       FROM player_name_aliases`,
+    ),
+  );
+  const storedByLink = new Map(stored.map((alias) => [aliasLink(alias), alias]));
+  const listed = new Set(file.aliases.map(aliasLink));
+  const inserts = file.aliases.filter((alias) => !storedByLink.has(aliasLink(alias)));
+  const updates = file.aliases.filter((alias) => {
+    const before = storedByLink.get(aliasLink(alias));
+    return before !== undefined && (before.aliasName !== alias.aliasName || before.canonicalName !== alias.canonicalName);
+  });
+  const deletes = stored.filter((alias) => !listed.has(aliasLink(alias)));
+
+  return {
+    statements: [...deleteAliases(ctx.db, deletes), ...upsertAliases(ctx.db, [...inserts, ...updates], now)],
+    writes: inserts.length + updates.length + deletes.length,
+    rejected: file.rejected.length,
+    details: {
+      refreshed: true,
+      links: file.aliases.length,
+      inserted: inserts.length,
+      updated: updates.length,
+      deleted: deletes.length,
+      droppedRows: file.dropped.length,
+      rejectedRows: firstFew(file.rejected),
+    },
+  };
+}
+
+function upsertAliases(db: MeteredD1, aliases: PlayerAlias[], now: string): D1PreparedStatement[] {
+  return chunk(aliases, rowsPerStatement(ALIAS_COLUMNS)).map((part) =>
+    db
+      .prepare(
+        `INSERT INTO player_name_aliases (alias_key, canonical_key, alias_name, canonical_name, updated_at)
+         VALUES ${part.map(() => "(?, ?, ?, ?, ?)").join(", ")}
+         ON CONFLICT (alias_key, canonical_key) DO UPDATE SET alias_name = excluded.alias_name,
+           canonical_name = excluded.canonical_name, updated_at = excluded.updated_at`,
+      )
+      .bind(...part.flatMap((a) => [a.aliasKey, a.canonicalKey, a.aliasName, a.canonicalName, now])),
+  );
+}
+
+function deleteAliases(db: MeteredD1, aliases: PlayerAlias[]): D1PreparedStatement[] {
+  return chunk(aliases, rowsPerStatement(2)).map((part) =>
+    db
+      .prepare(`DELETE FROM player_name_aliases WHERE (alias_key, canonical_key) IN (VALUES ${part.map(() => "(?, ?)").join(", ")})`)
+      .bind(...part.flatMap((a) => [a.aliasKey, a.canonicalKey])),
+  );
 }

@@ -4,6 +4,7 @@ import {
   mapLegsToPlayers,
   matchEventToGame,
   sumMappingStats,
+  type AliasGroups,
   type CandidateGame,
   type MappingRosterPlayer,
   type MarketLeg,
@@ -272,5 +273,70 @@ describe("mapLegsToPlayers: never guessed", () => {
       return mapLegsToPlayers(kalshiMarketLegs(event), match.game, ROSTER).stats;
     });
     expect(sumMappingStats(all)).toMatchObject({ legs: 21, mapped: 19, unmapped: 1, duplicates: 1 });
+  });
+});
+
+describe("mapLegsToPlayers with nflverse's alias list", () => {
+  const BUF_HOU = { awayTeam: "BUF", homeTeam: "HOU" };
+  const roster: MappingRosterPlayer[] = [
+    // The 2025 roster spells the list's alt name for Davis and its correct name for Dell.
+    player("00-BUF-GD", "Gabe Davis", "BUF", 13, "WR"),
+    player("00-BUF-JB", "Jon Brown", "BUF", 20, "RB"),
+    player("00-HOU-TD", "Tank Dell", "HOU", 3, "WR"),
+    player("00-HOU-JNB", "Jonathan Brown", "HOU", 41, "DB"),
+    // Another team's player with a name of the Davis group: never a candidate for BUF @ HOU.
+    player("00-JAX-GD", "Gabriel Davis", "JAX", 84, "WR"),
+  ];
+  // As services/player-names.ts loads them (clean_player_names.csv: 'Gabriel Davis,Gabe Davis', 'Tank Dell,Nathaniel Dell',
+  // 'Jon Brown,Jonathan Brown').
+  const groups: AliasGroups = new Map([
+    ["gabe davis", ["gabe davis", "gabriel davis"]],
+    ["gabriel davis", ["gabe davis", "gabriel davis"]],
+    ["nathaniel dell", ["nathaniel dell", "tank dell"]],
+    ["tank dell", ["nathaniel dell", "tank dell"]],
+    ["jon brown", ["jon brown", "jonathan brown"]],
+    ["jonathan brown", ["jon brown", "jonathan brown"]],
+  ]);
+
+  it("maps a leg spelled as the list's correct name to the roster's alt spelling, and the other way round", () => {
+    const mapping = mapLegsToPlayers([leg("Gabriel Davis"), leg("Nathaniel Dell"), leg("Gabe Davis"), leg("Tank Dell Jr.")], BUF_HOU, roster, groups);
+    expect(mapping.mapped.map((m) => [m.leg.label, m.target])).toEqual([
+      ["Gabriel Davis", { kind: "player", playerId: "00-BUF-GD", team: "BUF", matchedBy: "alias" }],
+      ["Nathaniel Dell", { kind: "player", playerId: "00-HOU-TD", team: "HOU", matchedBy: "alias" }],
+    ]);
+    // The roster's own spellings are the same players: duplicates of the outcomes above.
+    expect(mapping.duplicates.map((d) => [d.leg.label, d.keptMarketId])).toEqual([
+      ["Gabe Davis", "m-Gabriel Davis-"],
+      ["Tank Dell Jr.", "m-Nathaniel Dell-"],
+    ]);
+    expect(mapping.unmapped).toEqual([]);
+  });
+
+  it("without the list, the other spelling fits nobody (as before)", () => {
+    const mapping = mapLegsToPlayers([leg("Gabriel Davis"), leg("Nathaniel Dell")], BUF_HOU, roster);
+    expect(mapping.unmapped.map((u) => [u.leg.label, u.reason])).toEqual([
+      ["Gabriel Davis", "no_player"],
+      ["Nathaniel Dell", "no_player"],
+    ]);
+  });
+
+  it("still maps only when one player of the two teams fits the whole group", () => {
+    // 'Jon Brown' is BUF's name and an alias of HOU's 'Jonathan Brown': both fit, nothing tells them apart.
+    const mapping = mapLegsToPlayers([leg("Jon Brown"), leg("Jonathan Brown")], BUF_HOU, roster, groups);
+    expect(mapping.unmapped.map((u) => [u.leg.label, u.reason])).toEqual([
+      ["Jon Brown", "ambiguous"],
+      ["Jonathan Brown", "ambiguous"],
+    ]);
+    expect(mapping.unmapped[0]!.detail).toContain("00-HOU-JNB");
+    // A ticker's team decides, as it does between two players of one name.
+    const byTeam = mapLegsToPlayers([leg("Jon Brown", { teamHint: "HOU" })], BUF_HOU, roster, groups);
+    expect(byTeam.mapped[0]!.target).toEqual({ kind: "player", playerId: "00-HOU-JNB", team: "HOU", matchedBy: "alias" });
+  });
+
+  it("never reaches a player outside the game's two teams, and keeps the ticker's team check", () => {
+    const jaxGame = { awayTeam: "JAX", homeTeam: "HOU" };
+    expect(mapLegsToPlayers([leg("Gabe Davis")], jaxGame, roster, groups).mapped[0]!.target).toMatchObject({ playerId: "00-JAX-GD", matchedBy: "alias" });
+    const mismatch = mapLegsToPlayers([leg("Gabriel Davis", { teamHint: "HOU" })], BUF_HOU, roster, groups);
+    expect(mismatch.unmapped.map((u) => [u.reason, u.detail])).toEqual([["team_mismatch", "'Gabriel Davis' is on BUF in the roster, HOU in the market"]]);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import gamesV1 from "../fixtures/jobs/games_2025.csv?raw";
 import rosterV1 from "../fixtures/jobs/roster_2025.csv?raw";
+import aliases from "../fixtures/nflverse/clean_player_names_excerpt.csv?raw";
 import { expectRun, row, rows, run } from "./support/db";
 import { scoreboard, scoreboardEvent, summary } from "./support/espn";
 import { csv, FakeUpstream, html, json, urls } from "./support/upstream";
@@ -36,6 +37,7 @@ describe("rows with bad values: skipped, counted and named while the good rows l
       ...Array.from({ length: 7 }, (_, i) => template.replace("2025,PHI,", "2025,ZZZ,").replace("Saquon Barkley", `Bad Team ${i + 2}`)),
     ];
     upstream.on(urls.roster(2025), csv(withBadLines(rosterV1, bad)));
+    upstream.on(urls.playerAliases(), csv(aliases));
     const report = await run("roster-sync", { season: 2025, now: "2025-08-20T09:00:00Z" });
     const logged = await expectRun(report, {
       status: "partial",
@@ -98,7 +100,7 @@ describe("rows with bad values: skipped, counted and named while the good rows l
     allStars.competitions[0]!.competitors[0]!.team = { ...allStars.competitions[0]!.competitors[0]!.team, id: "31", abbreviation: "AFC" };
     upstream.on(urls.scoreboard("2025-09-04"), json({ ...scoreboard([]), events: [scoreboardEvent(opener), noCompetition, allStars] }));
     upstream.on(urls.summary(opener.eventId), json(summary({ ...opener, plays: [] })));
-    const report = await run("live-sync", { season: 2025, now: "2025-09-05T00:40:00Z" });
+    const report = await run("live-sync", { now: "2025-09-05T00:40:00Z" });
     const logged = await expectRun(report, { status: "partial", read_count: 1, updated_count: 1, rejected_count: 2 });
     expect(logged.details.rejectedEvents).toEqual([
       { espnEventId: "401772714", reason: "unexpected shape at competitions" },
@@ -119,7 +121,7 @@ describe("rows with bad values: skipped, counted and named while the good rows l
     upstream.on(urls.summary(tbAtl.eventId), html(200));
     upstream.on(urls.summary(pitNyj.eventId), json(summary({ ...pitNyj, plays: [] })));
     upstream.on(urls.summary(carJax.eventId), json(summary({ ...carJax, plays: [] })));
-    const report = await run("live-sync", { season: 2025, now: "2025-09-07T18:00:00Z" });
+    const report = await run("live-sync", { now: "2025-09-07T18:00:00Z" });
     // Each game counts once: TB at ATL is the rejected one (its status and score still landed, below).
     const logged = await expectRun(report, { status: "partial", read_count: 3, updated_count: 2, unchanged_count: 0, rejected_count: 1 });
     expect(logged.details.skipped).toEqual([
@@ -135,7 +137,7 @@ describe("rows with bad values: skipped, counted and named while the good rows l
     ]);
     // The next run asks for the summary again.
     upstream.clearCalls();
-    await run("live-sync", { season: 2025, now: "2025-09-07T18:02:00Z" });
+    await run("live-sync", { now: "2025-09-07T18:02:00Z" });
     expect(upstream.callsTo(urls.summary(tbAtl.eventId))).toHaveLength(1);
   });
 });

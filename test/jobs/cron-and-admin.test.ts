@@ -3,6 +3,7 @@ import { CRON_JOBS, isJobName, JOBS } from "../../src/jobs/registry";
 import wranglerToml from "../../wrangler.toml?raw";
 import gamesV1 from "../fixtures/jobs/games_2025.csv?raw";
 import rosterV1 from "../fixtures/jobs/roster_2025.csv?raw";
+import aliases from "../fixtures/nflverse/clean_player_names_excerpt.csv?raw";
 import { api, createUserWithToken, expectError } from "../helpers/api";
 import { lastRun, runScheduled, syncRuns } from "./support/db";
 import { csv, FakeUpstream, status, urls } from "./support/upstream";
@@ -44,8 +45,13 @@ describe("cron dispatch", () => {
 
   it.each(Object.entries(CRON_JOBS))("cron '%s' runs %s through the scheduled handler and logs it", async (cron, job) => {
     upstream.on(urls.roster(2025), csv(rosterV1));
+    upstream.on(urls.playerAliases(), csv(aliases));
     upstream.on(urls.games(), csv(gamesV1));
-    const ingestionCalls: Record<string, string[]> = { "roster-sync": [urls.roster(2025)], "schedule-sync": [urls.games()], "live-sync": [] };
+    const ingestionCalls: Record<string, string[]> = {
+      "roster-sync": [urls.roster(2025), urls.playerAliases()],
+      "schedule-sync": [urls.games()],
+      "live-sync": [],
+    };
     // Another helper's job (quality, markets): only its dispatch is this file's business; its upstreams answer 404.
     if (!(job in ingestionCalls)) upstream.fallback = status(404);
     const before = (await syncRuns()).length;

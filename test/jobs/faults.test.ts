@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { JobName } from "../../src/jobs/registry";
 import gamesV1 from "../fixtures/jobs/games_2025.csv?raw";
 import rosterV1 from "../fixtures/jobs/roster_2025.csv?raw";
+import aliases from "../fixtures/nflverse/clean_player_names_excerpt.csv?raw";
 import { expectRun, row, run, snapshot, type SyncRunRow } from "./support/db";
 import { scoreboard } from "./support/espn";
 import { csv, FakeUpstream, html, json, noAnswer, stalledBody, status, urls, type Reply } from "./support/upstream";
@@ -79,7 +80,11 @@ beforeAll(async () => {
     .run();
 });
 afterAll(() => upstream.restore());
-beforeEach(() => upstream.reset());
+beforeEach(() => {
+  upstream.reset();
+  // roster-sync's second upstream, always served: the faults here are the first upstream's.
+  upstream.on(urls.playerAliases(), csv(aliases));
+});
 afterEach(() => expect(upstream.unrouted).toEqual([]));
 
 describe.each(JOB_CASES)("$job: upstream faults", (c) => {

@@ -165,7 +165,7 @@ describe("live-sync when no game is near", () => {
     const runsBefore = (await syncRuns()).length;
     // Two days before the opener, and (below) two days after it.
     for (const now of ["2025-09-03T00:20:00Z", "2025-09-07T00:21:00Z"]) {
-      const report = await run("live-sync", { season: 2025, now });
+      const report = await run("live-sync", { now });
       const logged = await expectRun(report, { job: "live-sync", status: "ok", read_count: 0, inserted_count: 0, updated_count: 0, d1_rows_written: 0 });
       expect(logged.details).toEqual({ watchedGames: 0 });
       // One query, through the season's part of games_schedule_idx (a scan would read all 301 games).
@@ -194,7 +194,7 @@ describe("live-sync of a game from kickoff to a stat correction", () => {
 
   it("before kickoff: takes the status from the scoreboard and asks nothing else", async () => {
     feed(game, "pre");
-    const report = await run("live-sync", { season: 2025, now: "2025-09-14T20:12:00Z" });
+    const report = await run("live-sync", { now: "2025-09-14T20:12:00Z" });
     await expectRun(report, { status: "ok", read_count: 1, updated_count: 0, unchanged_count: 1, rejected_count: 0, d1_rows_written: 0 });
     expect(upstream.calls.map((c) => c.url)).toEqual([urls.scoreboard("2025-09-14")]);
     expect(await facts(game.id)).toMatchObject({ status: "scheduled", away_score: null, home_score: null });
@@ -207,7 +207,7 @@ describe("live-sync of a game from kickoff to a stat correction", () => {
       box: { PHI: [["4040715", "Jalen Hurts"], ["4047646", "A.J. Brown"]] },
       core: { [brownTd.id]: [["passer", P.hurts.espnId], ["receiver", P.brown.espnId], ["scorer", P.brown.espnId], ["patScorer", "3050478"]] },
     });
-    const report = await run("live-sync", { season: 2025, now: "2025-09-14T21:10:00Z" });
+    const report = await run("live-sync", { now: "2025-09-14T21:10:00Z" });
     const logged = await expectRun(report, { status: "ok", updated_count: 1, rejected_count: 0 });
     expect(logged.details.firstTdRecorded).toEqual([{ gameId: game.id, scorer: "A.J. Brown", playerId: P.brown.id, via: "core_play" }]);
     expect(logged.details.unresolvedScorers).toEqual([]);
@@ -239,7 +239,7 @@ describe("live-sync of a game from kickoff to a stat correction", () => {
   it("at the final whistle: the status changes, the unchanged facts are not written again", async () => {
     const touchdownLater = play("90000029", "Rushing Touchdown", "Saquon Barkley 3 Yd Run (Jake Elliott Kick)", "PHI", 4, "2:00", 20, 24);
     feed(game, "post", { score: [20, 24], plays: [fieldGoal, brownTd, touchdownLater], core: { [brownTd.id]: [["passer", P.hurts.espnId], ["scorer", P.brown.espnId]] } });
-    const report = await run("live-sync", { season: 2025, now: "2025-09-14T23:55:00Z" });
+    const report = await run("live-sync", { now: "2025-09-14T23:55:00Z" });
     await expectRun(report, { status: "ok", updated_count: 1 });
     expect(await facts(game.id)).toMatchObject({ status: "final", away_score: 20, home_score: 24, first_td_player_id: P.brown.id });
     expect(await factChanges(game.id)).toHaveLength(1);
@@ -249,7 +249,7 @@ describe("live-sync of a game from kickoff to a stat correction", () => {
     // ESPN reassigns the catch to DeVonta Smith.
     const corrected = { ...brownTd, text: "DeVonta Smith 12 Yd pass from Jalen Hurts (Jake Elliott Kick)" };
     feed(game, "post", { score: [20, 24], plays: [fieldGoal, corrected], core: { [corrected.id]: [["passer", P.hurts.espnId], ["receiver", P.smith.espnId], ["scorer", P.smith.espnId]] } });
-    const report = await run("live-sync", { season: 2025, now: "2025-09-15T01:30:00Z" });
+    const report = await run("live-sync", { now: "2025-09-15T01:30:00Z" });
     await expectRun(report, { status: "ok", updated_count: 1 });
     expect(await facts(game.id)).toMatchObject({ first_td_player_id: P.smith.id, first_td_player_name: "DeVonta Smith", first_td_team: "PHI" });
     expect(await outcomes(game.id)).toEqual({
@@ -277,7 +277,7 @@ describe("live-sync of a game from kickoff to a stat correction", () => {
   });
 
   it("stops watching the game once the correction window has passed", async () => {
-    const report = await run("live-sync", { season: 2025, now: "2025-09-15T08:00:00Z" });
+    const report = await run("live-sync", { now: "2025-09-15T08:00:00Z" });
     await expectRun(report, { status: "ok", read_count: 0, d1_rows_written: 0 });
     expect(upstream.calls).toEqual([]);
   });
@@ -295,7 +295,7 @@ describe("live-sync scorer resolution fallbacks", () => {
       box: { DAL: [["2577417", "Dak Prescott"], ["4241389", "CeeDee Lamb"]], PHI: [["4047646", "A.J. Brown"]] },
       core: { [lambTd.id]: 500 },
     });
-    const report = await run("live-sync", { season: 2025, now: "2025-09-21T21:00:00Z" });
+    const report = await run("live-sync", { now: "2025-09-21T21:00:00Z" });
     const logged = await expectRun(report, { status: "ok", updated_count: 1, rejected_count: 0 });
     expect(logged.details.firstTdRecorded).toEqual([{ gameId: game.id, scorer: "CeeDee Lamb", playerId: P.lamb.id, via: "boxscore" }]);
     // The core API was retried before giving up on it.
@@ -314,7 +314,7 @@ describe("live-sync scorer resolution fallbacks", () => {
       box: { DAL: [["4242355", "Jake Ferguson"]] },
       core: { [fergusonTd.id]: [["passer", P.dak.espnId], ["receiver", "4242355"], ["scorer", "4242355"]] },
     });
-    const report = await run("live-sync", { season: 2025, now: "2025-09-28T22:00:00Z" });
+    const report = await run("live-sync", { now: "2025-09-28T22:00:00Z" });
     const logged = await expectRun(report, { status: "ok", updated_count: 1 });
     expect(logged.details.firstTdRecorded).toEqual([{ gameId: game.id, scorer: "Jake Ferguson", playerId: P.ferguson.id, via: "roster_name" }]);
     expect(await facts(game.id)).toMatchObject({ first_td_player_id: P.ferguson.id, first_td_player_name: "Jake Ferguson", first_td_team: "DAL" });
@@ -328,7 +328,7 @@ describe("live-sync scorer resolution fallbacks", () => {
     const lamarTd = play("90000051", "Rushing Touchdown", "Lamar Jackson 8 Yd Run (Tyler Loop Kick)", "BAL", 1, "9:12", 0, 7);
     // Baltimore's Lamar Jackson is not in our rosters; Carolina's is. The box score names Baltimore's.
     feed(game, "in", { score: [0, 7], plays: [lamarTd], box: { BAL: [["3916387", "Lamar Jackson"]] }, core: { [lamarTd.id]: 503 } });
-    const report = await run("live-sync", { season: 2025, now: "2025-10-05T17:40:00Z" });
+    const report = await run("live-sync", { now: "2025-10-05T17:40:00Z" });
     const logged = await expectRun(report, { status: "ok", updated_count: 1 });
     expect(logged.details.unresolvedScorers).toEqual([
       { gameId: game.id, scorerName: "Lamar Jackson", team: "BAL", text: "Lamar Jackson 8 Yd Run (Tyler Loop Kick)" },
@@ -347,12 +347,12 @@ describe("live-sync scorer resolution fallbacks", () => {
     expect(await row("SELECT count(*) AS n FROM player_stats WHERE player_id = ?", P.lamarCar.id)).toEqual({ n: 0 });
 
     // The same feed again: nothing new to write.
-    const again = await run("live-sync", { season: 2025, now: "2025-10-05T17:42:00Z" });
+    const again = await run("live-sync", { now: "2025-10-05T17:42:00Z" });
     await expectRun(again, { status: "ok", updated_count: 0, d1_rows_written: 0 });
 
     // The roster sync brings in Baltimore's Lamar Jackson with his ESPN id: the next run resolves him and grades.
     await seedRoster(2025, [{ id: "00-0034796", name: "Lamar Jackson", team: "BAL", position: "QB", espnId: "3916387" }]);
-    const resolved = await run("live-sync", { season: 2025, now: "2025-10-05T17:44:00Z" });
+    const resolved = await run("live-sync", { now: "2025-10-05T17:44:00Z" });
     const resolvedLog = await expectRun(resolved, { status: "ok", updated_count: 1 });
     expect(resolvedLog.details.firstTdRecorded).toEqual([{ gameId: game.id, scorer: "Lamar Jackson", playerId: "00-0034796", via: "boxscore" }]);
     expect(await facts(game.id)).toMatchObject({ first_td_player_id: "00-0034796", first_td_team: "BAL" });
@@ -376,7 +376,7 @@ describe("live-sync scorer resolution: ids are checked against the scoring team"
     await addPick(env.DB, cbPicker, game.id, "00-0036501");
     const td = play("90000081", "Rushing Touchdown", "Michael Carter 4 Yd Run (Chad Ryland Kick)", "ARI", 1, "7:07", 7, 0);
     feed(game, "in", { score: [7, 0], plays: [td], box: { ARI: [["4240657", "Michael Carter"]] }, core: { [td.id]: [["rusher", "4240657"], ["scorer", "4240657"]] } });
-    const report = await run("live-sync", { season: 2025, now: "2025-10-26T17:40:00Z" });
+    const report = await run("live-sync", { now: "2025-10-26T17:40:00Z" });
     const logged = await expectRun(report, { status: "ok", updated_count: 1 });
     expect(logged.details.firstTdRecorded).toEqual([{ gameId: game.id, scorer: "Michael Carter", playerId: "00-0036924", via: "roster_name" }]);
     expect(await facts(game.id)).toMatchObject({ first_td_player_id: "00-0036924", first_td_team: "ARI" });
@@ -392,7 +392,7 @@ describe("live-sync scorer resolution: ids are checked against the scoring team"
     const body = summary({ eventId: game.eventId, kickoffAt: game.kickoffAt, away: "DAL", home: "PHI", state: "in", awayScore: 0, homeScore: 7, plays: [td] });
     delete (body.scoringPlays[0] as { team?: unknown }).team;
     upstream.on(urls.summary(game.eventId), json(body));
-    const report = await run("live-sync", { season: 2025, now: "2025-11-02T18:30:00Z" });
+    const report = await run("live-sync", { now: "2025-11-02T18:30:00Z" });
     const logged = await expectRun(report, { status: "ok", updated_count: 1 });
     expect(logged.details.unresolvedScorers).toEqual([{ gameId: game.id, scorerName: "A.J. Brown", team: null, text: td.text }]);
     expect(await facts(game.id)).toMatchObject({ status: "in_progress", home_score: 7, first_td_player_id: null, first_td_player_name: "A.J. Brown", first_td_team: null });
@@ -412,12 +412,12 @@ describe("live-sync outcomes", () => {
     ];
     // While it is under way without a TD, nothing is decided.
     feed(game, "in", { score: [3, 0], plays: fieldGoals.slice(0, 1) });
-    await expectRun(await run("live-sync", { season: 2025, now: "2025-10-12T22:00:00Z" }), { status: "ok", updated_count: 1 });
+    await expectRun(await run("live-sync", { now: "2025-10-12T22:00:00Z" }), { status: "ok", updated_count: 1 });
     expect(await facts(game.id)).toMatchObject({ status: "in_progress", no_td: 0, first_td_player_id: null });
     expect(await outcomes(game.id)).toEqual({ [P.lamb.id]: [null, null], "DEF-PHI": [null, null] });
 
     feed(game, "post", { score: [3, 3], plays: fieldGoals });
-    const report = await run("live-sync", { season: 2025, now: "2025-10-12T23:59:00Z" });
+    const report = await run("live-sync", { now: "2025-10-12T23:59:00Z" });
     await expectRun(report, { status: "ok", updated_count: 1 });
     expect(await facts(game.id)).toMatchObject({ status: "final", no_td: 1, first_td_player_id: null, first_td_player_name: null, first_td_team: null });
     expect(await outcomes(game.id)).toEqual({ [P.lamb.id]: ["loss", -100], "DEF-PHI": ["loss", -100] });
@@ -437,7 +437,7 @@ describe("live-sync outcomes", () => {
     const td = play("90000071", "Passing Touchdown", "A.J. Brown 20 Yd pass from Jalen Hurts (Jake Elliott Kick)", "PHI", 1, "5:00", 0, 7);
     const core = { [td.id]: [["passer", P.hurts.espnId], ["scorer", P.brown.espnId]] as [string, string][] };
     feed(game, "in", { score: [0, 7], plays: [td], core });
-    await expectRun(await run("live-sync", { season: 2025, now: "2025-10-19T21:00:00Z" }), { status: "ok", updated_count: 1 });
+    await expectRun(await run("live-sync", { now: "2025-10-19T21:00:00Z" }), { status: "ok", updated_count: 1 });
     expect(await facts(game.id)).toMatchObject({ first_td_player_id: P.brown.id, first_td_recorded_by: "job:live-sync" });
 
     // An admin, watching the replay, credits the tight end.
@@ -453,7 +453,7 @@ describe("live-sync outcomes", () => {
     // ESPN still says Brown, and the game goes on and ends.
     feed(game, "post", { score: [17, 28], plays: [td], core });
     upstream.clearCalls();
-    const report = await run("live-sync", { season: 2025, now: "2025-10-19T23:50:00Z" });
+    const report = await run("live-sync", { now: "2025-10-19T23:50:00Z" });
     await expectRun(report, { status: "ok", updated_count: 1 });
     expect(await facts(game.id)).toEqual({ ...adminFacts, status: "final", away_score: 17, home_score: 28 });
     expect(await outcomes(game.id)).toEqual({ [P.brown.id]: ["loss", -100], [P.goedert.id]: ["win", 100] });
@@ -479,7 +479,7 @@ describe("live-sync on real ESPN samples", () => {
     upstream.on(urls.summary(game.eventId), json(summary2020));
     for (const item of coreScoringPlays2020.items) upstream.on(urls.corePlay(game.eventId, item.id), json(item));
 
-    const report = await run("live-sync", { season: 2020, now: "2020-09-20T23:45:00Z" });
+    const report = await run("live-sync", { now: "2020-09-20T23:45:00Z" });
     const logged = await expectRun(report, { status: "ok", updated_count: 1 });
     expect(logged.details.firstTdRecorded).toEqual([{ gameId: game.id, scorer: "Patrick Ricard", playerId: "00-0033376", via: "core_play" }]);
     expect(upstream.calls.map((c) => c.url)).toEqual([urls.scoreboard("2020-09-20"), urls.summary(game.eventId), urls.corePlay(game.eventId, "401220181869")]);
@@ -500,7 +500,7 @@ describe("live-sync on real ESPN samples", () => {
     );
     upstream.on(urls.summary(game.eventId), json(summary2026));
     upstream.on(urls.corePlay(game.eventId, "401872922349"), status(404));
-    const report = await run("live-sync", { season: 2026, now: "2026-09-13T20:30:00Z" });
+    const report = await run("live-sync", { now: "2026-09-13T20:30:00Z" });
     const logged = await expectRun(report, { status: "ok", updated_count: 1 });
     expect(logged.details.firstTdRecorded).toEqual([{ gameId: game.id, scorer: "Parker Washington", playerId: "00-0038606", via: "boxscore" }]);
     expect(await facts(game.id)).toMatchObject({ first_td_player_id: "00-0038606", first_td_team: "JAX", first_td_kind: "reception", home_score: 34, away_score: 10 });

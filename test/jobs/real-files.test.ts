@@ -9,10 +9,15 @@ import { csv, FakeUpstream, urls } from "./support/upstream";
  */
 const REAL = "../../../shared/data/nflverse/";
 const files = import.meta.glob<string>(
-  ["../../../shared/data/nflverse/games.csv", "../../../shared/data/nflverse/roster_2024.csv", "../../../shared/data/nflverse/roster_2025.csv"],
+  [
+    "../../../shared/data/nflverse/games.csv",
+    "../../../shared/data/nflverse/roster_2024.csv",
+    "../../../shared/data/nflverse/roster_2025.csv",
+    "../../../shared/data/nflverse/clean_player_names.csv",
+  ],
   { query: "?raw", import: "default" },
 );
-const hasRealData = Object.keys(files).length === 3;
+const hasRealData = Object.keys(files).length === 4;
 if (!hasRealData) console.warn("real nflverse files: skipped, ../shared/data is absent");
 
 const upstream = new FakeUpstream();
@@ -23,6 +28,7 @@ beforeAll(async () => {
   upstream.on(urls.games(), csv(await files[`${REAL}games.csv`]!()));
   upstream.on(urls.roster(2024), csv(await files[`${REAL}roster_2024.csv`]!()));
   upstream.on(urls.roster(2025), csv(await files[`${REAL}roster_2025.csv`]!()));
+  upstream.on(urls.playerAliases(), csv(await files[`${REAL}clean_player_names.csv`]!()));
 });
 afterAll(() => upstream.restore());
 afterEach(() => expect(upstream.unrouted).toEqual([]));

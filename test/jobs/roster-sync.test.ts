@@ -3,19 +3,29 @@ import { isPickablePosition } from "../../src/domain/positions";
 import { TEAM_CODES } from "../../src/domain/teams";
 import rosterV1 from "../fixtures/jobs/roster_2025.csv?raw";
 import rosterV2 from "../fixtures/jobs/roster_2025_v2.csv?raw";
+import aliasesV1 from "../fixtures/nflverse/clean_player_names_excerpt.csv?raw";
 import { api, createUserWithToken, seedGame } from "../helpers/api";
 import { expectRun, row, rows, run, snapshot } from "./support/db";
-import { csv, FakeUpstream, urls } from "./support/upstream";
+import { csv, FakeUpstream, html, status, urls } from "./support/upstream";
 
 /**
  * The roster sync over the nflverse roster file (test/fixtures/jobs/roster_2025.csv: 48 real rows of
  * roster_2025.csv, re-saved with `.0` ids, a few edited: Juszczyk as an old-style `FB`, Covey without a
  * position but WR on the depth chart, Bigsby still in Jacksonville; v2 moves Bigsby to Philadelphia and
- * activates AJ Dillon). The steps run in order against one database.
+ * activates AJ Dillon), and nflverse's alias list (test/fixtures/nflverse/clean_player_names_excerpt.csv: 15 real
+ * rows, 11 links once rows that add nothing are dropped). The steps run in order against one database.
  */
 
 const SEASON = 2025;
 const FILE_ROWS = 48;
+const ALIAS_LINKS = 11;
+/** The list a few weeks on: one link gone (Mahomes), one new (Ced Wilson), one respelled (HaSean Clinton-Dix first). */
+const aliasesV2 = (() => {
+  const lines = aliasesV1.split("\r\n").filter((line) => line !== "" && !line.startsWith("Patrick Mahomes,"));
+  const hasean = lines.findIndex((line) => line === "HaHa Clinton-Dix,Hasean Clinton-Dix");
+  [lines[hasean], lines[hasean + 1]] = [lines[hasean + 1]!, lines[hasean]!];
+  return [...lines, "Cedrick Wilson,Ced Wilson", ""].join("\r\n");
+})();
 const upstream = new FakeUpstream();
 
 interface RosterRow {
@@ -38,6 +48,16 @@ async function rosterRows(playerId: string): Promise<RosterRow[]> {
     playerId,
   );
 }
+
+interface AliasRow {
+  alias_key: string;
+  canonical_key: string;
+  alias_name: string;
+  canonical_name: string;
+  updated_at: string;
+}
+
+const aliasRows = () => rows<AliasRow>("SELECT * FROM player_name_aliases ORDER BY alias_key, canonical_key");
 
 async function playerIdOf(name: string): Promise<string> {
   const found = await rows<{ id: string }>("SELECT id FROM players WHERE full_name = ?", name);
@@ -67,6 +87,7 @@ afterEach(() => expect(upstream.unrouted).toEqual([]));
 describe("roster-sync, first run over the file", () => {
   it("loads every row and logs the run", async () => {
     upstream.on(urls.roster(SEASON), csv(rosterV1));
+    upstream.on(urls.playerAliases(), csv(aliasesV1));
     const report = await run("roster-sync", { season: SEASON, now: "2025-08-20T09:00:00Z" });
     const logged = await expectRun(report, {
       job: "roster-sync",
@@ -85,6 +106,29 @@ describe("roster-sync, first run over the file", () => {
     expect(logged.details).toMatchObject({ rejectedRows: [], moves: 0, defenseRowsAdded: 32, activeSkillPlayersWithoutPosition: 0 });
     // 48 players of the file plus the 32 team defenses.
     expect(await row("SELECT count(*) AS n FROM rosters WHERE season = ?", SEASON)).toEqual({ n: FILE_ROWS + 32 });
+  });
+
+  it("stores nflverse's alias list by name key, with the rows that add nothing counted", async () => {
+    const logged = (await rows<{ details: string }>("SELECT details FROM sync_runs ORDER BY id DESC LIMIT 1"))[0]!;
+    expect(JSON.parse(logged.details).playerAliases).toEqual({
+      refreshed: true,
+      links: ALIAS_LINKS,
+      inserted: ALIAS_LINKS,
+      updated: 0,
+      deleted: 0,
+      droppedRows: 4,
+      rejectedRows: [],
+    });
+    const aliases = await aliasRows();
+    expect(aliases).toHaveLength(ALIAS_LINKS);
+    expect(aliases.find((a) => a.alias_key === "gabe davis")).toEqual({
+      alias_key: "gabe davis",
+      canonical_key: "gabriel davis",
+      alias_name: "Gabe Davis",
+      canonical_name: "Gabriel Davis",
+      updated_at: "2025-08-20T09:00:00Z",
+    });
+    expect(upstream.callsTo(urls.playerAliases())).toHaveLength(1);
   });
 
   it("normalizes fullbacks to RB and keeps the raw and depth-chart positions", async () => {
@@ -204,7 +248,11 @@ describe("roster-sync, later runs", () => {
       d1_rows_written: 0,
     });
     expect(report.rowsWritten).toBe(0);
-    expect(report.outcome?.details).toMatchObject({ defenseRowsAdded: 0, moves: 0 });
+    expect(report.outcome?.details).toMatchObject({
+      defenseRowsAdded: 0,
+      moves: 0,
+      playerAliases: { refreshed: true, links: ALIAS_LINKS, inserted: 0, updated: 0, deleted: 0 },
+    });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -233,5 +281,60 @@ describe("roster-sync, later runs", () => {
     await expectRun(report, { status: "ok", inserted_count: 0, updated_count: 0, unchanged_count: FILE_ROWS, d1_rows_written: 0 });
     expect(await snapshot()).toEqual(before);
     expect(upstream.callsTo(urls.roster(SEASON))).toHaveLength(4);
+  });
+
+  it("takes a changed alias list: only the links that differ are written", async () => {
+    const before = await aliasRows();
+    upstream.on(urls.playerAliases(), csv(aliasesV2));
+    const report = await run("roster-sync", { season: SEASON, now: "2025-09-04T09:00:00Z" });
+    await expectRun(report, { status: "ok", inserted_count: 0, updated_count: 0, unchanged_count: FILE_ROWS });
+    expect(report.outcome?.details).toMatchObject({ playerAliases: { refreshed: true, links: ALIAS_LINKS, inserted: 1, updated: 1, deleted: 1 } });
+
+    const after = await aliasRows();
+    expect(after.find((a) => a.canonical_key === "patrick mahomes")).toBeUndefined();
+    expect(after.find((a) => a.alias_key === "ced wilson")).toMatchObject({ canonical_name: "Cedrick Wilson", updated_at: "2025-09-04T09:00:00Z" });
+    expect(after.find((a) => a.canonical_key === "haha clinton dix")).toMatchObject({
+      alias_name: "HaSean Clinton-Dix",
+      updated_at: "2025-09-04T09:00:00Z",
+    });
+    // The links that did not change were not rewritten.
+    const untouched = after.filter((a) => !["ced wilson", "hasean clinton dix"].includes(a.alias_key));
+    expect(untouched).toEqual(before.filter((a) => a.canonical_key !== "patrick mahomes" && a.alias_key !== "hasean clinton dix"));
+
+    const again = await run("roster-sync", { season: SEASON, now: "2025-09-05T09:00:00Z" });
+    await expectRun(again, { status: "ok", d1_rows_written: 0 });
+  });
+});
+
+describe("roster-sync when the alias list cannot be read", () => {
+  it.each([
+    ["a 404", status(404, {}, "Not Found"), /^UpstreamError: Upstream answered 404 \(https:\/\/.*clean_player_names\.csv\)$/],
+    ["an HTML page", html(200), /^UpstreamError: Upstream sent an HTML page instead of data/],
+    ["a file without alt_name", csv("correct_name,other\r\nTank Dell,x\r\n"), /^CsvInputError: missing required column\(s\): alt_name$/],
+  ])("%s: the rosters land, the stored aliases stay, the run is partial and says why", async (_, reply, error) => {
+    const aliasesBefore = await aliasRows();
+    const bigsby = await playerIdOf("Tank Bigsby");
+    // Bigsby back in Jacksonville (file v1) or in Philadelphia (v2): a roster change each time.
+    const backInJacksonville = (await rosterRows(bigsby)).find((r) => r.is_current === 1)!.team === "PHI";
+    upstream.on(urls.roster(SEASON), csv(backInJacksonville ? rosterV1 : rosterV2));
+    upstream.on(urls.playerAliases(), reply);
+
+    const report = await run("roster-sync", { season: SEASON, now: "2025-09-06T09:00:00Z" });
+    const logged = await expectRun(report, { status: "partial", read_count: FILE_ROWS, updated_count: 2, rejected_count: 1, error: null });
+    expect(logged.details.playerAliases).toEqual({ refreshed: false, error: expect.stringMatching(error) });
+    expect(logged.d1_rows_written).toBeGreaterThan(0);
+    expect((await rosterRows(bigsby)).find((r) => r.is_current === 1)!.team).toBe(backInJacksonville ? "JAX" : "PHI");
+    expect(await aliasRows()).toEqual(aliasesBefore);
+  });
+
+  it("a failed roster download still fails the run, and the alias list is not even asked for", async () => {
+    const before = await snapshot();
+    upstream.clearCalls();
+    upstream.on(urls.roster(SEASON), status(404, {}, "Not Found"));
+    upstream.on(urls.playerAliases(), csv(aliasesV1));
+    const report = await run("roster-sync", { season: SEASON, now: "2025-09-07T09:00:00Z" });
+    await expectRun(report, { status: "failed", d1_rows_written: 0, error: `UpstreamError: Upstream answered 404 (${urls.roster(SEASON)})` });
+    expect(upstream.callsTo(urls.playerAliases())).toEqual([]);
+    expect(await snapshot()).toEqual(before);
   });
 });

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { findDifferences, isExact } from "../../src/db/recompute";
 import gamesFile from "../fixtures/jobs/games_2025.csv?raw";
 import rosterFile from "../fixtures/jobs/roster_2025.csv?raw";
+import aliasesFile from "../fixtures/nflverse/clean_player_names_excerpt.csv?raw";
 import { api, createUserWithToken, seedMarketOdds, type TestUser } from "../helpers/api";
 import { lastRun, rows, runScheduled } from "./support/db";
 import { corePlay, scoreboard, summary, type GameState, type PlaySpec } from "./support/espn";
@@ -142,6 +143,7 @@ describe("a week from schedule to standings, then a stat correction", () => {
     const served = lines.filter((line, i) => i === 0 || !line.startsWith("2025_01_") || keep.has(line.slice(0, line.indexOf(","))));
     upstream.on(urls.games(), csv(served.join("\n") + "\n"));
     upstream.on(urls.roster(SEASON), csv(rosterFile));
+    upstream.on(urls.playerAliases(), csv(aliasesFile));
 
     at("2025-08-20T09:30:00Z");
     const schedule = await cron("30 9 * * *");

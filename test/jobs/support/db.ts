@@ -8,11 +8,12 @@ import { runJob, type RunReport } from "../../../src/jobs/runner";
 export const FAST: RetryPolicy = { timeoutMs: 200, attempts: 3, backoffMs: 5, maxWaitMs: 2_000 };
 
 /** runJob as the CLI or a unit-level test calls it: the global (faked) fetch, fast retries, no progress noise. */
-export function run(job: JobName, options: { season: number; now: string | Date; week?: number; retryPolicy?: RetryPolicy }): Promise<RunReport> {
+/** A run as `npm run job` makes it; without a season the job takes it from the clock, as a cron run does. */
+export function run(job: JobName, options: { season?: number; now: string | Date; week?: number; retryPolicy?: RetryPolicy }): Promise<RunReport> {
   return runJob(env, {
     job,
     trigger: "cli",
-    season: options.season,
+    season: options.season ?? null,
     week: options.week ?? null,
     now: typeof options.now === "string" ? new Date(options.now) : options.now,
     retryPolicy: options.retryPolicy ?? FAST,
@@ -62,6 +63,7 @@ export async function lastRun(): Promise<SyncRunRow> {
 const DATA_TABLES = [
   "games",
   "players",
+  "player_name_aliases",
   "rosters",
   "picks",
   "picks_quarantine",

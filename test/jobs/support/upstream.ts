@@ -23,6 +23,7 @@ export const ESPN_CORE = () => env.ESPN_CORE_API_URL.replace(/\/+$/, "");
 export const urls = {
   games: () => `${NFLVERSE()}/nfldata/raw/master/data/games.csv`,
   roster: (season: number) => `${NFLVERSE()}/nflverse-data/releases/download/rosters/roster_${season}.csv`,
+  playerAliases: () => `${NFLVERSE()}/nflreadr/raw/main/data-raw/clean_player_names.csv`,
   /** `date`: the Eastern calendar date, 'YYYY-MM-DD'. */
   scoreboard: (date: string) => `${ESPN_SITE()}/apis/site/v2/sports/football/nfl/scoreboard?dates=${date.replace(/-/g, "")}`,
   summary: (eventId: string) => `${ESPN_SITE()}/apis/site/v2/sports/football/nfl/summary?event=${eventId}`,
