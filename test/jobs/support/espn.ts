@@ -18,7 +18,7 @@ function espnTeam(code: string) {
   };
 }
 
-function statusOf(state: GameState, period = 0, clock = "0:00") {
+function statusOf(state: GameState, period = 0, clock = "0:00", overtime = false) {
   const type =
     state === "pre"
       ? { id: "1", name: "STATUS_SCHEDULED", state: "pre", completed: false, description: "Scheduled" }
@@ -27,6 +27,10 @@ function statusOf(state: GameState, period = 0, clock = "0:00") {
         : state === "post"
           ? { id: "3", name: "STATUS_FINAL", state: "post", completed: true, description: "Final" }
           : { id: "6", name: "STATUS_POSTPONED", state: "post", completed: false, description: "Postponed" };
+  // A game decided in overtime is 'Final/OT' (altDetail 'OT'), as in summary_401671702_SEA_at_NE_2024wk2.json.
+  if (state === "post" && overtime) {
+    return { clock: 0, displayClock: clock, period, type: { ...type, altDetail: "OT", detail: "Final/OT", shortDetail: "Final/OT" } };
+  }
   return { clock: 0, displayClock: clock, period, type: { ...type, detail: type.description, shortDetail: type.description } };
 }
 
@@ -45,10 +49,14 @@ export interface EventSpec {
   homeScore?: number;
   season?: number;
   week?: number;
+  /** ESPN season type: 2 regular season (the default), 3 postseason. */
+  seasonType?: number;
+  /** A final game that went to overtime: period 5 and 'Final/OT'. */
+  overtime?: boolean;
 }
 
 export function scoreboardEvent(spec: EventSpec) {
-  const status = statusOf(spec.state, spec.state === "in" ? 2 : spec.state === "post" ? 4 : 0);
+  const status = statusOf(spec.state, spec.state === "in" ? 2 : spec.state === "post" ? (spec.overtime ? 5 : 4) : 0, "0:00", spec.overtime);
   const competitor = (side: "home" | "away", code: string, score: number | undefined, order: number) => ({
     id: espnTeam(code).id,
     uid: espnTeam(code).uid,
@@ -65,7 +73,7 @@ export function scoreboardEvent(spec: EventSpec) {
     date: espnDate(spec.kickoffAt),
     name: `${espnTeam(spec.away).displayName} at ${espnTeam(spec.home).displayName}`,
     shortName: `${espnTeam(spec.away).abbreviation} @ ${espnTeam(spec.home).abbreviation}`,
-    season: { year: spec.season ?? 2025, type: 2, slug: "regular-season" },
+    season: { year: spec.season ?? 2025, type: spec.seasonType ?? 2, slug: (spec.seasonType ?? 2) === 3 ? "post-season" : "regular-season" },
     week: { number: spec.week ?? 1 },
     competitions: [
       {
@@ -84,10 +92,10 @@ export function scoreboardEvent(spec: EventSpec) {
   };
 }
 
-export function scoreboard(events: EventSpec[], week = 1, season = 2025) {
+export function scoreboard(events: EventSpec[], week = 1, season = 2025, seasonType = 2) {
   return {
     leagues: [{ id: "28", uid: "s:20~l:28", name: "National Football League", abbreviation: "NFL", slug: "nfl" }],
-    season: { type: 2, year: season },
+    season: { type: seasonType, year: season },
     week: { number: week },
     events: events.map(scoreboardEvent),
   };
@@ -105,6 +113,12 @@ export interface PlaySpec {
   clock: string;
   awayScore: number;
   homeScore: number;
+  /**
+   * ESPN play type id and abbreviation when the defaults (67 pass, 68 run, else 59; TD or FG) are wrong for the
+   * type: 36 interception return TD, 39 fumble return TD, 38 blocked field goal TD, 20 safety ('SF'), ...
+   */
+  typeId?: string;
+  typeAbbreviation?: string;
 }
 
 function scoringTypeOf(type: string) {
@@ -122,7 +136,11 @@ export function scoringPlay(play: PlaySpec) {
   const team = espnTeam(play.team);
   return {
     id: play.id,
-    type: { id: /pass/i.test(play.type) ? "67" : /rush/i.test(play.type) ? "68" : "59", text: play.type, abbreviation: /touchdown/i.test(play.type) ? "TD" : "FG" },
+    type: {
+      id: play.typeId ?? (/pass/i.test(play.type) ? "67" : /rush/i.test(play.type) ? "68" : "59"),
+      text: play.type,
+      abbreviation: play.typeAbbreviation ?? (/touchdown/i.test(play.type) ? "TD" : "FG"),
+    },
     text: play.text,
     awayScore: play.awayScore,
     homeScore: play.homeScore,
@@ -133,10 +151,80 @@ export function scoringPlay(play: PlaySpec) {
   };
 }
 
+/**
+ * A box score athlete: [ESPN athlete id, display name], optionally with the stat category he is listed under
+ * ('passing', 'rushing', 'receiving', 'fumbles', 'defensive', 'interceptions', 'kickReturns', 'puntReturns', 'kicking';
+ * 'receiving' when left out). An athlete may be listed under several categories, as in the real box scores.
+ */
+export type BoxAthlete = [id: string, displayName: string] | [id: string, displayName: string, category: string];
+
 export interface SummarySpec extends EventSpec {
   plays: PlaySpec[];
-  /** Box score athletes per team code: [ESPN athlete id, display name]. */
-  box?: Record<string, [string, string][]>;
+  /** Box score athletes per team code. */
+  box?: Record<string, BoxAthlete[]>;
+}
+
+/** Keys, labels and a filler stat line of the box score categories, as in the real summaries. */
+const BOX_CATEGORIES: Record<string, { keys: string[]; labels: string[]; stats: string[] }> = {
+  passing: {
+    keys: ["completions/passingAttempts", "passingYards", "yardsPerPassAttempt", "passingTouchdowns", "interceptions", "sacks-sackYardsLost", "adjQBR", "QBRating"],
+    labels: ["C/ATT", "YDS", "AVG", "TD", "INT", "SACKS", "QBR", "RTG"],
+    stats: ["20/30", "220", "7.3", "1", "0", "2-10", "55.0", "95.0"],
+  },
+  rushing: {
+    keys: ["rushingAttempts", "rushingYards", "yardsPerRushAttempt", "rushingTouchdowns", "longRushing"],
+    labels: ["CAR", "YDS", "AVG", "TD", "LONG"],
+    stats: ["10", "45", "4.5", "0", "12"],
+  },
+  receiving: {
+    keys: ["receptions", "receivingYards", "yardsPerReception", "receivingTouchdowns", "longReception", "receivingTargets"],
+    labels: ["REC", "YDS", "AVG", "TD", "LONG", "TGTS"],
+    stats: ["1", "10", "10.0", "0", "10", "1"],
+  },
+  defensive: {
+    keys: ["totalTackles", "soloTackles", "sacks", "tacklesForLoss", "passesDefended", "QBHits", "defensiveTouchdowns"],
+    labels: ["TOT", "SOLO", "SACKS", "TFL", "PD", "QB HTS", "TD"],
+    stats: ["5", "4", "0", "0", "1", "0", "0"],
+  },
+  fumbles: { keys: ["fumbles", "fumblesLost", "fumblesRecovered"], labels: ["FUM", "LOST", "REC"], stats: ["1", "0", "1"] },
+  interceptions: { keys: ["interceptions", "interceptionYards", "interceptionTouchdowns"], labels: ["INT", "YDS", "TD"], stats: ["1", "20", "0"] },
+  kickReturns: {
+    keys: ["kickReturns", "kickReturnYards", "yardsPerKickReturn", "longKickReturn", "kickReturnTouchdowns"],
+    labels: ["NO", "YDS", "AVG", "LONG", "TD"],
+    stats: ["2", "44", "22.0", "25", "0"],
+  },
+  puntReturns: {
+    keys: ["puntReturns", "puntReturnYards", "yardsPerPuntReturn", "longPuntReturn", "puntReturnTouchdowns"],
+    labels: ["NO", "YDS", "AVG", "LONG", "TD"],
+    stats: ["2", "6", "3.0", "8", "0"],
+  },
+  kicking: {
+    keys: ["fieldGoalsMade/fieldGoalAttempts", "fieldGoalPct", "longFieldGoalMade", "extraPointsMade/extraPointAttempts", "totalKickingPoints"],
+    labels: ["FG", "PCT", "LONG", "XP", "PTS"],
+    stats: ["1/1", "100.0", "40", "1/1", "4"],
+  },
+};
+
+function boxCategories(athletes: BoxAthlete[]) {
+  // 'receiving' first, and kept even when empty unless other categories exist (a team without athletes has it).
+  const byCategory = new Map<string, BoxAthlete[]>([["receiving", []]]);
+  for (const athlete of athletes) {
+    const category = athlete[2] ?? "receiving";
+    byCategory.set(category, [...(byCategory.get(category) ?? []), athlete]);
+  }
+  if (byCategory.size > 1 && byCategory.get("receiving")!.length === 0) byCategory.delete("receiving");
+  return [...byCategory].map(([name, listed]) => {
+    const known = BOX_CATEGORIES[name] ?? BOX_CATEGORIES.receiving!;
+    return {
+      name,
+      keys: known.keys,
+      labels: known.labels,
+      athletes: listed.map(([id, displayName]) => ({
+        athlete: { id, firstName: displayName.split(" ")[0], lastName: displayName.split(" ").slice(1).join(" "), displayName },
+        stats: known.stats,
+      })),
+    };
+  });
 }
 
 export function summary(spec: SummarySpec) {
@@ -146,24 +234,14 @@ export function summary(spec: SummarySpec) {
     boxscore: {
       players: Object.entries(spec.box ?? {}).map(([code, athletes]) => ({
         team: { ...espnTeam(code), slug: espnTeam(code).displayName.toLowerCase().replace(/ /g, "-") },
-        statistics: [
-          {
-            name: "receiving",
-            keys: ["receptions", "receivingYards", "yardsPerReception", "receivingTouchdowns", "longReception", "receivingTargets"],
-            labels: ["REC", "YDS", "AVG", "TD", "LONG", "TGTS"],
-            athletes: athletes.map(([id, displayName]) => ({
-              athlete: { id, firstName: displayName.split(" ")[0], lastName: displayName.split(" ").slice(1).join(" "), displayName },
-              stats: ["1", "10", "10.0", "0", "10", "1"],
-            })),
-          },
-        ],
+        statistics: boxCategories(athletes),
       })),
     },
     scoringPlays: spec.plays.map(scoringPlay),
     header: {
       id: spec.eventId,
       uid: event.uid,
-      season: { year: spec.season ?? 2025, current: true, type: 2 },
+      season: { year: spec.season ?? 2025, current: true, type: spec.seasonType ?? 2 },
       timeValid: true,
       competitions: [
         {
