@@ -7,9 +7,16 @@
 // Example:
 //   node scripts/serve-fixtures.mjs --port 8999 --root /work/shared/data &
 //   NFLVERSE_BASE_URL=http://127.0.0.1:8999 npm run job -- roster-sync --season 2025
+// --espn-season <season> also serves ESPN's scoreboards, game summaries and core plays of that season's regular
+// season, built from the truth file of <root>/truth (test/jobs/support/espn-season.ts): a backfill can then run
+// offline against a whole real season:
+//   node scripts/serve-fixtures.mjs --port 8999 --root /work/shared/data --espn-season 2025 &
+//   NFLVERSE_BASE_URL=http://127.0.0.1:8999 npm run job -- schedule-sync --season 2025
+//   NFLVERSE_BASE_URL=http://127.0.0.1:8999 npm run job -- roster-sync --season 2025
+//   ESPN_SITE_API_URL=http://127.0.0.1:8999 ESPN_CORE_API_URL=http://127.0.0.1:8999 npm run job -- live-sync --season 2025 --week 1
 // --port 0 picks a free port; the address is printed ("serving on http://127.0.0.1:<port>"). GET and HEAD only;
 // anything unmapped is 404. Each request is logged to stderr.
-import { createReadStream, existsSync, readdirSync, statSync } from "node:fs";
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { basename, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,6 +29,9 @@ export function nflverseMapping(root) {
   const dir = join(root, "nflverse");
   const mapping = {};
   if (existsSync(join(dir, "games.csv"))) mapping["/nfldata/raw/master/data/games.csv"] = join(dir, "games.csv");
+  if (existsSync(join(dir, "clean_player_names.csv"))) {
+    mapping["/nflreadr/raw/main/data-raw/clean_player_names.csv"] = join(dir, "clean_player_names.csv");
+  }
   for (const name of existsSync(dir) ? readdirSync(dir) : []) {
     if (/^roster_\d{4}\.csv$/.test(name)) mapping[`/nflverse-data/releases/download/rosters/${name}`] = join(dir, name);
   }
@@ -29,7 +39,7 @@ export function nflverseMapping(root) {
 }
 
 function parseArgs(argv) {
-  const options = { port: 8999, mapping: {} };
+  const options = { port: 8999, mapping: {}, root: resolve(ROOT, "..", "shared", "data"), espnSeason: null };
   let sawSource = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -39,8 +49,12 @@ function parseArgs(argv) {
     };
     if (arg === "--port") options.port = Number(value());
     else if (arg === "--root") {
-      Object.assign(options.mapping, nflverseMapping(resolve(value())));
+      options.root = resolve(value());
+      Object.assign(options.mapping, nflverseMapping(options.root));
       sawSource = true;
+    } else if (arg === "--espn-season") {
+      options.espnSeason = Number(value());
+      if (!Number.isInteger(options.espnSeason)) throw new Error("--espn-season wants a season, e.g. 2025");
     } else if (arg === "--map") {
       const spec = value();
       const at = spec.indexOf("=");
@@ -50,7 +64,7 @@ function parseArgs(argv) {
       sawSource = true;
     } else throw new Error(`unknown argument '${arg}'`);
   }
-  if (!sawSource) Object.assign(options.mapping, nflverseMapping(resolve(ROOT, "..", "shared", "data")));
+  if (!sawSource) Object.assign(options.mapping, nflverseMapping(options.root));
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new Error("--port wants 0-65535");
   for (const [path, file] of Object.entries(options.mapping)) {
     if (!existsSync(file) || !statSync(file).isFile()) throw new Error(`${path}: no such file ${file}`);
@@ -58,11 +72,44 @@ function parseArgs(argv) {
   return options;
 }
 
-export function serve(mapping, port) {
+/** ESPN's feed of a season's regular season as URL path + query -> JSON body (or null: HTTP 404), for `origin`. */
+export async function espnSeasonBodies(root, season, origin) {
+  const { bundleSource } = await import("./lib/cli-runtime.mjs");
+  const { buildSeasonFeed, isNotFound } = await bundleSource("espn-season", {
+    "test/jobs/support/espn-season.ts": ["buildSeasonFeed", "isNotFound"],
+  });
+  const read = (file) => readFileSync(join(root, file), "utf8");
+  const feed = buildSeasonFeed({
+    truthCsv: read("truth/first_td_2023_2025.csv"),
+    gamesCsv: read("nflverse/games.csv"),
+    rosterCsv: read(`nflverse/roster_${season}.csv`),
+    playerIdsCsv: read("truth/db_playerids.csv"),
+    aliasesCsv: read("nflverse/clean_player_names.csv"),
+    season,
+    seasonType: "REG",
+    bases: { site: origin, core: origin },
+  });
+  const bodies = new Map();
+  for (const [url, body] of feed.bodies) {
+    const { pathname, search } = new URL(url);
+    bodies.set(pathname + search, isNotFound(body) ? null : JSON.stringify(body));
+  }
+  return { bodies, games: feed.games.length };
+}
+
+export function serve(mapping, port, memory = new Map()) {
   const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? "/", "http://localhost").pathname);
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const path = decodeURIComponent(url.pathname);
+    const log = (status) => console.error(`${new Date().toISOString()} ${req.method} ${path}${url.search} ${status}`);
+    const inMemory = memory.get(url.pathname + url.search);
+    if (inMemory !== undefined && (req.method === "GET" || req.method === "HEAD")) {
+      log(inMemory === null ? 404 : 200);
+      if (inMemory === null) res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+      else res.writeHead(200, { "content-type": CONTENT_TYPES[".json"] }).end(req.method === "HEAD" ? undefined : inMemory);
+      return;
+    }
     const file = mapping[path];
-    const log = (status) => console.error(`${new Date().toISOString()} ${req.method} ${path} ${status}`);
     if (req.method !== "GET" && req.method !== "HEAD") {
       log(405);
       res.writeHead(405, { allow: "GET, HEAD" }).end();
@@ -89,10 +136,16 @@ export function serve(mapping, port) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
     const options = parseArgs(process.argv.slice(2));
-    const server = await serve(options.mapping, options.port);
+    const memory = new Map();
+    const server = await serve(options.mapping, options.port, memory);
     const { port } = server.address();
     console.log(`serving on http://127.0.0.1:${port}`);
     for (const [path, file] of Object.entries(options.mapping)) console.log(`  ${path} -> ${file}`);
+    if (options.espnSeason !== null) {
+      const feed = await espnSeasonBodies(options.root, options.espnSeason, `http://127.0.0.1:${port}`);
+      for (const [path, body] of feed.bodies) memory.set(path, body);
+      console.log(`  ESPN ${options.espnSeason} regular season: ${feed.games} games, ${feed.bodies.size} URLs (scoreboards, summaries, core plays)`);
+    }
     const stop = () => server.close(() => process.exit(0));
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);

@@ -6,7 +6,7 @@ import { parseScoreboard } from "../../src/sources/espn/scoreboard";
 import { findFirstTouchdown, parseSummary, resolveScorerFromBoxscore } from "../../src/sources/espn/summary";
 import { teamCodeFromEspn } from "../../src/sources/espn/team";
 import { buildSeasonFeed, isNotFound, type ReplayGame, type SeasonFeed } from "./support/espn-season";
-import { urls } from "./support/upstream";
+import { ESPN_CORE, ESPN_SITE, urls } from "./support/upstream";
 
 /**
  * The self-check of the season feed generator (support/espn-season.ts) over the real files of ../shared/data
@@ -64,6 +64,7 @@ beforeAll(async () => {
     aliasesCsv: await read("nflverse/clean_player_names.csv"),
     season: 2025,
     seasonType: "REG" as const,
+    bases: { site: ESPN_SITE(), core: ESPN_CORE() },
   };
   const started = Date.now();
   feed = buildSeasonFeed(input);

@@ -27,7 +27,7 @@ import { normalizePlayerName } from "../../../src/domain/names";
 import { cell, parseCsv } from "../../../src/sources/csv";
 import { prng } from "../../helpers/prng";
 import { corePlay, scoreboard, summary, type BoxAthlete, type EventSpec, type PlaySpec } from "./espn";
-import { json, status, urls, type FakeUpstream } from "./upstream";
+
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public API
@@ -145,6 +145,8 @@ export interface SeasonFeedInput {
   seasonType: "REG" | "POST";
   /** Varies every seeded choice (default 2025). */
   seed?: number;
+  /** Where the URLs point. */
+  bases: EspnBases;
 }
 
 /** The body of a URL that answers HTTP 404: compare by identity, or with isNotFound. */
@@ -154,10 +156,26 @@ export function isNotFound(body: unknown): body is typeof NOT_FOUND {
   return body === NOT_FOUND;
 }
 
-/** Routes every URL of the feed on the fake upstream: JSON bodies as 200, NOT_FOUND as a 404. */
-export function routeSeasonFeed(upstream: FakeUpstream, feed: SeasonFeed): void {
-  for (const [url, body] of feed.bodies) upstream.on(url, isNotFound(body) ? status(404) : json(body));
+/** The base URLs the feed's URLs start with (ESPN_SITE_API_URL, ESPN_CORE_API_URL: a test's, or a local server's). */
+export interface EspnBases {
+  site: string;
+  core: string;
 }
+
+/** ESPN's URLs under the given bases, with ESPN's own paths (as src/sources/espn/client.ts asks for them). */
+export function espnUrls(bases: EspnBases) {
+  const site = bases.site.replace(/\/+$/, "");
+  const core = bases.core.replace(/\/+$/, "");
+  return {
+    /** `date`: the Eastern calendar date, 'YYYY-MM-DD'. */
+    scoreboard: (date: string) => `${site}/apis/site/v2/sports/football/nfl/scoreboard?dates=${date.replace(/-/g, "")}`,
+    summary: (eventId: string) => `${site}/apis/site/v2/sports/football/nfl/summary?event=${eventId}`,
+    corePlay: (eventId: string, playId: string) =>
+      `${core}/v2/sports/football/leagues/nfl/events/${eventId}/competitions/${eventId}/plays/${playId}`,
+  };
+}
+
+type EspnUrls = ReturnType<typeof espnUrls>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Inputs
@@ -206,6 +224,7 @@ interface Sources {
   schedule: Map<string, { espnEventId: string; kickoffAt: string | null }>;
   /** db_playerids.csv: gsis id -> ESPN id. */
   crosswalk: Map<string, string>;
+  urls: EspnUrls;
 }
 
 /** pandas writes integer ids as floats ('4429025.0'). */
@@ -291,7 +310,7 @@ function readSources(input: SeasonFeedInput): Sources {
       kickoffAt: easternWallClockToUtc(cell(row, "gameday"), cell(row, "gametime")),
     });
   }
-  return { roster, byGsis: new Map(roster.map((p) => [p.gsisId, p])), byTeam, aliasGroups, schedule, crosswalk };
+  return { roster, byGsis: new Map(roster.map((p) => [p.gsisId, p])), byTeam, aliasGroups, schedule, crosswalk, urls: espnUrls(input.bases) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -864,7 +883,7 @@ function assemble(
     if (attempt.text === "kick") list(entry.team, credited.kicker, "kicking");
 
     // Core play: the scorer by id, unless the game's core plays are not found.
-    const url = urls.corePlay(eventId, id);
+    const url = sources.urls.corePlay(eventId, id);
     const coreAvailable = firstTd === null || firstTd.path === "core_play";
     if (!coreAvailable || !credited.scorer?.espnId) {
       core.push([url, NOT_FOUND]);
@@ -917,8 +936,8 @@ function assemble(
     overtime: frame.overtime,
     noTd: kind === null,
     firstTd,
-    scoreboardUrl: urls.scoreboard(frame.easternDate),
-    summaryUrl: urls.summary(eventId),
+    scoreboardUrl: sources.urls.scoreboard(frame.easternDate),
+    summaryUrl: sources.urls.summary(eventId),
     corePlayUrls: core.map(([url]) => url),
   };
   return { game, summary: body, event, core };
@@ -1049,7 +1068,7 @@ export function buildSeasonFeed(input: SeasonFeedInput): SeasonFeed {
   }
 
   for (const [date, dayEvents] of events) {
-    bodies.set(urls.scoreboard(date), scoreboard(dayEvents, dayEvents[0]!.week, input.season, input.seasonType === "POST" ? 3 : 2));
+    bodies.set(sources.urls.scoreboard(date), scoreboard(dayEvents, dayEvents[0]!.week, input.season, input.seasonType === "POST" ? 3 : 2));
   }
   // A game moved after the games.csv snapshot leaves its old date empty: ESPN answers that date with no events.
   const emptyScoreboardDates: string[] = [];
@@ -1057,7 +1076,7 @@ export function buildSeasonFeed(input: SeasonFeedInput): SeasonFeed {
     const date = game.scheduledKickoffAt ? easternDateOf(game.scheduledKickoffAt) : null;
     if (date && !events.has(date) && !emptyScoreboardDates.includes(date)) {
       emptyScoreboardDates.push(date);
-      bodies.set(urls.scoreboard(date), scoreboard([], game.week, input.season, input.seasonType === "POST" ? 3 : 2));
+      bodies.set(sources.urls.scoreboard(date), scoreboard([], game.week, input.season, input.seasonType === "POST" ? 3 : 2));
     }
   }
 

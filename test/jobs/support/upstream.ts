@@ -138,3 +138,8 @@ export function stalledBody(firstPart: string): Reply {
     return new Response(stream, { headers: { "content-type": "text/plain; charset=utf-8" } });
   };
 }
+
+/** Routes URL -> body pairs: a JSON body as 200, a body `isNotFound` says is missing as a 404. */
+export function routeBodies(upstream: FakeUpstream, bodies: Map<string, unknown>, isNotFound: (body: unknown) => boolean): void {
+  for (const [url, body] of bodies) upstream.on(url, isNotFound(body) ? status(404) : json(body));
+}
