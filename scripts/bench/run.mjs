@@ -78,15 +78,23 @@ function machine() {
   };
 }
 
-/** A local HTTP server on 127.0.0.1 serving the roster file at nflverse's path (its content can change). */
+/** nflverse's alias list as the roster sync reads it (header and two real rows: the league's names are made up). */
+const ALIASES_CSV = "correct_name,alt_name\nGabriel Davis,Gabe Davis\nChigoziem Okonkwo,Chig Okonkwo\n";
+
+/** A local HTTP server on 127.0.0.1 serving the roster file (its content can change) and the alias list at nflverse's paths. */
 async function rosterServer() {
   let body = "";
   let requests = 0;
   const server = createServer((req, res) => {
     requests++;
-    if (req.url === `/nflverse-data/releases/download/rosters/roster_${SEASON}.csv`) {
-      res.writeHead(200, { "content-type": "text/csv; charset=utf-8", "content-length": Buffer.byteLength(body) });
-      res.end(body);
+    const files = {
+      [`/nflverse-data/releases/download/rosters/roster_${SEASON}.csv`]: body,
+      "/nflreadr/raw/main/data-raw/clean_player_names.csv": ALIASES_CSV,
+    };
+    const file = files[req.url ?? ""];
+    if (file !== undefined) {
+      res.writeHead(200, { "content-type": "text/csv; charset=utf-8", "content-length": Buffer.byteLength(file) });
+      res.end(file);
     } else {
       res.writeHead(404);
       res.end();
