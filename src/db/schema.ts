@@ -14,6 +14,9 @@ export const users = sqliteTable("users", {
   groupId: integer("group_id"),
   isAdmin: integer("is_admin").default(0),
   createdAt: createdAt(),
+  /** v22: a disabled user's tokens and sessions stop working at once; their picks stay. */
+  disabledAt: text("disabled_at"),
+  disabledBy: text("disabled_by"),
 });
 
 export const weeks = sqliteTable(
@@ -58,6 +61,12 @@ export const picks = sqliteTable(
     decimalOdds: real("decimal_odds"),
     oddsSource: text("odds_source"),
     oddsSnapshotAt: text("odds_snapshot_at"),
+    /** v22: why the pick carries no price (no_market, stale, too_thin), NULL when priced. */
+    oddsReason: text("odds_reason"),
+    /** v22: JSON array of the market_odds ids whose median priced the pick. */
+    oddsSnapshotIds: text("odds_snapshot_ids"),
+    /** v22: the credential that made or last changed the pick ('token:<id>', 'session:<id>'). */
+    changedBy: text("changed_by"),
   },
   (t) => [
     unique("picks_user_week_player_unique").on(t.userId, t.weekId, t.playerName),
@@ -155,6 +164,9 @@ export const marketOdds = sqliteTable(
     normalizedProbability: real("normalized_probability"),
     /** When the snapshot was taken; snapshot_time is the start of its time bucket (reruns rewrite it). */
     capturedAt: text("captured_at"),
+    /** v22: contracts resting at the best bid and the best ask, where the venue says (Kalshi). */
+    bidSize: real("bid_size"),
+    askSize: real("ask_size"),
   },
   (t) => [
     // v15, "latest price per player of a game" (game pages, freezing the price on a pick).
@@ -581,6 +593,9 @@ export const apiTokens = sqliteTable(
     createdBy: text("created_by"),
     lastUsedAt: text("last_used_at"),
     revokedAt: text("revoked_at"),
+    /** v22: who revoked the token (the user, an admin), and when it stops working by itself (NULL: never). */
+    revokedBy: text("revoked_by"),
+    expiresAt: text("expires_at"),
   },
   (t) => [index("api_tokens_user_idx").on(t.userId)],
 );
@@ -679,4 +694,50 @@ export const qualityResults = sqliteTable(
     check("quality_results_severity_valid", sql`${t.severity} IN ('fail', 'warn')`),
     check("quality_results_status_valid", sql`${t.status} IN ('pass', 'warn', 'fail', 'error')`),
   ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// v22: server-side sessions (browser sign-in) and the audit of what admins did to users and tokens.
+// ---------------------------------------------------------------------------------------------
+
+export const SESSION_PURPOSES = ["web", "status"] as const;
+
+/**
+ * A browser's sign-in. The cookie holds a random token and an HMAC of it under SESSION_SECRET; only the token's SHA-256
+ * is stored, so reading the database is not enough to forge or replay a session. Signing out, revoking, or disabling
+ * the user ends it at once. `user_id` NULL: the operator (ADMIN_TOKEN) signed in to /status.
+ */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tokenHash: text("token_hash").notNull().unique(),
+    userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose").notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    lastSeenAt: text("last_seen_at"),
+    revokedAt: text("revoked_at"),
+    userAgent: text("user_agent"),
+  },
+  (t) => [
+    index("sessions_user_idx").on(t.userId),
+    check("sessions_purpose_valid", sql`${t.purpose} IN ('web', 'status')`),
+  ],
+);
+
+/** Every change an admin (or the operator) made to a user or a token: who, what, when, to whom. */
+export const adminAudit = sqliteTable(
+  "admin_audit",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: text("at").notNull(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    targetUserId: integer("target_user_id"),
+    targetTokenId: integer("target_token_id"),
+    /** JSON: what changed. */
+    detail: text("detail"),
+  },
+  (t) => [index("admin_audit_target_user_idx").on(t.targetUserId, t.at)],
 );
