@@ -11,6 +11,7 @@ import {
 import { legPriceOf, normalizeGameLegs, type LegPrice, type Quote } from "../domain/market-prices";
 import { nowIso } from "../lib/clock";
 import { aliasGroupsOf, aliasGroupsStatement, type AliasGroupMember } from "../services/player-names";
+import { MAX_LISTING_PAGES, type IncompleteListing } from "../sources/cursor-listing";
 import { KalshiClient } from "../sources/kalshi/client";
 import { KalshiDriftError, kalshiEventKey, kalshiMarketLegs } from "../sources/kalshi/events";
 import { PolymarketClient } from "../sources/polymarket/client";
@@ -307,11 +308,27 @@ function recordOutcomes(db: MeteredD1, now: string) {
   return [withdraw, record];
 }
 
-async function kalshiEvents(ctx: JobContext): Promise<VenueEvent<ReturnType<typeof kalshiMarketLegs>[number]>[]> {
-  const client = new KalshiClient(ctx.env.KALSHI_API_URL || "https://api.elections.kalshi.com/trade-api/v2", upstreamOptions(ctx));
+/** What the job takes besides its context. */
+export interface MarketSyncOptions {
+  /** Pages each venue's listing may read (MAX_LISTING_PAGES); tests lower it to reach the bound in a few pages. */
+  maxListingPages?: number;
+}
+
+/** A venue's events as read, and why its listing stopped early (null when it was read to its end). */
+interface VenueListing<L extends MarketLeg> {
+  events: VenueEvent<L>[];
+  pages: number;
+  incomplete: IncompleteListing | null;
+}
+
+/** A venue's listing cut short, as the run details name it. */
+type ListingIncomplete = { source: Source } & IncompleteListing;
+
+async function kalshiEvents(ctx: JobContext, maxPages: number): Promise<VenueListing<ReturnType<typeof kalshiMarketLegs>[number]>> {
+  const client = new KalshiClient(ctx.env.KALSHI_API_URL || "https://api.elections.kalshi.com/trade-api/v2", { ...upstreamOptions(ctx), maxPages });
   const listing = await client.openEvents();
   ctx.progress(`market-sync: kalshi ${listing.events.length} events in ${listing.pages} pages`);
-  return listing.events.map((event) => ({
+  const events = listing.events.map((event) => ({
     source: "kalshi",
     kind: "first_td",
     eventId: event.eventTicker,
@@ -319,14 +336,15 @@ async function kalshiEvents(ctx: JobContext): Promise<VenueEvent<ReturnType<type
     legs: kalshiMarketLegs(event),
     quote: (leg) => ({ yesBid: leg.market.yesBid, yesAsk: leg.market.yesAsk, lastPrice: leg.market.lastPrice }),
     volume: (leg) => leg.market.volume,
-  }));
+  })) satisfies VenueEvent<ReturnType<typeof kalshiMarketLegs>[number]>[];
+  return { events, pages: listing.pages, incomplete: listing.incomplete };
 }
 
-async function polymarketEvents(ctx: JobContext): Promise<VenueEvent<ReturnType<typeof polymarketMarketLegs>[number]>[]> {
-  const client = new PolymarketClient(ctx.env.POLYMARKET_GAMMA_URL || "https://gamma-api.polymarket.com", upstreamOptions(ctx));
+async function polymarketEvents(ctx: JobContext, maxPages: number): Promise<VenueListing<ReturnType<typeof polymarketMarketLegs>[number]>> {
+  const client = new PolymarketClient(ctx.env.POLYMARKET_GAMMA_URL || "https://gamma-api.polymarket.com", { ...upstreamOptions(ctx), maxPages });
   const listing = await client.openNflTouchdownEvents();
   ctx.progress(`market-sync: polymarket ${listing.events.length} events in ${listing.pages} pages`);
-  return listing.events.flatMap((event) =>
+  const events = listing.events.flatMap((event) =>
     (["first_td", "anytime_td"] as const)
       .map((kind) => ({
         source: "polymarket" as const,
@@ -339,14 +357,33 @@ async function polymarketEvents(ctx: JobContext): Promise<VenueEvent<ReturnType<
       }))
       .filter((venueEvent) => venueEvent.legs.length > 0),
   );
+  return { events, pages: listing.pages, incomplete: listing.incomplete };
+}
+
+/**
+ * Says, where an operator looks (the Worker's logs and the progress of a CLI run), that a venue's listing stopped
+ * before its end: its missing games have no snapshot this run, and the run is partial.
+ */
+function logIncompleteListing(ctx: JobContext, listing: ListingIncomplete): void {
+  const why =
+    listing.reason === "page_limit"
+      ? `stopped at the page bound (${listing.maxPages} pages) with a cursor still to follow`
+      : listing.reason === "cursor_repeated"
+        ? "stopped: the upstream sent back a cursor already followed"
+        : `stopped: a page failed after its retries (${listing.error})`;
+  const message = `market-sync: ${listing.source} listing incomplete, ${why}; ${listing.pagesRead} pages read, last cursor ${listing.lastCursor}`;
+  console.warn(JSON.stringify({ job: "market-sync", msg: "listing incomplete", ...listing }));
+  ctx.progress(message);
 }
 
 /**
  * First-TD prices from Kalshi and Polymarket -> market_odds snapshots of the games that have not kicked off.
  * Each venue is read on its own: a venue that fails leaves its earlier snapshots untouched and is reported; a
- * Kalshi payload in the old cent format aborts the run (drift). After grading, market outcomes are recorded.
+ * Kalshi payload in the old cent format aborts the run (drift). A venue's listing that stops before its end (page
+ * bound, repeated cursor, a later page failing) still lands what it read, and makes the run partial with the reason
+ * in details.listingIncomplete. After grading, market outcomes are recorded.
  */
-export async function marketSync(ctx: JobContext): Promise<JobOutcome> {
+export async function marketSync(ctx: JobContext, options: MarketSyncOptions = {}): Promise<JobOutcome> {
   const games = await loadGames(ctx.db, ctx.now);
   const upcoming = games.filter((g) => isOpen(g, ctx.now));
   const now = nowIso(ctx.now);
@@ -358,14 +395,24 @@ export async function marketSync(ctx: JobContext): Promise<JobOutcome> {
   const aliasGroups = upcoming.length > 0 ? await loadAliasGroups(ctx.db) : new Map();
   const bucket = snapshotBucket(ctx.now);
 
+  const maxListingPages = options.maxListingPages ?? MAX_LISTING_PAGES;
   const venueErrors: { source: Source; error: string }[] = [];
   const venueEvents: VenueEvent<MarketLeg>[] = [];
+  const listingPages: Partial<Record<Source, number>> = {};
+  const listingIncomplete: ListingIncomplete[] = [];
   for (const [source, load] of [
     ["kalshi", kalshiEvents],
     ["polymarket", polymarketEvents],
   ] as const) {
     try {
-      venueEvents.push(...((await load(ctx)) as unknown as VenueEvent<MarketLeg>[]));
+      const listing = (await load(ctx, maxListingPages)) as unknown as VenueListing<MarketLeg>;
+      venueEvents.push(...listing.events);
+      listingPages[source] = listing.pages;
+      if (listing.incomplete) {
+        const cutShort: ListingIncomplete = { source, ...listing.incomplete };
+        listingIncomplete.push(cutShort);
+        logIncompleteListing(ctx, cutShort);
+      }
     } catch (error) {
       if (error instanceof KalshiDriftError) throw error;
       venueErrors.push({ source, error: error instanceof Error ? error.message : String(error) });
@@ -407,6 +454,8 @@ export async function marketSync(ctx: JobContext): Promise<JobOutcome> {
     updated,
     unchanged: 0,
     rejected: venueErrors.length,
+    // A listing cut short left out what it did not read: the next run tries again.
+    left: listingIncomplete.length,
     details: {
       due: true,
       bucket,
@@ -419,6 +468,8 @@ export async function marketSync(ctx: JobContext): Promise<JobOutcome> {
       unmappedByReason,
       unmappedSample: firstFew(unmapped),
       venueErrors,
+      listingPages,
+      listingIncomplete,
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The market sync when an upstream misbehaves: Kalshi's old cent format (drift: the run fails and writes nothing),
  * a venue down or answering HTML (the other venue still lands; the failed venue's earlier snapshots stay), 429 with
- * Retry-After, and endless cursors (the clients' page caps bound the subrequests of a run).
+ * Retry-After, and endless cursors (the page bound stops each listing, and the run says so: partial).
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import {
@@ -169,19 +169,23 @@ describe("429 and Retry-After", () => {
 });
 
 describe("subrequests per run", () => {
-  it("endless cursors stop at each client's page cap", async () => {
+  it("endless cursors stop at the page bound (100 per venue): the run is partial, names both listings, lands what it read", async () => {
     const [page1] = kalshiPages();
     const [gamma1] = gammaPages();
     let kalshiPage = 0;
     let gammaPage = 0;
-    // Every page names a new cursor: without a cap the run would page until the platform killed it.
+    // Every page names a new cursor: without a bound the run would page until the platform killed it.
     upstreams.onPrefix(KALSHI_PREFIX(), () => new Response(JSON.stringify({ ...page1, cursor: `kalshi-${++kalshiPage}` }), { headers: { "content-type": "application/json" } }));
     upstreams.onPrefix(GAMMA_PREFIX(), () => new Response(JSON.stringify({ ...gamma1, next_cursor: `gamma-${++gammaPage}` }), { headers: { "content-type": "application/json" } }));
     const report = await runSync("2026-09-10T13:40:00Z");
-    expect(report.status).toBe("ok");
-    expect(upstreams.callsTo(KALSHI_PREFIX())).toHaveLength(5);
-    expect(upstreams.callsTo(GAMMA_PREFIX())).toHaveLength(10);
-    expect(upstreams.calls).toHaveLength(15);
+    expect(report.status).toBe("partial");
+    expect(upstreams.callsTo(KALSHI_PREFIX())).toHaveLength(100);
+    expect(upstreams.callsTo(GAMMA_PREFIX())).toHaveLength(100);
+    expect(upstreams.calls).toHaveLength(200);
+    expect((await loggedRun(report.runId)).details.listingIncomplete).toEqual([
+      { source: "kalshi", reason: "page_limit", pagesRead: 100, lastCursor: "kalshi-100", maxPages: 100 },
+      { source: "polymarket", reason: "page_limit", pagesRead: 100, lastCursor: "gamma-100", maxPages: 100 },
+    ]);
     // The pages read still land (the first Kalshi page: SF @ LA, seven legs; the first Gamma page has no game of the week).
     expect(await bucketCount("kalshi", "2026-09-10T13:40:00Z")).toBe(7);
   });

@@ -1,21 +1,22 @@
-import { fetchJson, upstreamUrl, type FetchOptions } from "../http";
+import { MAX_LISTING_PAGES, readCursorListing, type IncompleteListing } from "../cursor-listing";
+import { fetchJson, UpstreamError, upstreamUrl, type FetchOptions } from "../http";
 import { parseKalshiEventsPage, type KalshiEvent, type RejectedKalshiEvent } from "./events";
 
 export const FIRST_TD_SERIES = "KXNFLFIRSTTD";
-/** Kalshi's maximum page size for /events. */
+/** Kalshi's maximum page size for /events (it may still serve fewer: the listing follows the cursor, not the count). */
 const PAGE_LIMIT = 200;
-/** A week has at most 16 games: one page of 200 holds them; the cap only stops a cursor that never ends. */
-export const DEFAULT_MAX_PAGES = 5;
 
 export interface KalshiOpenEvents {
   events: KalshiEvent[];
   rejected: RejectedKalshiEvent[];
+  /** Pages read. */
   pages: number;
-  /** True when the page cap stopped the listing while Kalshi still had a cursor: some events may be missing. */
-  truncated: boolean;
+  /** Why the listing stopped before Kalshi's last page (events may be missing), or null when it was read to its end. */
+  incomplete: IncompleteListing | null;
 }
 
 export interface KalshiClientOptions extends FetchOptions {
+  /** The page bound (MAX_LISTING_PAGES). */
   maxPages?: number;
 }
 
@@ -38,20 +39,21 @@ export class KalshiClient {
   ) {}
 
   /**
-   * Every open event of a series with its markets, following `cursor` page by page up to the page cap.
-   * A KalshiDriftError on any page aborts the whole listing.
+   * Every open event of a series with its markets, following `cursor` until Kalshi sends an empty one. A listing
+   * stopped early (the page bound, a cursor that comes back, a later page that fails after its retries) keeps the
+   * pages read and says why in `incomplete`. A KalshiDriftError on any page, or any failure of the first page, throws.
    */
   async openEvents(seriesTicker: string = FIRST_TD_SERIES): Promise<KalshiOpenEvents> {
-    const maxPages = Math.max(1, this.options.maxPages ?? DEFAULT_MAX_PAGES);
+    const listing = await readCursorListing({
+      readPage: async (cursor) => parseKalshiEventsPage(await fetchJson(kalshiEventsUrl(this.base, seriesTicker, cursor), this.options)),
+      nextCursor: (page) => page.cursor,
+      maxPages: this.options.maxPages ?? MAX_LISTING_PAGES,
+      isPageFailure: (error) => error instanceof UpstreamError,
+    });
     const events: KalshiEvent[] = [];
     const rejected: RejectedKalshiEvent[] = [];
-    const seenCursors = new Set<string>();
     const seenEvents = new Set<string>();
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const page = parseKalshiEventsPage(await fetchJson(kalshiEventsUrl(this.base, seriesTicker, cursor), this.options));
-      pages += 1;
+    for (const page of listing.pages) {
       // Events listed while paging can shift one onto two pages: keep the first copy.
       for (const event of page.events) {
         if (seenEvents.has(event.eventTicker)) continue;
@@ -59,10 +61,7 @@ export class KalshiClient {
         events.push(event);
       }
       rejected.push(...page.rejected);
-      // A cursor seen before would loop forever: the listing is complete as far as Kalshi can tell it.
-      cursor = page.cursor !== null && !seenCursors.has(page.cursor) ? page.cursor : null;
-      if (cursor) seenCursors.add(cursor);
-    } while (cursor !== null && pages < maxPages);
-    return { events, rejected, pages, truncated: cursor !== null };
+    }
+    return { events, rejected, pages: listing.pages.length, incomplete: listing.incomplete };
   }
 }

@@ -1,13 +1,14 @@
+import { MAX_LISTING_PAGES, readCursorListing, type IncompleteListing } from "../cursor-listing";
 import { fetchJson, UpstreamError, upstreamUrl, type FetchOptions } from "../http";
-import { parsePolymarketEvents, type PolymarketTdEvent, type SkippedPolymarketItem } from "./events";
+import { parsePolymarketEvents, PolymarketFormatError, type PolymarketTdEvent, type SkippedPolymarketItem } from "./events";
 
 /** Gamma's NFL tag (the nfl row of GET /sports: primaryTagId 450). */
 export const NFL_TAG_ID = 450;
+/** Gamma allows up to 500; it may still serve fewer (the listing follows next_cursor, not the count). */
 const PAGE_LIMIT = 100;
-/** A week's NFL events (game, first-TD, props and futures) fit in a few pages of 100. */
-export const DEFAULT_MAX_PAGES = 10;
 
 export interface PolymarketClientOptions extends FetchOptions {
+  /** The page bound (MAX_LISTING_PAGES). */
   maxPages?: number;
   tagId?: number;
 }
@@ -15,9 +16,10 @@ export interface PolymarketClientOptions extends FetchOptions {
 export interface PolymarketOpenEvents {
   events: PolymarketTdEvent[];
   skipped: SkippedPolymarketItem[];
+  /** Pages read. */
   pages: number;
-  /** True when the page cap stopped the listing while Gamma still had a next_cursor. */
-  truncated: boolean;
+  /** Why the listing stopped before Gamma's last page (events may be missing), or null when it was read to its end. */
+  incomplete: IncompleteListing | null;
 }
 
 /** `closed=false` is always sent: settled markets must never be read as prices. */
@@ -38,29 +40,32 @@ export class PolymarketClient {
     private readonly options: PolymarketClientOptions = {},
   ) {}
 
-  /** The open NFL events that hold first-TD or anytime-TD markets, following next_cursor up to the page cap. */
+  /**
+   * The open NFL events that hold first-TD or anytime-TD markets, following `next_cursor` (sent back as
+   * `after_cursor`) until Gamma omits it, as it does on the last page. A listing stopped early (the page bound, a
+   * cursor that comes back, a later page that fails after its retries or is not a Gamma page) keeps the pages read
+   * and says why in `incomplete`; a failure of the first page throws.
+   */
   async openNflTouchdownEvents(): Promise<PolymarketOpenEvents> {
-    const maxPages = Math.max(1, this.options.maxPages ?? DEFAULT_MAX_PAGES);
     const tagId = this.options.tagId ?? NFL_TAG_ID;
+    const listing = await readCursorListing({
+      readPage: async (cursor) => parsePolymarketEvents(await fetchJson(gammaKeysetUrl(this.base, tagId, cursor), this.options)),
+      nextCursor: (page) => page.nextCursor,
+      maxPages: this.options.maxPages ?? MAX_LISTING_PAGES,
+      isPageFailure: (error) => error instanceof UpstreamError || error instanceof PolymarketFormatError,
+    });
     const events: PolymarketTdEvent[] = [];
     const skipped: SkippedPolymarketItem[] = [];
-    const seenCursors = new Set<string>();
     const seenEvents = new Set<string>();
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const page = parsePolymarketEvents(await fetchJson(gammaKeysetUrl(this.base, tagId, cursor), this.options));
-      pages += 1;
+    for (const page of listing.pages) {
       for (const event of page.events) {
         if (seenEvents.has(event.eventId)) continue;
         seenEvents.add(event.eventId);
         events.push(event);
       }
       skipped.push(...page.skipped);
-      cursor = page.nextCursor !== null && !seenCursors.has(page.nextCursor) ? page.nextCursor : null;
-      if (cursor) seenCursors.add(cursor);
-    } while (cursor !== null && pages < maxPages);
-    return { events, skipped, pages, truncated: cursor !== null };
+    }
+    return { events, skipped, pages: listing.pages.length, incomplete: listing.incomplete };
   }
 
   /** One event by slug (nfl-atl-gb-2026-09-25-first-td-scorer); null when absent (404), closed or without TD markets. */
