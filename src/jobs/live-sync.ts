@@ -103,7 +103,8 @@ function liveTargets(db: MeteredD1, now: Date, seasonOverride: string | undefine
 /**
  * With a season (a backfill): the season's games past kickoff that are not settled, never-looked-at ones first,
  * oldest first; with a week too, every game of that week past kickoff, settled or not (a second run over the same
- * feed then writes nothing).
+ * feed then writes nothing), the unsettled ones first: a settled game keeps no game_feed_checks row, so without that
+ * a week larger than one run's budget would start again with the games the last run had just settled.
  */
 function backfillTargets(db: MeteredD1, now: Date, season: number, week: number | null) {
   return db.all<TargetGame>(
@@ -113,7 +114,7 @@ function backfillTargets(db: MeteredD1, now: Date, season: number, week: number 
          FROM games g LEFT JOIN game_feed_checks c ON c.game_id = g.id
          WHERE g.season = ?1 AND (?2 IS NULL OR g.week = ?2) AND g.is_placeholder = 0 AND g.status <> 'canceled'
            AND g.kickoff_at <= ?3 AND (?2 IS NOT NULL OR NOT ${GAME_SETTLED_SQL})
-         ORDER BY c.checked_at IS NOT NULL, c.checked_at, g.kickoff_at, g.id`,
+         ORDER BY ${GAME_SETTLED_SQL}, c.checked_at IS NOT NULL, c.checked_at, g.kickoff_at, g.id`,
       )
       .bind(season, week, nowIso(now)),
   );
@@ -145,17 +146,41 @@ function requestLimit(setting: string | undefined): number {
   return Number.isInteger(parsed) && parsed > 0 ? parsed : DEFAULT_MAX_REQUESTS;
 }
 
+interface FeedScore {
+  status: GameStatus;
+  homeTeam: string | null;
+  awayTeam: string | null;
+  homeScore: number | null;
+  awayScore: number | null;
+}
+
+/**
+ * The feed's scores as this game's home and away score, matched by team (ESPN may list a neutral-site game's teams
+ * the other way round from the schedule); null when the feed's event is not between this game's two teams (an ESPN
+ * id in the schedule that belongs to another game must not give this game another game's score or first TD).
+ */
+function scoresOf(game: TargetGame, feed: FeedScore): { homeScore: number | null; awayScore: number | null } | null {
+  if (feed.homeTeam === game.homeTeam && feed.awayTeam === game.awayTeam) return { homeScore: feed.homeScore, awayScore: feed.awayScore };
+  if (feed.homeTeam === game.awayTeam && feed.awayTeam === game.homeTeam) return { homeScore: feed.awayScore, awayScore: feed.homeScore };
+  return null;
+}
+
+/** The game's scoreboard event: by its ESPN id, else by its teams and Eastern date; only an event of its two teams. */
 function matchEvent(game: TargetGame, events: ScoreboardEvent[]): ScoreboardEvent | undefined {
+  const between = events.filter((e) => scoresOf(game, e) !== null);
   return (
-    events.find((e) => game.espnEventId !== null && e.espnEventId === game.espnEventId) ??
-    events.find(
-      (e) => e.homeTeam === game.homeTeam && e.awayTeam === game.awayTeam && easternDateOf(e.kickoffAt) === easternDateOf(game.kickoffAt),
-    )
+    between.find((e) => game.espnEventId !== null && e.espnEventId === game.espnEventId) ??
+    between.find((e) => easternDateOf(e.kickoffAt) === easternDateOf(game.kickoffAt))
   );
 }
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The error with its class, for a run's error message: 'UpstreamError: Upstream answered 503 (...)'. */
+function describeWithKind(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** What a failed summary request means for the game: ESPN has no such game (yet), or it could not be asked. */
@@ -193,22 +218,29 @@ interface Reading {
   problem: { problem: FeedProblem; detail: string } | null;
 }
 
-/** Scores are taken only from a game under way or over; a stale feed never moves a final game back. */
-function statusAndScores(game: TargetGame, status: GameStatus, homeScore: number | null, awayScore: number | null) {
-  if (game.status === "final" && (status === "scheduled" || status === "in_progress")) {
+/**
+ * The game's status and scores after the feed's event (one of its two teams' events: see scoresOf). Scores are taken
+ * only from a game under way or over; a stale feed never moves a final game back.
+ */
+function statusAndScores(game: TargetGame, feed: FeedScore) {
+  const scores = scoresOf(game, feed);
+  if (scores === null || (game.status === "final" && (feed.status === "scheduled" || feed.status === "in_progress"))) {
     return { status: game.status, homeScore: game.homeScore, awayScore: game.awayScore };
   }
-  const scored = status === "in_progress" || status === "final";
+  const scored = feed.status === "in_progress" || feed.status === "final";
   return {
-    status,
-    homeScore: scored && homeScore !== null ? homeScore : game.homeScore,
-    awayScore: scored && awayScore !== null ? awayScore : game.awayScore,
+    status: feed.status,
+    homeScore: scored && scores.homeScore !== null ? scores.homeScore : game.homeScore,
+    awayScore: scored && scores.awayScore !== null ? scores.awayScore : game.awayScore,
   };
 }
 
 class LiveSyncRun {
   private readonly espn: EspnClient;
   readonly budget: RequestBudget;
+  /** Answers of ESPN the run could use, and the calls that failed (an outage fails the run: see liveSync). */
+  answered = 0;
+  readonly failures: string[] = [];
 
   constructor(private readonly ctx: JobContext) {
     const options = upstreamOptions(ctx);
@@ -235,8 +267,10 @@ class LiveSyncRun {
         boards.events.push(...board.events);
         boards.rejected.push(...board.rejected);
         boards.read.add(date);
+        this.answered++;
       } catch (error) {
         boards.failed.set(date, `scoreboard ${date}: ${describe(error)}`);
+        this.failures.push(`scoreboard ${date}: ${describeWithKind(error)}`);
       }
     }
     return boards;
@@ -244,35 +278,41 @@ class LiveSyncRun {
 
   /** Reads one game from the feed, or returns null when the run's budget cannot cover it. */
   async read(game: TargetGame, boards: Boards): Promise<Reading | null> {
-    const base = { game, status: game.status, homeScore: game.homeScore, awayScore: game.awayScore, espnEventId: game.espnEventId, facts: null, scorer: null };
     const date = easternDateOf(game.kickoffAt) ?? "";
     const event = matchEvent(game, boards.events);
     const espnEventId = event?.espnEventId ?? game.espnEventId;
+    // What the scoreboard says, when the run read the game's day: the status before kickoff, and the status and score
+    // to go by when the summary cannot be had.
+    const base = {
+      game,
+      ...(event ? statusAndScores(game, event) : { status: game.status, homeScore: game.homeScore, awayScore: game.awayScore }),
+      espnEventId,
+      facts: null,
+      scorer: null,
+    };
     const pastKickoff = Date.parse(game.kickoffAt) <= this.ctx.now.getTime();
+    // Before kickoff the scoreboard alone tells whether the game has begun; no summary is asked for.
+    if (!pastKickoff) return { ...base, problem: null };
     if (espnEventId === null) {
       const boardFailure = boards.failed.get(date);
       if (boardFailure) return { ...base, problem: { problem: "upstream_error", detail: boardFailure } };
       if (!boards.read.has(date)) return null;
-      const notListed = { problem: "not_on_scoreboard" as const, detail: `no ESPN event id, and no event of these teams on the scoreboard of ${date}` };
-      return { ...base, problem: pastKickoff ? notListed : null };
-    }
-    // A game the scoreboard shows as not begun needs no summary yet.
-    if (event && event.status === "scheduled" && !pastKickoff) {
-      return { ...base, ...statusAndScores(game, event.status, null, null), espnEventId, problem: null };
+      return { ...base, problem: { problem: "not_on_scoreboard", detail: `no ESPN event id, and no event of these teams on the scoreboard of ${date}` } };
     }
     if (!this.budget.canCall) return null;
     let summary: GameSummary;
     try {
       summary = await this.espn.summary(espnEventId);
+      this.answered++;
     } catch (error) {
-      return { ...base, espnEventId, problem: summaryProblem(error) };
+      this.failures.push(`${game.id}: summary: ${describeWithKind(error)}`);
+      return { ...base, problem: summaryProblem(error) };
     }
-    const reading: Reading = {
-      ...base,
-      ...statusAndScores(game, summary.status, summary.homeScore, summary.awayScore),
-      espnEventId,
-      problem: null,
-    };
+    if (scoresOf(game, summary) === null) {
+      const teams = `${summary.awayTeam ?? "unknown"} at ${summary.homeTeam ?? "unknown"}`;
+      return { ...base, problem: { problem: "summary_inconsistent", detail: `the summary of ESPN event ${espnEventId} is ${teams}, not this game` } };
+    }
+    const reading: Reading = { ...base, ...statusAndScores(game, summary), problem: null };
     const first = findFirstTouchdown(summary);
     switch (first.outcome) {
       case "inconsistent":
@@ -301,10 +341,11 @@ class LiveSyncRun {
   }
 
   /**
-   * The scorer as one of our players: the one already recorded for this very play; else by the ESPN athlete id of the
-   * core API play, else by the box score name among his team's players, else by his name (or an alias of it, nflverse's
-   * list) among his team's roster, and only when unique. An id is taken only for a player on the scoring team's roster
-   * that season (nflverse has swapped two players' ESPN ids before); without a scoring team nothing can be checked.
+   * The scorer as one of our players: the one the feed already recorded for this very play (a person's facts say what
+   * the person thinks, not what the feed says); else by the ESPN athlete id of the core API play, else by the box score
+   * name among his team's players, else by his name (or an alias of it, nflverse's list) among his team's roster, and
+   * only when unique. An id is taken only for a player on the scoring team's roster that season (nflverse has swapped
+   * two players' ESPN ids before); without a scoring team nothing can be checked.
    */
   private async resolveScorer(
     game: TargetGame,
@@ -316,7 +357,7 @@ class LiveSyncRun {
   ): Promise<Scorer> {
     const unresolved: Scorer = { playerId: null, playerName: scorerName, via: "unresolved" };
     if (team === null) return unresolved;
-    if (game.firstTdPlayerId !== null && game.firstTdPlayText === play.text && game.firstTdTeam === team) {
+    if (game.personOwnsFacts === 0 && game.firstTdPlayerId !== null && game.firstTdPlayText === play.text && game.firstTdTeam === team) {
       return { playerId: game.firstTdPlayerId, playerName: game.firstTdPlayerName, via: "recorded" };
     }
     const db = this.ctx.db;
@@ -429,7 +470,9 @@ export async function liveSync(ctx: JobContext): Promise<JobOutcome> {
     }
     if (facts && !sameFacts(game, facts)) {
       writes.push(firstTdFactsStatement(ctx.db.d1, game.id, facts, LIVE_SYNC_RECORDER, ctx.now));
-      if (game.firstTdTeam !== null || game.noTd === 1) {
+      // The same play with its scorer now found is news, not a correction of the TD.
+      const scorerFound = game.firstTdPlayerId === null && game.firstTdTeam === facts.firstTdTeam && game.firstTdPlayText === facts.firstTdPlayText;
+      if ((game.firstTdTeam !== null || game.noTd === 1) && !scorerFound) {
         report.overturned.push({ gameId: game.id, was: game.firstTdPlayerName ?? (game.noTd ? "no TD" : null), now: facts.firstTdPlayerName ?? (facts.noTd ? "no TD" : null) });
       }
       if (facts.firstTdTeam !== null) {
@@ -468,6 +511,12 @@ export async function liveSync(ctx: JobContext): Promise<JobOutcome> {
   }
 
   await ctx.db.batch(writes);
+  // Not one usable answer: ESPN is down or has changed. Only the retry schedule above was written; the run fails so
+  // that the cron's failure shows, and the catch-up tries again.
+  if (run.answered === 0 && run.failures.length > 0) {
+    const calls = run.failures.length === 1 ? "1 call" : `${run.failures.length} calls`;
+    throw new Error(`no usable answer from ESPN (${calls} failed), first: ${run.failures[0]}`);
+  }
   if (report.left.length > 0) ctx.progress(`live-sync: request budget spent, ${report.left.length} games left for the next run`);
   return {
     read,

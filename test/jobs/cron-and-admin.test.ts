@@ -5,8 +5,9 @@ import gamesV1 from "../fixtures/jobs/games_2025.csv?raw";
 import rosterV1 from "../fixtures/jobs/roster_2025.csv?raw";
 import aliases from "../fixtures/nflverse/clean_player_names_excerpt.csv?raw";
 import { api, createUserWithToken, expectError } from "../helpers/api";
-import { lastRun, runScheduled, syncRuns } from "./support/db";
-import { csv, FakeUpstream, status, urls } from "./support/upstream";
+import { lastRun, rows, runScheduled, syncRuns } from "./support/db";
+import { summary } from "./support/espn";
+import { csv, FakeUpstream, json, status, urls } from "./support/upstream";
 
 /** The crons of wrangler.toml's [triggers] section. */
 function wranglerCrons(): string[] {
@@ -132,16 +133,30 @@ describe("admin endpoints of the jobs", () => {
   });
 
   it("POST without a body uses the current season", async () => {
+    const now = "2026-01-10T12:00:00Z";
+    // January 2026 belongs to the 2025 season: the live sync's catch-up reads that season's games played and not
+    // settled yet (every one the schedule sync loaded above), and no other season's (the 2024 Super Bowl).
+    const played = await rows<{ eventId: string; away: string; home: string; kickoffAt: string }>(
+      `SELECT espn_event_id AS eventId, away_team AS away, home_team AS home, kickoff_at AS kickoffAt FROM games
+       WHERE season = 2025 AND kickoff_at <= ? ORDER BY kickoff_at, id`,
+      now,
+    );
+    expect(played.length).toBeGreaterThan(10);
+    for (const game of played) {
+      const fieldGoal = { id: `${game.eventId}1`, type: "Field Goal Good", text: "A 30 Yd Field Goal", team: game.home, period: 1, clock: "5:00", awayScore: 0, homeScore: 3 };
+      upstream.on(urls.summary(game.eventId), json(summary({ ...game, state: "post", awayScore: 0, homeScore: 3, season: 2025, plays: [fieldGoal] })));
+    }
     vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(new Date("2026-01-10T12:00:00Z"));
+    vi.setSystemTime(new Date(now));
     try {
-      // January 2026 belongs to the 2025 season: the live sync finds no game near and asks nobody.
       const response = await api("/v1/admin/jobs/live-sync/run", { method: "POST" });
       expect(response.status).toBe(200);
       expect(response.json).toMatchObject({ job: "live-sync", trigger: "admin", season: 2025, week: null, status: "ok" });
+      expect(response.json.details).toMatchObject({ mode: "live", games: played.length, gamesLeft: 0 });
     } finally {
       vi.useRealTimers();
     }
+    expect(upstream.calls.map((c) => c.url)).toEqual(played.map((g) => urls.summary(g.eventId)));
   });
 
   it("POST /v1/admin/jobs/nope/run -> 404 job_not_found, and nothing is logged", async () => {
