@@ -55,6 +55,8 @@ interface TargetGame {
   firstTdPlayText: string | null;
   noTd: number;
   personOwnsFacts: number;
+  /** Needs nothing more from the feed (GAME_SETTLED_SQL); a week's backfill reads such games again only to verify. */
+  settled: number;
   inLiveWindow: number;
   checkedAt: string | null;
   problem: FeedProblem | null;
@@ -65,7 +67,7 @@ const TARGET_COLUMNS = `g.id, g.season, g.kickoff_at AS kickoffAt, g.home_team A
   g.home_score AS homeScore, g.away_score AS awayScore, g.status, g.espn_event_id AS espnEventId,
   g.first_td_player_id AS firstTdPlayerId, g.first_td_player_name AS firstTdPlayerName, g.first_td_team AS firstTdTeam,
   g.first_td_kind AS firstTdKind, g.first_td_play_text AS firstTdPlayText, g.no_td AS noTd,
-  ${PERSON_OWNS_FACTS_SQL} AS personOwnsFacts, c.checked_at AS checkedAt, c.problem, coalesce(c.attempts, 0) AS attempts`;
+  ${PERSON_OWNS_FACTS_SQL} AS personOwnsFacts, ${GAME_SETTLED_SQL} AS settled, c.checked_at AS checkedAt, c.problem, coalesce(c.attempts, 0) AS attempts`;
 
 /**
  * Without a season (the cron): the games of the live window (not settled yet, or settled by the feed within the
@@ -305,8 +307,11 @@ class LiveSyncRun {
       summary = await this.espn.summary(espnEventId);
       this.answered++;
     } catch (error) {
-      this.failures.push(`${game.id}: summary: ${describeWithKind(error)}`);
-      return { ...base, problem: summaryProblem(error) };
+      const problem = summaryProblem(error);
+      // ESPN answering "no such game" is an answer: it is the game's problem, not an outage.
+      if (problem.problem === "feed_missing") this.answered++;
+      else this.failures.push(`${game.id}: summary: ${describeWithKind(error)}`);
+      return { ...base, problem };
     }
     if (scoresOf(game, summary) === null) {
       const teams = `${summary.awayTeam ?? "unknown"} at ${summary.homeTeam ?? "unknown"}`;
@@ -443,7 +448,8 @@ export async function liveSync(ctx: JobContext): Promise<JobOutcome> {
   for (const game of targets) {
     const reading = await run.read(game, boards);
     if (reading === null) {
-      report.left.push(game.id);
+      // A settled game a week's backfill had no requests left to verify is not work left undone.
+      if (game.settled === 0) report.left.push(game.id);
       continue;
     }
     read++;
@@ -484,7 +490,9 @@ export async function liveSync(ctx: JobContext): Promise<JobOutcome> {
     const settled = isSettled(reading, facts ?? current);
     const pastKickoff = Date.parse(game.kickoffAt) <= ctx.now.getTime();
     const problem = settled || !pastKickoff ? null : (reading.problem ?? { problem: "not_final" as const, detail: `ESPN says ${reading.status}` });
-    if (problem) {
+    // A game still being played inside the live window is read every run anyway: no retry schedule to keep for it.
+    const beingPlayed = game.inLiveWindow === 1 && problem?.problem === "not_final";
+    if (problem && !beingPlayed) {
       if (problem.problem !== "not_final") report.problems.push({ gameId: game.id, ...problem });
       writes.push(
         ctx.db
@@ -523,7 +531,8 @@ export async function liveSync(ctx: JobContext): Promise<JobOutcome> {
     inserted: 0,
     updated,
     unchanged: read - updated,
-    rejected: report.problems.length + boards.rejected.length,
+    // A scoreboard that failed counts too: the games it should have told about (not begun yet) kept their status.
+    rejected: report.problems.length + boards.rejected.length + boards.failed.size,
     left: report.left.length,
     details: {
       mode,
@@ -537,6 +546,7 @@ export async function liveSync(ctx: JobContext): Promise<JobOutcome> {
       personFactsKept: report.personFactsKept,
       problems: firstFew(report.problems, 20),
       leftGames: firstFew(report.left, 20),
+      scoreboardsFailed: [...boards.failed.values()],
       rejectedEvents: firstFew(boards.rejected),
     },
   };

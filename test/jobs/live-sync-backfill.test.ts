@@ -262,12 +262,12 @@ describe("backfill within a request budget", () => {
     expect(await settledIds()).toEqual([g1]);
     // The settled game keeps no feed check, yet it does not come first again: the unsettled ones do.
     const second = await runWeek("2026-03-02T12:02:00Z");
-    expect(second.details).toMatchObject({ gamesLeft: 2, leftGames: [g3, g1] });
+    expect(second.details).toMatchObject({ gamesLeft: 1, leftGames: [g3] });
     expect(await settledIds()).toEqual([g1, g2]);
-    // Every game settled after the third run, which still reports the settled ones it had no budget to read again.
+    // Every game settled after the third run: the settled ones it had no budget to read again are no work left.
     const third = await runWeek("2026-03-02T12:04:00Z");
-    expect(third).toMatchObject({ status: "partial" });
-    expect(third.details.leftGames).toEqual([g1, g2]);
+    expect(third).toMatchObject({ status: "ok" });
+    expect(third.details.leftGames).toEqual([]);
     expect(await settledIds()).toEqual([g1, g2, g3]);
     await expectExactGrading(season);
   });
@@ -328,12 +328,11 @@ describe("the cron's catch-up", () => {
     expect(early.run).toMatchObject({ status: "ok", read_count: 0 });
     expect(upstream.calls).toEqual([]);
 
-    // Six minutes later it is: asked again, still missing, the next look twice as far off. (Its summary being the
-    // only call of the run, the run fails: not one usable answer from ESPN.)
+    // Six minutes later it is: asked again, still missing, the next look twice as far off. ESPN answering "no such
+    // game" is an answer, not an outage: the run is partial, naming the game, not failed.
     const due = await cronAt(minutesAfter(6));
-    expect(due.outcome).toBe("exception");
-    expect(due.run).toMatchObject({ status: "failed" });
-    expect(due.run.error).toMatch(/^Error: no usable answer from ESPN \(1 call failed\), first: 2047_02_KC_BUF: summary: UpstreamError: Upstream answered 404/);
+    expect(due.outcome).toBe("ok");
+    expect(due.run).toMatchObject({ status: "partial", rejected_count: 1, error: null });
     expect(upstream.callsTo(urls.summary("9470202"))).toHaveLength(1);
     expect(await feedCheck(missing.id)).toMatchObject({ problem: "feed_missing", problem_since: T0, attempts: 2, next_check_at: minutesAfter(16) });
 
@@ -390,8 +389,8 @@ describe("why a game cannot be settled: each reason recorded, and reported a day
   it("feed_missing: ESPN answers 404 for the summary", async () => {
     upstream.on(urls.summary("9450101"), status(404, {}, "Not Found"));
     const { run: logged, check } = await lookAt(games.feedMissing);
-    // Not one usable answer: the run fails, and still records the game's reason.
-    expect(logged).toMatchObject({ status: "failed" });
+    // ESPN answered (it has no such summary): the game's problem, not an outage; the run is partial and names it.
+    expect(logged).toMatchObject({ status: "partial" });
     expect(check).toMatchObject({ problem: "feed_missing", detail: `ESPN has no summary: Upstream answered 404 (${urls.summary("9450101")})`, attempts: 1 });
   });
 

@@ -184,8 +184,8 @@ describe("live-sync of a game from kickoff to a stat correction", () => {
       first_td_count: 1,
       position: "WR",
     });
-    // Not settled until it is final: the next runs keep reading it.
-    expect(await feedCheck(game.id)).toMatchObject({ problem: "not_final", detail: "ESPN says in_progress" });
+    // Not settled until it is final: being played inside the live window, it is read every run, with no retry schedule.
+    expect(await feedCheck(game.id)).toBeNull();
   });
 
   it("at the final whistle: the status changes, the unchanged facts are not written again (nor the scorer looked up)", async () => {
@@ -325,7 +325,8 @@ describe("live-sync scorer resolution fallbacks", () => {
     expect(resolvedLog.details.overturned).toEqual([]);
     expect(await facts(game.id)).toMatchObject({ first_td_player_id: "00-0034796", first_td_team: "BAL" });
     expect(await outcomes(game.id)).toEqual({ "DEF-CAR": ["loss", -100], "DEF-BAL": ["loss", -100] });
-    expect(await feedCheck(game.id)).toMatchObject({ problem: "not_final" });
+    // Resolved while still being played in the live window: its retry schedule (scorer unresolved) is gone.
+    expect(await feedCheck(game.id)).toBeNull();
   });
 });
 
