@@ -171,6 +171,10 @@ export async function createPick(db: Database, input: PickInput): Promise<PickVi
               decimalOdds: sql`${price.decimalOdds}`.as("decimal_odds"),
               oddsSource: sql`${price.oddsSource}`.as("odds_source"),
               oddsSnapshotAt: sql`${price.oddsSnapshotAt}`.as("odds_snapshot_at"),
+              // v22 columns (an INSERT ... SELECT names every column of the table, in order); not written yet.
+              oddsReason: sql`NULL`.as("odds_reason"),
+              oddsSnapshotIds: sql`NULL`.as("odds_snapshot_ids"),
+              changedBy: sql`NULL`.as("changed_by"),
             })
             .from(weeks)
             .where(and(eq(weeks.season, game.season), eq(weeks.week, game.week), stillOpen(game.id))),

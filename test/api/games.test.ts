@@ -24,7 +24,7 @@ let g4: string; // week 2 SF@SEA, postponed
 beforeAll(async () => {
   teams = await seedTeams(SEASON, ["KC", "BUF", "DAL", "PHI", "SF", "SEA"]);
   g1 = await seedMatchup(SEASON, 1, "KC", "BUF");
-  g2 = await seedMatchup(SEASON, 1, "DAL", "PHI", { kickoffAt: defaultKickoff(SEASON, 1).replace("17:00", "20:25") });
+  g2 = await seedMatchup(SEASON, 1, "DAL", "PHI", { kickoffAt: defaultKickoff(1).replace("17:00", "20:25") });
   g3 = await seedMatchup(SEASON, 2, "BUF", "KC", { status: "final" });
   g4 = await seedMatchup(SEASON, 2, "SF", "SEA", { status: "postponed" });
   user = await createUserWithToken("games-user");
@@ -50,7 +50,7 @@ describe("GET /v1/games: happy path", () => {
       season: SEASON,
       week: 1,
       gameType: "REG",
-      kickoffAt: defaultKickoff(SEASON, 1),
+      kickoffAt: defaultKickoff(1),
       homeTeam: "BUF",
       awayTeam: "KC",
       homeScore: null,
@@ -87,7 +87,7 @@ describe("GET /v1/games: errors", () => {
 
 describe("GET /v1/games/{id}", () => {
   it("returns the game with the latest price per source and player, and the price's age by the server clock", async () => {
-    const kickoff = defaultKickoff(SEASON, 1);
+    const kickoff = defaultKickoff(1);
     const at = (minutesBefore: number) => new Date(Date.parse(kickoff) - minutesBefore * 60_000).toISOString().replace(".000Z", "Z");
     await seedMarketOdds([
       { gameId: g1, playerId: teams.KC!.WR, playerName: "KC WR", impliedProbability: 0.1, americanOdds: 900, snapshotTime: at(120) },
@@ -121,9 +121,9 @@ describe("GET /v1/games/{id}", () => {
 
   it("locked follows the server clock: false before kickoff, true from kickoff on", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(new Date(Date.parse(defaultKickoff(SEASON, 1)) - 1000));
+    vi.setSystemTime(new Date(Date.parse(defaultKickoff(1)) - 1000));
     expect((await api(`/v1/games/${g1}`, { token: user.token })).json.locked).toBe(false);
-    vi.setSystemTime(new Date(defaultKickoff(SEASON, 1)));
+    vi.setSystemTime(new Date(defaultKickoff(1)));
     expect((await api(`/v1/games/${g1}`, { token: user.token })).json.locked).toBe(true);
     expect((await api(`/v1/games/${g2}`, { token: user.token })).json.locked).toBe(false);
   });
@@ -147,7 +147,7 @@ describe("GET /v1/games/{id}/picks", () => {
     expect(forAdmin.json.picks).toEqual([mine, theirs]);
 
     vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(new Date(Date.parse(defaultKickoff(SEASON, 2)) + 60_000));
+    vi.setSystemTime(new Date(Date.parse(defaultKickoff(2)) + 60_000));
     const visible = await api(`/v1/games/${g4}/picks`, { token: user.token });
     expect(visible.status).toBe(200);
     expect(visible.json.picks).toEqual([mine, theirs]);

@@ -42,7 +42,7 @@ beforeAll(async () => {
   const g2 = await seedMatchup(SEASON, 1, "DAL", "PHI");
   const g3 = await seedMatchup(SEASON, 2, "SF", "SEA");
   const g4 = await seedMatchup(SEASON, 1, "NYJ", "NE");
-  const before = (week: number) => new Date(Date.parse(defaultKickoff(SEASON, week)) - 3600_000).toISOString();
+  const before = (week: number) => new Date(Date.parse(defaultKickoff(week)) - 3600_000).toISOString();
   await seedMarketOdds([
     { gameId: g1, playerId: teams.KC!.WR, playerName: "KC WR", impliedProbability: 0.2, americanOdds: 400, snapshotTime: before(1) },
     { gameId: g3, playerId: teams.SEA!.TE, playerName: "SEA TE", impliedProbability: 0.6, americanOdds: -150, snapshotTime: before(2) },

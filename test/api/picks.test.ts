@@ -26,7 +26,7 @@ async function league() {
   const game = await seedMatchup(season, 1, "KC", "BUF");
   const otherGame = await seedMatchup(season, 1, "DAL", "PHI");
   const nextWeekGame = await seedMatchup(season, 2, "KC", "DAL");
-  return { season, teams, game, otherGame, nextWeekGame, kickoff: defaultKickoff(season, 1) };
+  return { season, teams, game, otherGame, nextWeekGame, kickoff: defaultKickoff(1) };
 }
 
 function shiftSeconds(iso: string, seconds: number): string {

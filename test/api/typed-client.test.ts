@@ -2,7 +2,7 @@ import { SELF } from "cloudflare:test";
 import { hc } from "hono/client";
 import { describe, expect, it } from "vitest";
 import type { App } from "../../src/app";
-import { ADMIN_TOKEN, createUserWithToken, seedDefenseRosters, seedGame } from "../helpers/api";
+import { ADMIN_TOKEN, createUserWithToken, seedDefenseRosters, seedMatchup } from "../helpers/api";
 
 /** The README's typed client: `hc<App>` gets typed routes, inputs and outputs from the exported app type. */
 describe("typed client (hc<App>)", () => {
@@ -10,7 +10,7 @@ describe("typed client (hc<App>)", () => {
     hc<App>("http://localhost", { fetch: (input: RequestInfo | URL, init?: RequestInit) => SELF.fetch(input, init), headers: { authorization: `Bearer ${token}` } });
 
   it("calls routes with typed inputs and reads typed outputs", async () => {
-    await seedGame({ id: "2031_01_KC_DAL", season: 2031, week: 1, home: "DAL", away: "KC", kickoffAt: "2031-09-07T17:00:00Z" });
+    const gameId = await seedMatchup(2031, 1, "KC", "DAL");
     await seedDefenseRosters(2031, ["KC", "DAL"]);
     const user = await createUserWithToken("typed-client-user");
 
@@ -18,12 +18,12 @@ describe("typed client (hc<App>)", () => {
     expect(me.status).toBe(200);
     if (me.status === 200) expect((await me.json()).via).toBe("admin_token");
 
-    const created = await client(user.token).v1.picks.$post({ json: { gameId: "2031_01_KC_DAL", playerId: "DEF-KC" } });
+    const created = await client(user.token).v1.picks.$post({ json: { gameId, playerId: "DEF-KC" } });
     expect(created.status).toBe(201);
     if (created.status === 201) {
       const pick = await created.json();
       expect(pick.position).toBe("DEF");
-      expect(pick.gameId).toBe("2031_01_KC_DAL");
+      expect(pick.gameId).toBe(gameId);
     }
 
     const board = await client(user.token).v1.leaderboards[":season"].$get({ param: { season: "2031" }, query: { sort: "wins" } });

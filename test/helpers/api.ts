@@ -3,6 +3,7 @@ import { expect } from "vitest";
 import { normalizePlayerName } from "../../src/domain/names";
 import { nowIso } from "../../src/lib/clock";
 import { generateToken, sha256Hex } from "../../src/lib/crypto";
+import { DAY_MS, realNow } from "./real-clock";
 
 export const ADMIN_TOKEN = "test-admin-token";
 
@@ -184,12 +185,22 @@ export async function seedTeams(season: number, teams: string[]): Promise<Record
   return rosters;
 }
 
-/** 17:00Z on the Sunday-ish of the week: 7 September of the season plus 7 days per week. */
-export function defaultKickoff(season: number, week: number): string {
-  return new Date(Date.UTC(season, 8, 7 + 7 * (week - 1), 17)).toISOString().replace(".000Z", "Z");
+/**
+ * Week 1's Sunday, 17:00Z: the first Sunday from the day two weeks after the real time this test file started. The
+ * database judges a pick's lock by its own, real clock (test/helpers/real-clock.ts), so games that take picks must
+ * kick off ahead of real time, whatever day the tests run.
+ */
+const WEEK_1_SUNDAY_MS = (() => {
+  const day = new Date(realNow() + 14 * DAY_MS);
+  return Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate() + ((7 - day.getUTCDay()) % 7), 17);
+})();
+
+/** 17:00Z on the Sunday of a week, in the real future: week 1's Sunday (above) plus 7 days per week. */
+export function defaultKickoff(week: number): string {
+  return new Date(WEEK_1_SUNDAY_MS + (week - 1) * 7 * DAY_MS).toISOString().replace(".000Z", "Z");
 }
 
-/** A game between two seeded teams (kickoff from defaultKickoff unless given). */
+/** A game between two seeded teams (kickoff from defaultKickoff unless given: in the real future). */
 export async function seedMatchup(
   season: number,
   week: number,
@@ -198,7 +209,7 @@ export async function seedMatchup(
   options: { kickoffAt?: string; status?: string } = {},
 ): Promise<string> {
   const id = gameIdOf(season, week, away, home);
-  const kickoffAt = options.kickoffAt ?? defaultKickoff(season, week);
+  const kickoffAt = options.kickoffAt ?? defaultKickoff(week);
   await seedGame({ id, season, week, home, away, kickoffAt, status: options.status });
   return id;
 }

@@ -16,6 +16,7 @@ import cleJaxEvent from "../fixtures/market-sync/gamma_cle_jax_first_td_event.js
 import gammaPage1 from "../fixtures/polymarket/gamma_events_keyset_page1.json?raw";
 import gammaPage2 from "../fixtures/polymarket/gamma_events_keyset_page2.json?raw";
 import { seedDefenseRosters, seedGame, seedPlayers, type SeedPlayer } from "../helpers/api";
+import { addDays, shiftDatesInText } from "../helpers/real-clock";
 
 // ---------------------------------------------------------------------------------------------
 // The week
@@ -69,8 +70,19 @@ export const ROSTER: SeedPlayer[] = [
   { id: P.kcCorner, name: "Trent McDuffie", team: "KC", position: "DB", jersey: 21 },
 ];
 
-export async function seedWeek() {
-  for (const game of Object.values(GAMES)) {
+export type WeekGames = { [K in keyof typeof GAMES]: Omit<(typeof GAMES)[K], "kickoffAt"> & { kickoffAt: string } };
+
+/**
+ * The week's games with their kickoffs moved by whole days (0: the fixtures' own dates). A file that makes picks
+ * through the API moves the week into the real future (test/helpers/real-clock.ts): the database judges a pick's lock
+ * by its own, real clock. The upstream bodies move with it (kalshiPages, gammaPages and Upstreams take the same days).
+ */
+export function movedGames(days: number): WeekGames {
+  return Object.fromEntries(Object.entries(GAMES).map(([key, game]) => [key, { ...game, kickoffAt: addDays(game.kickoffAt, days) }])) as WeekGames;
+}
+
+export async function seedWeek(games: WeekGames = GAMES) {
+  for (const game of Object.values(games)) {
     await seedGame({ id: game.id, season: game.season, week: game.week, home: game.home, away: game.away, kickoffAt: game.kickoffAt });
   }
   await seedPlayers(SEASON, ROSTER);
@@ -94,9 +106,18 @@ export type GammaPrices = Record<string, [number, number, number]>;
 
 const dollars = (price: number) => price.toFixed(4);
 
-/** The three Kalshi fixture pages, with some markets repriced (the strings as Kalshi writes them: "0.1700"). */
-export function kalshiPages(prices: KalshiPrices = {}): Json[] {
-  const pages = [kalshiPage1, kalshiPage2, kalshiPage3].map((text) => JSON.parse(text));
+/**
+ * A fixture body with its dates moved by whole days (tickers '26SEP10', slugs, instants; see shiftDatesInText). Texts
+ * meant for people ('SF vs LAR (Sep 10)', rules) keep theirs: nothing reads a date from them.
+ */
+const moved = (text: string, days: number): Json => JSON.parse(shiftDatesInText(text, days));
+
+/**
+ * The three Kalshi fixture pages, with some markets repriced (the strings as Kalshi writes them: "0.1700"), their
+ * dates moved by `days` (the tickers of `prices` are the moved ones).
+ */
+export function kalshiPages(prices: KalshiPrices = {}, days = 0): Json[] {
+  const pages = [kalshiPage1, kalshiPage2, kalshiPage3].map((text) => moved(text, days));
   const seen = new Set<string>();
   for (const page of pages) {
     for (const event of page.events) {
@@ -113,10 +134,13 @@ export function kalshiPages(prices: KalshiPrices = {}): Json[] {
   return pages;
 }
 
-/** The two Gamma fixture pages, this suite's CLE @ JAX first-TD event appended to the second, some markets repriced. */
-export function gammaPages(prices: GammaPrices = {}): Json[] {
-  const pages = [JSON.parse(gammaPage1), JSON.parse(gammaPage2)];
-  pages[1].events.push(JSON.parse(cleJaxEvent).event);
+/**
+ * The two Gamma fixture pages, this suite's CLE @ JAX first-TD event appended to the second, some markets repriced,
+ * their dates moved by `days`.
+ */
+export function gammaPages(prices: GammaPrices = {}, days = 0): Json[] {
+  const pages = [moved(gammaPage1, days), moved(gammaPage2, days)];
+  pages[1].events.push(moved(cleJaxEvent, days).event);
   const seen = new Set<string>();
   for (const page of pages) {
     for (const event of page.events) {
@@ -176,6 +200,9 @@ export class Upstreams {
   readonly unrouted: string[] = [];
   private spy: MockInstance<typeof fetch> | null = null;
 
+  /** `days`: how far the week's dates are moved (see movedGames); the default bodies move with them. */
+  constructor(private readonly days = 0) {}
+
   install(): this {
     this.spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
       const url = input instanceof Request ? input.url : String(input);
@@ -226,19 +253,19 @@ export class Upstreams {
   }
 
   /** Kalshi's three pages (cursor chain of the fixtures). */
-  kalshi(pages: Json[] = kalshiPages()): this {
+  kalshi(pages: Json[] = kalshiPages({}, this.days)): this {
     const [p1, p2, p3] = pages;
     return this.on(urls.kalshi(), json(p1)).on(urls.kalshi(KALSHI_CURSOR_2), json(p2)).on(urls.kalshi(KALSHI_CURSOR_3), json(p3));
   }
 
   /** Gamma's two keyset pages. */
-  gamma(pages: Json[] = gammaPages()): this {
+  gamma(pages: Json[] = gammaPages({}, this.days)): this {
     const [p1, p2] = pages;
     return this.on(urls.gamma(), json(p1)).on(urls.gamma(GAMMA_CURSOR_2), json(p2));
   }
 
   /** Both venues, each with its default (or given) bodies. */
-  week(kalshi: Json[] = kalshiPages(), gamma: Json[] = gammaPages()): this {
+  week(kalshi: Json[] = kalshiPages({}, this.days), gamma: Json[] = gammaPages({}, this.days)): this {
     return this.kalshi(kalshi).gamma(gamma);
   }
 }

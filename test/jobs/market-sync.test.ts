@@ -1,20 +1,22 @@
 /**
- * The market-sync job over a week (2026 week 1: SF @ LA Thursday night, CLE @ JAX Sunday, DEN @ KC Monday night),
- * Kalshi and Polymarket served from the fixtures. The tests of this file follow one another through the week:
- * storage is per file, and each test builds on the snapshots the previous ones wrote.
+ * The market-sync job over a week (2026 week 1 as the fixtures have it, moved into the real future: SF @ LA Thursday
+ * night, CLE @ JAX Sunday, DEN @ KC Monday night), Kalshi and Polymarket served from the fixtures. The tests of this
+ * file follow one another through the week: storage is per file, and each test builds on the snapshots the previous
+ * ones wrote.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { api, createUserWithToken, type TestUser } from "../helpers/api";
+import { addDays, shiftDatesInText, weeksIntoFuture } from "../helpers/real-clock";
 import {
   allOdds,
   at,
   count,
   cronAt,
-  GAMES,
   KALSHI_PREFIX,
   kalshiPages,
   lastMarketRun,
   loggedRun,
+  movedGames,
   P,
   rows,
   runSync,
@@ -22,11 +24,19 @@ import {
   Upstreams,
 } from "./market-sync-support";
 
-const upstreams = new Upstreams();
+/**
+ * The fixtures' week moved by whole weeks into the real future, upstream bodies and all: the picks below go through
+ * the API, and the database judges a pick's lock by its own, real clock. `t` moves an instant of the fixtures' week
+ * (2026-09-10 ...) along with it.
+ */
+const DAYS = 7 * weeksIntoFuture("2026-09-10T12:00:00Z", "2026-09-11T00:50:00Z");
+const t = (instant: string) => addDays(instant, DAYS);
+const GAMES = movedGames(DAYS);
+const upstreams = new Upstreams(DAYS);
 
 beforeAll(async () => {
   upstreams.install();
-  await seedWeek();
+  await seedWeek(GAMES);
 });
 afterAll(() => upstreams.restore());
 beforeEach(() => upstreams.reset());
@@ -35,8 +45,8 @@ afterEach(() => {
   expect(upstreams.unrouted).toEqual([]);
 });
 
-const T0 = "2026-09-10T12:03:00Z";
-const BUCKET0 = "2026-09-10T12:00:00Z";
+const T0 = t("2026-09-10T12:03:00Z");
+const BUCKET0 = t("2026-09-10T12:00:00Z");
 
 /** The first-TD rows of one source and game in one bucket, by player name. */
 async function bucketRows(source: string, gameId: string, bucket: string) {
@@ -50,8 +60,8 @@ async function bucketRows(source: string, gameId: string, bucket: string) {
   );
 }
 
-const SF_LA_EVENT = "KXNFLFIRSTTD-26SEP10SFLAR";
-const CLE_JAX_EVENT = "KXNFLFIRSTTD-26SEP13CLEJAC";
+const SF_LA_EVENT = shiftDatesInText("KXNFLFIRSTTD-26SEP10SFLAR", DAYS);
+const CLE_JAX_EVENT = shiftDatesInText("KXNFLFIRSTTD-26SEP13CLEJAC", DAYS);
 
 describe("market sync over a week", () => {
   it("lands the week's markets: book, price basis, odds, normalized probability, D/ST, No Touchdown, unmapped", async () => {
@@ -84,7 +94,7 @@ describe("market sync over a week", () => {
     expect(upstreams.calls).toHaveLength(5);
 
     // Kalshi, SF @ LA: every leg with its book, the rule's basis, and the odds of the chosen probability.
-    const base = { snapshot_time: BUCKET0, captured_at: "2026-09-10T12:03:00Z", kind: "first_td", season: 2026, week: 1, event_id: SF_LA_EVENT };
+    const base = { snapshot_time: BUCKET0, captured_at: t("2026-09-10T12:03:00Z"), kind: "first_td", season: 2026, week: 1, event_id: SF_LA_EVENT };
     const sfLa = await bucketRows("kalshi", GAMES.sfLa.id, BUCKET0);
     expect(sfLa.map(({ normalized_probability, ...rest }) => rest)).toEqual([
       // "Brian Robinson Jr." is the roster's "Brian Robinson" (suffix ignored); the roster name is stored.
@@ -160,15 +170,15 @@ describe("market sync over a week", () => {
       ["polymarket", "first_td", "3120103", "Mike Williams", GAMES.cleJax.id, "ambiguous"],
       ["polymarket", "first_td", "3120107", "Travis Hunter", GAMES.cleJax.id, "no_player"],
     ]);
-    expect(unmapped.every((u: any) => u.first_seen_at === "2026-09-10T12:03:00Z" && u.last_seen_at === "2026-09-10T12:03:00Z")).toBe(true);
+    expect(unmapped.every((u: any) => u.first_seen_at === t("2026-09-10T12:03:00Z") && u.last_seen_at === t("2026-09-10T12:03:00Z"))).toBe(true);
     expect(await count("SELECT count(*) AS n FROM market_odds WHERE player_name IN ('PJ Washington', 'Travis Hunter') OR market_id = '3120103'")).toBe(0);
     expect(await count("SELECT count(*) AS n FROM market_odds")).toBe(27);
   });
 
   it("a rerun in the same bucket rewrites its rows: same row count, reported as updated", async () => {
     const before = await allOdds();
-    upstreams.week(kalshiPages({ [`${SF_LA_EVENT}-SFCMCCAFFREY23`]: [0.2, 0.22, 0.21] }));
-    const report = await runSync("2026-09-10T12:08:00Z");
+    upstreams.week(kalshiPages({ [`${SF_LA_EVENT}-SFCMCCAFFREY23`]: [0.2, 0.22, 0.21] }, DAYS));
+    const report = await runSync(t("2026-09-10T12:08:00Z"));
     expect(report).toMatchObject({ status: "ok", error: null });
     expect(await loggedRun(report.runId)).toMatchObject({ inserted_count: 0, updated_count: 27, read_count: 39 });
     const after = await allOdds();
@@ -182,21 +192,21 @@ describe("market sync over a week", () => {
       implied_probability: 0.21,
       price_basis: "mid",
       snapshot_time: BUCKET0,
-      captured_at: "2026-09-10T12:08:00Z",
-      created_at: "2026-09-10T12:03:00Z",
+      captured_at: t("2026-09-10T12:08:00Z"),
+      created_at: t("2026-09-10T12:03:00Z"),
     });
     // The unmapped markets seen again: same rows, last seen now.
     expect(await count("SELECT count(*) AS n FROM market_unmapped")).toBe(11);
-    expect(await count("SELECT count(*) AS n FROM market_unmapped WHERE first_seen_at = ?1 AND last_seen_at = ?2", "2026-09-10T12:03:00Z", "2026-09-10T12:08:00Z")).toBe(11);
+    expect(await count("SELECT count(*) AS n FROM market_unmapped WHERE first_seen_at = ?1 AND last_seen_at = ?2", t("2026-09-10T12:03:00Z"), t("2026-09-10T12:08:00Z"))).toBe(11);
   });
 
   it("a run in the next bucket adds a snapshot per leg", async () => {
-    upstreams.week(kalshiPages({ [`${SF_LA_EVENT}-LARDADAMS17`]: [0.08, 0.1, 0.09] }));
-    const report = await runSync("2026-09-10T12:10:00Z");
+    upstreams.week(kalshiPages({ [`${SF_LA_EVENT}-LARDADAMS17`]: [0.08, 0.1, 0.09] }, DAYS));
+    const report = await runSync(t("2026-09-10T12:10:00Z"));
     expect(report).toMatchObject({ status: "ok" });
-    expect(await loggedRun(report.runId)).toMatchObject({ inserted_count: 27, updated_count: 0, details: expect.objectContaining({ bucket: "2026-09-10T12:10:00Z" }) });
+    expect(await loggedRun(report.runId)).toMatchObject({ inserted_count: 27, updated_count: 0, details: expect.objectContaining({ bucket: t("2026-09-10T12:10:00Z") }) });
     expect(await count("SELECT count(*) AS n FROM market_odds")).toBe(54);
-    expect(await count("SELECT count(*) AS n FROM market_odds WHERE snapshot_time = '2026-09-10T12:10:00Z'")).toBe(27);
+    expect(await count("SELECT count(*) AS n FROM market_odds WHERE snapshot_time = ?", t("2026-09-10T12:10:00Z"))).toBe(27);
   });
 
   let adamsPick: any;
@@ -205,7 +215,7 @@ describe("market sync over a week", () => {
 
   it("a pick before kickoff freezes the player's latest first-TD price", async () => {
     pickers = [await createUserWithToken("market-picker-1"), await createUserWithToken("market-picker-2")];
-    at("2026-09-10T12:15:00Z");
+    at(t("2026-09-10T12:15:00Z"));
     const response = await api("/v1/picks", { method: "POST", token: pickers[0]!.token, body: { gameId: GAMES.sfLa.id, playerId: P.adams } });
     expect(response.status).toBe(201);
     adamsPick = response.json;
@@ -215,7 +225,7 @@ describe("market sync over a week", () => {
       impliedProbability: 0.09,
       americanOdds: 1011,
       oddsSource: "kalshi",
-      oddsSnapshotAt: "2026-09-10T12:10:00Z",
+      oddsSnapshotAt: t("2026-09-10T12:10:00Z"),
     });
     const defense = await api("/v1/picks", { method: "POST", token: pickers[1]!.token, body: { gameId: GAMES.sfLa.id, playerId: "DEF-SF" } });
     expect(defense.status).toBe(201);
@@ -225,14 +235,14 @@ describe("market sync over a week", () => {
 
   it("a later snapshot changes nothing on the pick", async () => {
     const picksBefore = await rows("SELECT * FROM picks ORDER BY id");
-    upstreams.week(kalshiPages({ [`${SF_LA_EVENT}-LARDADAMS17`]: [0.2, 0.22, 0.21], [`${SF_LA_EVENT}-SFSFDST`]: [0.05, 0.07, 0.06] }));
-    const report = await runSync("2026-09-10T12:30:00Z");
+    upstreams.week(kalshiPages({ [`${SF_LA_EVENT}-LARDADAMS17`]: [0.2, 0.22, 0.21], [`${SF_LA_EVENT}-SFSFDST`]: [0.05, 0.07, 0.06] }, DAYS));
+    const report = await runSync(t("2026-09-10T12:30:00Z"));
     expect(report.status).toBe("ok");
     expect(
-      await rows("SELECT implied_probability AS p FROM market_odds WHERE source = 'kalshi' AND player_id IN (?, 'DEF-SF') AND snapshot_time = '2026-09-10T12:30:00Z' ORDER BY player_id", P.adams),
+      await rows("SELECT implied_probability AS p FROM market_odds WHERE source = 'kalshi' AND player_id IN (?, 'DEF-SF') AND snapshot_time = ? ORDER BY player_id", P.adams, t("2026-09-10T12:30:00Z")),
     ).toEqual([{ p: 0.21 }, { p: 0.06 }]);
     expect(await rows("SELECT * FROM picks ORDER BY id")).toEqual(picksBefore);
-    at("2026-09-10T12:31:00Z");
+    at(t("2026-09-10T12:31:00Z"));
     for (const [user, pick] of [
       [pickers[0]!, adamsPick],
       [pickers[1]!, defensePick],
@@ -249,7 +259,7 @@ describe("market sync over a week", () => {
   });
 
   it("GET /v1/games/{id}/markets: the latest price per player and source, with its age", async () => {
-    at("2026-09-10T12:31:30Z");
+    at(t("2026-09-10T12:31:30Z"));
     const response = await api(`/v1/games/${GAMES.sfLa.id}/markets`);
     expect(response.status).toBe(200);
     expect(response.json.gameId).toBe(GAMES.sfLa.id);
@@ -262,7 +272,7 @@ describe("market sync over a week", () => {
       ].sort(),
     );
     for (const market of markets) {
-      expect(market).toMatchObject({ kind: "first_td", gameId: GAMES.sfLa.id, snapshotTime: "2026-09-10T12:30:00Z", capturedAt: "2026-09-10T12:30:00Z", ageSeconds: 90 });
+      expect(market).toMatchObject({ kind: "first_td", gameId: GAMES.sfLa.id, snapshotTime: t("2026-09-10T12:30:00Z"), capturedAt: t("2026-09-10T12:30:00Z"), ageSeconds: 90 });
     }
     expect(markets.find((m) => m.source === "kalshi" && m.playerId === P.adams)).toMatchObject({
       playerName: "Davante Adams",
@@ -286,12 +296,12 @@ describe("market sync over a week", () => {
   });
 
   it("GET /v1/players/{id} shows the player's upcoming prices, per source, with their age", async () => {
-    at("2026-09-10T12:35:00Z");
+    at(t("2026-09-10T12:35:00Z"));
     const mccaffrey = await api(`/v1/players/${P.mccaffrey}`);
     expect(mccaffrey.status).toBe(200);
     expect(mccaffrey.json.markets.map((m: any) => [m.source, m.gameId, m.impliedProbability, m.snapshotTime, m.ageSeconds])).toEqual([
-      ["kalshi", GAMES.sfLa.id, 0.17, "2026-09-10T12:30:00Z", 300],
-      ["polymarket", GAMES.sfLa.id, 0.16, "2026-09-10T12:30:00Z", 300],
+      ["kalshi", GAMES.sfLa.id, 0.17, t("2026-09-10T12:30:00Z"), 300],
+      ["polymarket", GAMES.sfLa.id, 0.16, t("2026-09-10T12:30:00Z"), 300],
     ]);
     const kelce = await api(`/v1/players/${P.kelce}`);
     expect(kelce.json.markets.map((m: any) => [m.source, m.gameId, m.impliedProbability])).toEqual([["kalshi", GAMES.denKc.id, 0.125]]);
@@ -302,7 +312,7 @@ describe("market sync over a week", () => {
   it("a cron run that is not due (at :15, no kickoff within 2 h) reads no upstream and writes nothing", async () => {
     upstreams.week();
     const before = { odds: await allOdds(), unmapped: await rows("SELECT * FROM market_unmapped ORDER BY id") };
-    const result = await cronAt("2026-09-10T12:15:00Z");
+    const result = await cronAt(t("2026-09-10T12:15:00Z"));
     expect(result.outcome).toBe("ok");
     expect(upstreams.calls).toEqual([]);
     expect(await allOdds()).toEqual(before.odds);
@@ -319,21 +329,21 @@ describe("market sync over a week", () => {
 
   it("a cron run at :00-:09 or :30-:39 is due; otherwise only when a kickoff is within 2 h", async () => {
     upstreams.week();
-    expect((await cronAt("2026-09-10T13:04:00Z")).outcome).toBe("ok");
-    expect(await lastMarketRun()).toMatchObject({ trigger: "cron", status: "ok", inserted_count: 27, details: expect.objectContaining({ due: true, bucket: "2026-09-10T13:00:00Z" }) });
+    expect((await cronAt(t("2026-09-10T13:04:00Z"))).outcome).toBe("ok");
+    expect(await lastMarketRun()).toMatchObject({ trigger: "cron", status: "ok", inserted_count: 27, details: expect.objectContaining({ due: true, bucket: t("2026-09-10T13:00:00Z") }) });
     expect(upstreams.callsTo(KALSHI_PREFIX())).toHaveLength(3);
 
     // 22:45 is off the half-hour grid, but SF @ LA kicks off at 00:35, within two hours.
     upstreams.reset();
     upstreams.week();
-    expect((await cronAt("2026-09-10T22:45:00Z")).outcome).toBe("ok");
-    expect(await lastMarketRun()).toMatchObject({ trigger: "cron", inserted_count: 27, details: expect.objectContaining({ due: true, bucket: "2026-09-10T22:40:00Z" }) });
-    expect(await count("SELECT count(*) AS n FROM market_odds WHERE snapshot_time = '2026-09-10T22:40:00Z'")).toBe(27);
+    expect((await cronAt(t("2026-09-10T22:45:00Z"))).outcome).toBe("ok");
+    expect(await lastMarketRun()).toMatchObject({ trigger: "cron", inserted_count: 27, details: expect.objectContaining({ due: true, bucket: t("2026-09-10T22:40:00Z") }) });
+    expect(await count("SELECT count(*) AS n FROM market_odds WHERE snapshot_time = ?", t("2026-09-10T22:40:00Z"))).toBe(27);
 
     // 22:25: more than two hours before 00:35 and off the grid: not due.
     upstreams.reset();
     upstreams.week();
-    expect((await cronAt("2026-09-10T22:25:00Z")).outcome).toBe("ok");
+    expect((await cronAt(t("2026-09-10T22:25:00Z"))).outcome).toBe("ok");
     expect(await lastMarketRun()).toMatchObject({ details: { due: false, upcomingGames: 3 } });
     expect(upstreams.calls).toEqual([]);
   });
@@ -345,8 +355,8 @@ describe("market sync over a week", () => {
     expect(atKickoff.json.markets).toEqual([]);
     // The game page still shows the last prices taken before kickoff.
     const game = await api(`/v1/games/${GAMES.sfLa.id}/markets`);
-    expect(game.json.markets.find((m: any) => m.source === "kalshi" && m.playerId === P.mccaffrey)).toMatchObject({ snapshotTime: "2026-09-10T22:40:00Z" });
-    at("2026-09-10T23:00:00Z");
+    expect(game.json.markets.find((m: any) => m.source === "kalshi" && m.playerId === P.mccaffrey)).toMatchObject({ snapshotTime: t("2026-09-10T22:40:00Z") });
+    at(t("2026-09-10T23:00:00Z"));
     expect((await api(`/v1/players/${P.mccaffrey}`)).json.markets).toHaveLength(2);
   });
 
@@ -355,18 +365,18 @@ describe("market sync over a week", () => {
     const sfLaBefore = await count("SELECT count(*) AS n FROM market_odds WHERE game_id = ?", GAMES.sfLa.id);
     // 00:40, five minutes after the SF @ LA kickoff: both venues still list its markets.
     upstreams.week();
-    const report = await runSync("2026-09-11T00:40:00Z");
+    const report = await runSync(t("2026-09-11T00:40:00Z"));
     expect(report.status).toBe("ok");
     expect(await loggedRun(report.runId)).toMatchObject({ inserted_count: 17, details: expect.objectContaining({ eventsAfterKickoff: 2, mapped: 17 }) });
     expect(await count("SELECT count(*) AS n FROM market_odds WHERE game_id = ?", GAMES.sfLa.id)).toBe(sfLaBefore);
-    expect(await count("SELECT count(*) AS n FROM market_odds WHERE snapshot_time = '2026-09-11T00:40:00Z'")).toBe(17);
+    expect(await count("SELECT count(*) AS n FROM market_odds WHERE snapshot_time = ?", t("2026-09-11T00:40:00Z"))).toBe(17);
     expect(await count("SELECT count(*) AS n FROM market_unmapped")).toBe(unmappedBefore);
 
     // The live sync has marked the game in progress: still no snapshot, and its markets are not "no game".
     await rows("UPDATE games SET status = 'in_progress' WHERE id = ?", GAMES.sfLa.id);
     upstreams.reset();
     upstreams.week();
-    const live = await runSync("2026-09-11T00:50:00Z");
+    const live = await runSync(t("2026-09-11T00:50:00Z"));
     expect(live.status).toBe("ok");
     expect(await loggedRun(live.runId)).toMatchObject({ inserted_count: 17, details: expect.objectContaining({ eventsAfterKickoff: 2, unmapped: 11 }) });
     expect(await count("SELECT count(*) AS n FROM market_odds WHERE game_id = ?", GAMES.sfLa.id)).toBe(sfLaBefore);

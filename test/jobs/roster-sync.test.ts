@@ -1,10 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { isPickablePosition } from "../../src/domain/positions";
 import { TEAM_CODES } from "../../src/domain/teams";
 import rosterV1 from "../fixtures/jobs/roster_2025.csv?raw";
 import rosterV2 from "../fixtures/jobs/roster_2025_v2.csv?raw";
 import aliasesV1 from "../fixtures/nflverse/clean_player_names_excerpt.csv?raw";
 import { api, createUserWithToken, seedGame } from "../helpers/api";
+import { futureKickoff } from "../helpers/real-clock";
 import { expectRun, row, rows, run, snapshot } from "./support/db";
 import { csv, FakeUpstream, html, status, urls } from "./support/upstream";
 
@@ -65,21 +66,17 @@ async function playerIdOf(name: string): Promise<string> {
   return found[0]!.id;
 }
 
-/** POST /v1/picks for the Week 1 opener (DAL at PHI) while the clock says August. */
+/** POST /v1/picks for the Week 1 opener (DAL at PHI), which is still to be played. */
 async function tryPick(playerId: string) {
   const user = await createUserWithToken();
-  vi.useFakeTimers({ toFake: ["Date"] });
-  vi.setSystemTime(new Date("2025-08-20T12:00:00Z"));
-  try {
-    return await api("/v1/picks", { method: "POST", token: user.token, body: { gameId: "2025_01_DAL_PHI", playerId } });
-  } finally {
-    vi.useRealTimers();
-  }
+  return api("/v1/picks", { method: "POST", token: user.token, body: { gameId: "2025_01_DAL_PHI", playerId } });
 }
 
 beforeAll(async () => {
   upstream.install();
-  await seedGame({ id: "2025_01_DAL_PHI", season: SEASON, week: 1, home: "PHI", away: "DAL", kickoffAt: "2025-09-05T00:20:00Z" });
+  // The opener of the rosters' season, on a Thursday night in the real future: the database judges a pick's lock by
+  // its own (real) clock, so only a game still ahead in real time takes picks.
+  await seedGame({ id: "2025_01_DAL_PHI", season: SEASON, week: 1, home: "PHI", away: "DAL", kickoffAt: futureKickoff(4, "20:20") });
 });
 afterAll(() => upstream.restore());
 afterEach(() => expect(upstream.unrouted).toEqual([]));
