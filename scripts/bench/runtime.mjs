@@ -1,8 +1,9 @@
 // The Worker under test, locally and offline: a temporary persist directory (never .wrangler/state), the migrations
-// applied there by wrangler itself (`wrangler d1 migrations apply DB --local --persist-to <tmp>`), the Worker
-// bundled from src/index.ts by esbuild as wrangler bundles it, and run in workerd by the Miniflare that this wrangler
-// pins, with the bindings wrangler derives from wrangler.toml (vars, D1, rate limiter) plus the bench's own vars
-// (BENCH_METRICS=1, ADMIN_TOKEN, NFLVERSE_BASE_URL). The Worker listens on 127.0.0.1 and is measured over HTTP.
+// applied there by wrangler itself (`wrangler d1 migrations apply DB --local --persist-to <tmp>`), the bench Worker
+// (bench/worker.ts: the production Worker of src/index.ts wrapped with the D1 meter and the /__bench routes) bundled
+// by esbuild as wrangler bundles it, and run in workerd by the Miniflare that this wrangler pins, with the bindings
+// wrangler derives from wrangler.toml (vars, D1, rate limiter) plus the bench's own vars (ENVIRONMENT=bench,
+// ADMIN_TOKEN, NFLVERSE_BASE_URL). The Worker listens on 127.0.0.1 and is measured over HTTP.
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync } from "node:fs";
@@ -48,13 +49,13 @@ export function migrationFiles() {
   return readdirSync(join(ROOT, "drizzle")).filter((f) => /^\d{4}_.*\.sql$/.test(f)).sort();
 }
 
-/** Bundles the Worker (src/index.ts) as wrangler would: ESM, workerd conditions. */
+/** Bundles the bench Worker (bench/worker.ts, which wraps src/index.ts) as wrangler would: ESM, workerd conditions. */
 export async function buildWorker(outDir) {
   const { build } = await import("esbuild");
   mkdirSync(outDir, { recursive: true });
   const outfile = join(outDir, "worker.mjs");
   await build({
-    entryPoints: [join(ROOT, "src", "index.ts")],
+    entryPoints: [join(ROOT, "bench", "worker.ts")],
     bundle: true,
     format: "esm",
     platform: "neutral",
@@ -102,7 +103,7 @@ export async function startWorker({ scriptPath, persistDir, vars }) {
     modulesRoot: dirname(scriptPath),
     compatibilityDate: workerOptions.compatibilityDate,
     compatibilityFlags: workerOptions.compatibilityFlags,
-    bindings: { ...tomlVars, ...vars, ADMIN_TOKEN: adminToken, BENCH_METRICS: "1" },
+    bindings: { ...tomlVars, ...vars, ADMIN_TOKEN: adminToken },
     d1Databases: workerOptions.d1Databases,
     ratelimits: workerOptions.ratelimits,
     d1Persist: join(persistDir, "v3", "d1"),

@@ -20,6 +20,7 @@ export const ERROR_STATUS = {
   user_email_taken: 409,
   player_not_on_roster: 422,
   player_not_pickable: 422,
+  payload_too_large: 413,
   invalid_first_td: 422,
   rate_limited: 429,
   internal_error: 500,

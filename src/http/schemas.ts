@@ -17,6 +17,7 @@ const ERROR_DESCRIPTIONS = {
   403: "Not allowed for this caller",
   404: "Not found",
   409: "Conflict with the current state",
+  413: "Request body larger than 64 KiB (payload_too_large; every route, src/http/body-limit.ts)",
   422: "Well-formed but breaks a rule of the game",
   429: "Rate limited; see Retry-After",
 } as const;
@@ -25,15 +26,15 @@ type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 type ErrorResponse = { description: string; content: { "application/json": { schema: typeof ErrorSchema } } };
 
 /**
- * OpenAPI response entries for the error codes a route can answer with (400, 401 and 429 always), typed per
+ * OpenAPI response entries for the error codes a route can answer with (400, 401, 413 and 429 always), typed per
  * status so that a typed client (hc<App>) still sees each route's success body.
  */
-export function errorResponses<S extends ErrorStatus>(...statuses: S[]): Record<S | 400 | 401 | 429, ErrorResponse> {
-  const entries = [...new Set<ErrorStatus>([400, 401, 429, ...statuses])].map((status) => [
+export function errorResponses<S extends ErrorStatus>(...statuses: S[]): Record<S | 400 | 401 | 413 | 429, ErrorResponse> {
+  const entries = [...new Set<ErrorStatus>([400, 401, 413, 429, ...statuses])].map((status) => [
     status,
     { description: ERROR_DESCRIPTIONS[status], content: { "application/json": { schema: ErrorSchema } } },
   ]);
-  return Object.fromEntries(entries) as Record<S | 400 | 401 | 429, ErrorResponse>;
+  return Object.fromEntries(entries) as Record<S | 400 | 401 | 413 | 429, ErrorResponse>;
 }
 
 export const SeasonSchema = z.coerce.number().int().min(1999).max(2100);

@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { api, expectError } from "../helpers/api";
 
-/** The bench-only routes and metering (src/routes/bench.ts) exist only when the Worker runs with BENCH_METRICS=1. */
-describe("bench-only routes and metering are off without BENCH_METRICS", () => {
-  it("every /__bench path is the ordinary 404, even for the admin token", async () => {
+/**
+ * The production Worker (src/index.ts) has no bench routes and no D1 meter at all: they live in the bench Worker
+ * (bench/worker.ts, test/bench/worker.test.ts), and test/build/production-bundle.node.ts checks the deployable bundle.
+ */
+describe("the production Worker carries nothing of the bench", () => {
+  it("every /__bench path is the ordinary 404, even for the admin token and with the bench's old switch", async () => {
     for (const [method, path] of [
       ["GET", "/__bench/select1"],
       ["GET", "/__bench/naive-leaderboard/2025"],

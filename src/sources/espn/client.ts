@@ -1,4 +1,4 @@
-import { fetchJson, upstreamUrl, type FetchOptions } from "../http";
+import { fetchJson, pathSegment, upstreamUrl, type FetchOptions } from "../http";
 import { parseCorePlay, type CorePlay } from "./core-play";
 import { parseScoreboard, type ParsedScoreboard } from "./scoreboard";
 import { parseSummary, type GameSummary } from "./summary";
@@ -13,7 +13,7 @@ export class EspnClient {
 
   /** `date` is an Eastern calendar date 'YYYY-MM-DD'. */
   async scoreboard(date: string): Promise<ParsedScoreboard> {
-    const url = upstreamUrl(this.siteBase, `/apis/site/v2/sports/football/nfl/scoreboard?dates=${date.replace(/-/g, "")}`);
+    const url = upstreamUrl(this.siteBase, `/apis/site/v2/sports/football/nfl/scoreboard?dates=${encodeURIComponent(date.replace(/-/g, ""))}`);
     return parseScoreboard(await fetchJson(url, this.options));
   }
 
@@ -22,9 +22,10 @@ export class EspnClient {
     return parseSummary(await fetchJson(url, this.options));
   }
 
-  /** One play of a game; ESPN uses the event id as the competition id for NFL games. */
+  /** One play of a game; ESPN uses the event id as the competition id for NFL games. Both ids come from data. */
   async play(eventId: string, playId: string): Promise<CorePlay> {
-    const path = `/v2/sports/football/leagues/nfl/events/${eventId}/competitions/${eventId}/plays/${encodeURIComponent(playId)}`;
+    const event = pathSegment(eventId);
+    const path = `/v2/sports/football/leagues/nfl/events/${event}/competitions/${event}/plays/${pathSegment(playId)}`;
     return parseCorePlay(await fetchJson(upstreamUrl(this.coreBase, path), this.options));
   }
 }

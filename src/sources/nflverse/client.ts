@@ -1,4 +1,4 @@
-import { fetchText, upstreamUrl, type FetchOptions } from "../http";
+import { fetchText, pathSegment, upstreamUrl, type FetchOptions } from "../http";
 
 /** nflverse, under NFLVERSE_BASE_URL (default https://github.com/nflverse), at the upstream's own paths. */
 export function nflverseGamesUrl(base: string): string {
@@ -6,7 +6,7 @@ export function nflverseGamesUrl(base: string): string {
 }
 
 export function nflverseRosterUrl(base: string, season: number): string {
-  return upstreamUrl(base, `/nflverse-data/releases/download/rosters/roster_${season}.csv`);
+  return upstreamUrl(base, `/nflverse-data/releases/download/rosters/${pathSegment(`roster_${season}.csv`)}`);
 }
 
 /** nflreadr's list of other spellings of players' names (clean_player_names.csv). */

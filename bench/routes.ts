@@ -1,34 +1,25 @@
 /**
- * Bench-only routes, for `npm run bench` (scripts/bench/, bench/README.md). src/app.ts dispatches /__bench/* here
- * only when the Worker runs with BENCH_METRICS = "1" (set by the bench, never in wrangler.toml); otherwise every
- * /__bench path is the ordinary 404. They are outside /v1 on purpose: not part of the API, not in /openapi.json,
- * not rate limited (the bench loads its league through them). Same authentication as /v1.
+ * The bench Worker's own routes (bench/worker.ts), for `npm run bench` (scripts/bench/, bench/README.md). They exist
+ * only in the bench's bundle: src/index.ts, which wrangler deploys, never imports this file. Same request middleware
+ * and authentication as /v1 (so the floor measures the same stack), no rate limit and no body limit (the bench loads
+ * its league through /__bench/sql).
  *
- * - GET  /__bench/select1                      the floor: one trivial D1 query through the same Worker and middleware
+ * - GET  /__bench/select1                      the floor: one trivial D1 query through the same middleware
  * - GET  /__bench/naive-leaderboard/{season}   the original's leaderboard: aggregate every pick per request
  * - POST /__bench/sql (admin)                  statements run as one D1 batch: the bench's set-based league loader
  * - GET  /__bench/verify?season= (admin)       maintained tables against src/db/recompute.ts, and the score histogram
  * - GET  /__bench/selfcheck (admin)            the meter's raw() gives exactly the runtime's raw() rows, with meta
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { createDatabase } from "../db/client";
-import { findDifferences } from "../db/recompute";
-import type { AppBindings, AppEnv } from "../env";
-import { authenticate, requireAdmin } from "../http/auth";
-import { ApiError } from "../http/errors";
-import { handleError, handleNotFound } from "../http/errors-handler";
-import { unwrap } from "../services/bench-meter";
-import { histogramDifferences } from "../services/leaderboards";
-
-/**
- * BENCH_METRICS = "1" turns the bench's metering and routes on. Never set it where the Worker is deployed: /__bench/sql
- * runs any SQL for the admin token. As a second guard they stay off whenever ENVIRONMENT is "production" (what
- * wrangler.toml sets; the bench runs with ENVIRONMENT = "bench").
- */
-export function benchEnabled(env: AppEnv | undefined): boolean {
-  const vars = env as { BENCH_METRICS?: string; ENVIRONMENT?: string } | undefined;
-  return vars?.BENCH_METRICS === "1" && vars.ENVIRONMENT !== "production";
-}
+import { secureHeaders } from "hono/secure-headers";
+import { findDifferences } from "../src/db/recompute";
+import type { AppBindings } from "../src/env";
+import { authenticate, requireAdmin } from "../src/http/auth";
+import { ApiError } from "../src/http/errors";
+import { handleError, handleNotFound } from "../src/http/errors-handler";
+import { corsFromEnv, requestContext } from "../src/http/request-context";
+import { histogramDifferences } from "../src/services/leaderboards";
+import { unwrap } from "./d1-meter";
 
 interface NaiveRow {
   userId: number;
@@ -57,13 +48,11 @@ const NAIVE_LEADERBOARD_SQL = `
   LIMIT ?2`;
 
 export const benchApp = new OpenAPIHono<AppBindings>();
+benchApp.use("*", requestContext);
+benchApp.use("*", secureHeaders());
+benchApp.use("*", corsFromEnv);
 benchApp.onError(handleError);
 benchApp.notFound(handleNotFound);
-benchApp.use("*", async (c, next) => {
-  c.set("requestId", c.req.header("cf-ray") ?? crypto.randomUUID());
-  c.set("db", createDatabase(c.env.DB));
-  await next();
-});
 benchApp.use("*", authenticate);
 
 benchApp.get("/__bench/select1", async (c) => {
@@ -110,7 +99,7 @@ benchApp.post("/__bench/sql", async (c) => {
   }
 });
 
-/** The metered raw() (src/services/bench-meter.ts) against the runtime's raw(): same rows, and metered. */
+/** The metered raw() (bench/d1-meter.ts) against the runtime's raw(): same rows, and metered. */
 benchApp.get("/__bench/selfcheck", async (c) => {
   requireAdmin(c);
   const query = `SELECT u.id, u.name, t.id, t.user_id, X'0102' AS b, 2.5 AS r, NULL AS n

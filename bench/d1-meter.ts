@@ -1,7 +1,7 @@
 /**
- * Bench-only: meters what one request costs in D1 (`npm run bench`, bench/README.md). Active only when the
- * Worker runs with the var BENCH_METRICS = "1", which only the bench sets (wrangler.toml does not define it), so
- * production never wraps its binding nor emits the header.
+ * Meters what one request costs in D1 (`npm run bench`, bench/README.md). The bench Worker (bench/worker.ts) hands
+ * the production Worker a D1 binding wrapped by meterD1() and returns the sums in a header; the production bundle
+ * (src/index.ts) never contains this file.
  *
  * D1 reports rows read / written per statement in the `meta` of `all()`, `run()` and `batch()` results. `first()`
  * and `raw()` return no meta:
@@ -33,7 +33,7 @@ export function emptyUsage(): D1Usage {
 }
 
 /** The response header the bench reads (JSON of D1Usage). */
-export const BENCH_METRICS_HEADER = "x-bench-d1";
+export const D1_USAGE_HEADER = "x-bench-d1";
 
 const INNER = Symbol("inner statement");
 

@@ -1,0 +1,97 @@
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import benchWorker from "../../bench/worker";
+import { ADMIN_TOKEN, api, createUserWithToken, expectError, type ApiResponse } from "../helpers/api";
+
+/** A request to the bench Worker (bench/worker.ts) as `npm run bench` makes it, with the test environment's bindings. */
+async function bench(
+  path: string,
+  init: { method?: string; token?: string | null; body?: unknown; vars?: Record<string, string> } = {},
+): Promise<ApiResponse> {
+  const headers: Record<string, string> = {};
+  if (init.token !== null) headers.authorization = `Bearer ${init.token ?? ADMIN_TOKEN}`;
+  if (init.body !== undefined) headers["content-type"] = "application/json";
+  const request = new Request<unknown, IncomingRequestCfProperties>(`http://localhost${path}`, {
+    method: init.method ?? "GET",
+    headers,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const ctx = createExecutionContext();
+  const response = await benchWorker.fetch(request, { ...env, ...init.vars }, ctx);
+  await waitOnExecutionContext(ctx);
+  const text = await response.text();
+  let json: any = text;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // not JSON: kept as text
+  }
+  return { status: response.status, headers: response.headers, json };
+}
+
+function usage(response: ApiResponse) {
+  const header = response.headers.get("x-bench-d1");
+  expect(header).not.toBeNull();
+  return JSON.parse(header!) as { statements: number; calls: number; rowsRead: number; rowsWritten: number; unmetered: number; sqlMs: number };
+}
+
+describe("the bench Worker wraps the production Worker", () => {
+  it("answers the API exactly as production does, plus the D1 cost of the request", async () => {
+    const viaBench = await bench("/v1/leaderboards/2025?limit=5");
+    const viaProduction = await api("/v1/leaderboards/2025?limit=5");
+    expect(viaBench.status).toBe(200);
+    expect(viaBench.json).toEqual(viaProduction.json);
+    expect(viaBench.headers.get("x-request-id")).not.toBeNull();
+    expect(viaProduction.headers.get("x-bench-d1")).toBeNull();
+    const cost = usage(viaBench);
+    expect(cost.statements).toBeGreaterThanOrEqual(1);
+    expect(cost.calls).toBeGreaterThanOrEqual(1);
+    expect(cost.unmetered).toBe(0);
+  });
+
+  it("meters a user's request: authentication reads the token and its user", async () => {
+    const user = await createUserWithToken();
+    // The first use of a token also writes its last_used_at (at most once per 5 minutes), as the bench knows.
+    await bench("/__bench/select1", { token: user.token });
+    const response = await bench("/__bench/select1", { token: user.token });
+    expect(response.json).toEqual({ one: 1 });
+    // The token lookup (token and user: 2 rows) and SELECT 1 (0 rows).
+    expect(usage(response)).toMatchObject({ statements: 2, calls: 2, rowsRead: 2, unmetered: 0 });
+  });
+
+  it("errors keep the production envelope and still carry the header", async () => {
+    const response = await bench("/v1/me", { token: null });
+    expectError(response, 401, "unauthorized");
+    expect(usage(response).statements).toBe(0);
+  });
+});
+
+describe("the bench Worker's /__bench routes", () => {
+  it("the metered raw() gives exactly the runtime's rows (GET /__bench/selfcheck)", async () => {
+    const response = await bench("/__bench/selfcheck");
+    expect(response.status).toBe(200);
+    expect(response.json.identical).toBe(true);
+    expect(usage(response).unmetered).toBe(0);
+  });
+
+  it("POST /__bench/sql runs statements as one batch for the admin token only", async () => {
+    const ok = await bench("/__bench/sql", { method: "POST", body: { statements: [{ sql: "SELECT ?1 + 1 AS two", params: [1] }] } });
+    expect(ok.status).toBe(200);
+    expect(ok.json).toMatchObject({ ok: true, results: [{ results: [{ two: 2 }] }] });
+    expect(usage(ok)).toMatchObject({ statements: 1, calls: 1 });
+
+    const user = await createUserWithToken();
+    const body = { statements: [{ sql: "DELETE FROM users" }] };
+    expectError(await bench("/__bench/sql", { method: "POST", token: user.token, body }), 403, "forbidden");
+    expectError(await bench("/__bench/sql", { method: "POST", token: null, body }), 401, "unauthorized");
+    expect((await api(`/v1/users/${user.id}`)).status).toBe(200);
+  });
+
+  it("refuses to serve anything with production's vars (ENVIRONMENT = production)", async () => {
+    for (const path of ["/__bench/select1", "/v1/me"]) {
+      const response = await bench(path, { vars: { ENVIRONMENT: "production" } });
+      expect(response.status).toBe(503);
+      expect(response.headers.get("x-bench-d1")).toBeNull();
+    }
+  });
+});
