@@ -488,6 +488,9 @@ export async function liveSync(ctx: JobContext): Promise<JobOutcome> {
     }
 
     const settled = isSettled(reading, facts ?? current);
+    // A settled game whose feed now says something it cannot use (a correction that does not add up) keeps its facts,
+    // and the run says so: a person may have to look.
+    if (settled && reading.problem) report.problems.push({ gameId: game.id, ...reading.problem });
     const pastKickoff = Date.parse(game.kickoffAt) <= ctx.now.getTime();
     const problem = settled || !pastKickoff ? null : (reading.problem ?? { problem: "not_final" as const, detail: `ESPN says ${reading.status}` });
     // A game still being played inside the live window is read every run anyway: no retry schedule to keep for it.

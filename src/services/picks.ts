@@ -25,8 +25,11 @@ async function findGame(db: Database, gameId: string): Promise<GameRow> {
 }
 
 function lockedError(game: GameRow): ApiError {
-  return new ApiError("game_locked", `Picks for ${game.id} locked at kickoff (${game.kickoffAt ?? "unknown"}).`, {
+  // A game that began and was then postponed keeps its lock although its (new) kickoff lies ahead.
+  const when = game.lockedAt ? `when it began (${game.lockedAt}); a game that has begun stays locked` : `at kickoff (${game.kickoffAt ?? "unknown"})`;
+  return new ApiError("game_locked", `Picks for ${game.id} locked ${when}.`, {
     kickoffAt: game.kickoffAt,
+    lockedAt: game.lockedAt,
     status: game.status,
   });
 }

@@ -1,5 +1,5 @@
 import { MAX_LISTING_PAGES, readCursorListing, type IncompleteListing } from "../cursor-listing";
-import { fetchJson, UpstreamError, upstreamUrl, type FetchOptions } from "../http";
+import { fetchJson, pathSegment, UpstreamError, upstreamUrl, type FetchOptions } from "../http";
 import { parsePolymarketEvents, PolymarketFormatError, type PolymarketTdEvent, type SkippedPolymarketItem } from "./events";
 
 /** Gamma's NFL tag (the nfl row of GET /sports: primaryTagId 450). */
@@ -30,7 +30,7 @@ export function gammaKeysetUrl(base: string, tagId: number, afterCursor: string 
 }
 
 export function gammaEventBySlugUrl(base: string, slug: string): string {
-  return upstreamUrl(base, `/events/slug/${encodeURIComponent(slug)}`);
+  return upstreamUrl(base, `/events/slug/${pathSegment(slug)}`);
 }
 
 /** Polymarket's Gamma API under POLYMARKET_GAMMA_URL. */
