@@ -15,6 +15,7 @@ export default defineConfig({
         bindings: {
           ENVIRONMENT: "test",
           ADMIN_TOKEN: "test-admin-token",
+          SESSION_SECRET: "test-session-secret-0123456789abcdef",
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL("./drizzle", import.meta.url))),
         },
       },

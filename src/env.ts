@@ -6,6 +6,8 @@ import type { Caller } from "./http/auth";
 export interface AppEnv extends Cloudflare.Env {
   /** Secret: accepted as an admin bearer token (bootstrap, automation). */
   ADMIN_TOKEN?: string;
+  /** Secret: signs session cookies, CSRF tokens and leaderboard cursors (src/lib/crypto.ts signValue). */
+  SESSION_SECRET?: string;
 
 }
 

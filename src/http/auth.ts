@@ -70,6 +70,11 @@ export function requireUserId(c: Context<AppBindings>): number {
   return caller.userId;
 }
 
+/** The credential a request came with, as picks record it (picks.changed_by): 'token:<id>' or 'operator'. */
+export function credentialLabel(caller: Caller): string {
+  return caller.kind === "user" ? `token:${caller.tokenId}` : "operator";
+}
+
 /** How the caller is named in audit columns (first_td_recorded_by, created_by). */
 export function callerLabel(caller: Caller): string {
   return caller.kind === "user" ? `user:${caller.userId}` : "admin_token";

@@ -17,3 +17,34 @@ export function timingSafeEqualText(a: string, b: string): boolean {
   if (left.length !== right.length) return false;
   return crypto.subtle.timingSafeEqual(left, right);
 }
+
+function base64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** A random secret of 32 bytes, base64url: session tokens, invite codes' entropy and the like. */
+export function randomSecret(bytes = 32): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+async function hmacKey(secret: string, purpose: string): Promise<CryptoKey> {
+  // One key per purpose from the one secret, so that a value signed for one use (a cursor) is no good for another (a
+  // session cookie).
+  const base = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const derived = await crypto.subtle.sign("HMAC", base, new TextEncoder().encode(`firsttd:${purpose}`));
+  return crypto.subtle.importKey("raw", derived, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+}
+
+/** `value.signature`: an HMAC-SHA256 of `value` under SESSION_SECRET for one purpose, base64url. */
+export async function signValue(secret: string, purpose: string, value: string): Promise<string> {
+  const signature = await crypto.subtle.sign("HMAC", await hmacKey(secret, purpose), new TextEncoder().encode(value));
+  return `${value}.${base64url(new Uint8Array(signature))}`;
+}
+
+/** The value of a `signValue` output, or null when it was not signed with this secret for this purpose (tampered). */
+export async function verifySigned(secret: string, purpose: string, signed: string): Promise<string | null> {
+  const dot = signed.lastIndexOf(".");
+  if (dot <= 0) return null;
+  const value = signed.slice(0, dot);
+  return timingSafeEqualText(await signValue(secret, purpose, value), signed) ? value : null;
+}
