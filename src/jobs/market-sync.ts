@@ -9,6 +9,7 @@ import {
   type UnmappedReason,
 } from "../domain/market-mapping";
 import { legPriceOf, normalizeGameLegs, type LegPrice, type Quote } from "../domain/market-prices";
+import { SNAPSHOT_BUCKET_MS } from "../domain/odds-freeze";
 import { nowIso } from "../lib/clock";
 import { aliasGroupsOf, aliasGroupsStatement, type AliasGroupMember } from "../services/player-names";
 import { MAX_LISTING_PAGES, type IncompleteListing } from "../sources/cursor-listing";
@@ -23,7 +24,7 @@ type Source = "kalshi" | "polymarket";
 type MarketKind = "first_td" | "anytime_td";
 
 /** Snapshots are keyed by the start of their 10-minute bucket: a retried run in the same bucket rewrites its rows. */
-export const SNAPSHOT_BUCKET_MS = 10 * 60_000;
+export { SNAPSHOT_BUCKET_MS };
 /** Within this long before a kickoff every cron run snapshots; otherwise only the runs at :00 and :30. */
 const CLOSE_TO_KICKOFF_MS = 2 * 3_600_000;
 const HALF_HOUR_MS = 30 * 60_000;
@@ -78,7 +79,8 @@ interface SnapshotRow {
   playerName: string;
   team: string | null;
   playerId: string | null;
-  price: LegPrice;
+  /** null: the leg's book is too thin to price (the snapshot is kept: it tells a pick "too thin" from "stale"). */
+  price: LegPrice | null;
   quote: Quote;
   volume: number | null;
   marketId: string;
@@ -136,7 +138,8 @@ async function loadAliasGroups(db: MeteredD1): Promise<AliasGroups> {
 /**
  * Maps one event to its game and its legs to players, prices them, and normalizes the first-TD book per game.
  * Nothing is snapshotted for a game that is no longer open (kicked off, live, final, canceled or voided: counted as
- * after kickoff); whatever cannot be mapped is returned with the reason.
+ * after kickoff); whatever cannot be mapped is returned with the reason. A mapped leg the price rule cannot price
+ * (too thin) is snapshotted without a price, with its book.
  */
 function snapshotEvent<L extends MarketLeg>(
   event: VenueEvent<L>,
@@ -176,14 +179,13 @@ function snapshotEvent<L extends MarketLeg>(
   const roster = [...(rosters.get(`${game.season}|${game.homeTeam}`) ?? []), ...(rosters.get(`${game.season}|${game.awayTeam}`) ?? [])];
   const mapping = mapLegsToPlayers(event.legs, { homeTeam: game.homeTeam, awayTeam: game.awayTeam }, roster, aliasGroups);
   const nameOf = new Map(roster.map((p) => [p.playerId, p.fullName]));
-  const priced = mapping.mapped
-    .map((m) => ({ ...m, quote: event.quote(m.leg), price: legPriceOf(event.quote(m.leg)) }))
-    .filter((m): m is typeof m & { price: LegPrice } => m.price !== null);
+  const quoted = mapping.mapped.map((m) => ({ ...m, quote: event.quote(m.leg), price: legPriceOf(event.quote(m.leg)) }));
+  const priced = quoted.filter((m): m is typeof m & { price: LegPrice } => m.price !== null);
   // The first-TD legs of a game are exclusive outcomes (their sum is the overround); anytime-TD legs are not.
   const book = event.kind === "first_td" ? normalizeGameLegs(priced, (m) => m.price.probability) : null;
   const normalized = new Map(book?.legs.map((l) => [l.leg.leg.marketId, l.normalizedProbability]) ?? []);
 
-  const rows = priced.map((m): SnapshotRow => ({
+  const rows = quoted.map((m): SnapshotRow => ({
     source: event.source,
     kind: event.kind,
     gameId: game.id,
@@ -203,26 +205,26 @@ function snapshotEvent<L extends MarketLeg>(
     rows,
     unmapped: mapping.unmapped.map((u) => unmappedRow(u.leg, game.id, `${u.reason}: ${u.detail}`)),
     afterKickoff: false,
-    mappedByAlias: priced.filter((m) => m.target.kind === "player" && m.target.matchedBy === "alias").length,
+    mappedByAlias: quoted.filter((m) => m.target.kind === "player" && m.target.matchedBy === "alias").length,
     reasons: mapping.stats.unmappedByReason,
   };
 }
 
-const SNAPSHOT_COLUMNS = 22;
+const SNAPSHOT_COLUMNS = 24;
 
 function writeSnapshots(db: MeteredD1, rows: SnapshotRow[], bucket: string, capturedAt: string) {
   return chunk(rows, rowsPerStatement(SNAPSHOT_COLUMNS)).map((part) =>
     db
       .prepare(
         `INSERT INTO market_odds (source, kind, game_id, season, week, player_name, team, player_id, implied_probability,
-           american_odds, raw_price, volume, market_id, event_id, bid, ask, last_price, price_basis, normalized_probability,
-           snapshot_time, captured_at, created_at)
+           american_odds, raw_price, volume, market_id, event_id, bid, ask, bid_size, ask_size, last_price, price_basis,
+           normalized_probability, snapshot_time, captured_at, created_at)
          VALUES ${part.map(() => `(${Array(SNAPSHOT_COLUMNS).fill("?").join(", ")})`).join(", ")}
          ON CONFLICT (source, kind, game_id, player_name, snapshot_time) DO UPDATE SET
            team = excluded.team, player_id = excluded.player_id, implied_probability = excluded.implied_probability,
            american_odds = excluded.american_odds, raw_price = excluded.raw_price, volume = excluded.volume,
            market_id = excluded.market_id, event_id = excluded.event_id, bid = excluded.bid, ask = excluded.ask,
-           last_price = excluded.last_price, price_basis = excluded.price_basis,
+           bid_size = excluded.bid_size, ask_size = excluded.ask_size, last_price = excluded.last_price, price_basis = excluded.price_basis,
            normalized_probability = excluded.normalized_probability, captured_at = excluded.captured_at`,
       )
       .bind(
@@ -235,16 +237,19 @@ function writeSnapshots(db: MeteredD1, rows: SnapshotRow[], bucket: string, capt
           r.playerName,
           r.team,
           r.playerId,
-          r.price.probability,
-          r.price.americanOdds,
-          r.price.probability,
+          r.price?.probability ?? null,
+          r.price?.americanOdds ?? null,
+          // raw_price: the mid or ask as quoted, before the cap of extreme odds.
+          r.price?.rawProbability ?? null,
           r.volume,
           r.marketId,
           r.eventId,
           r.quote.yesBid,
           r.quote.yesAsk,
+          r.quote.yesBidSize ?? null,
+          r.quote.yesAskSize ?? null,
           r.quote.lastPrice,
-          r.price.basis,
+          r.price?.basis ?? null,
           r.normalizedProbability,
           bucket,
           capturedAt,
@@ -334,7 +339,14 @@ async function kalshiEvents(ctx: JobContext, maxPages: number): Promise<VenueLis
     eventId: event.eventTicker,
     key: kalshiEventKey(event),
     legs: kalshiMarketLegs(event),
-    quote: (leg) => ({ yesBid: leg.market.yesBid, yesAsk: leg.market.yesAsk, lastPrice: leg.market.lastPrice }),
+    quote: (leg) => ({
+      yesBid: leg.market.yesBid,
+      yesAsk: leg.market.yesAsk,
+      lastPrice: leg.market.lastPrice,
+      yesBidSize: leg.market.yesBidSize,
+      yesAskSize: leg.market.yesAskSize,
+      volume: leg.market.volume,
+    }),
     volume: (leg) => leg.market.volume,
   })) satisfies VenueEvent<ReturnType<typeof kalshiMarketLegs>[number]>[];
   return { events, pages: listing.pages, incomplete: listing.incomplete };
@@ -463,6 +475,9 @@ export async function marketSync(ctx: JobContext, options: MarketSyncOptions = {
       eventsAfterKickoff: afterKickoff,
       mapped: rows.length,
       mappingRate: legsRead === 0 ? null : rows.length / legsRead,
+      // Mapped legs the price rule priced, and those snapshotted without a price (no usable ask: too thin).
+      priced: rows.filter((r) => r.price !== null).length,
+      tooThin: rows.filter((r) => r.price === null).length,
       mappedByAlias,
       unmapped: unmapped.length,
       unmappedByReason,

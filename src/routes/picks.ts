@@ -1,8 +1,21 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { requireUserId } from "../http/auth";
+import { credentialLabel, requireUserId } from "../http/auth";
 import { createRouter } from "../http/router";
 import { errorResponses, IdParamSchema, security } from "../http/schemas";
+import { ODDS_REASONS } from "../domain/odds-freeze";
 import { changePickPlayer, createPick, deletePick, getPick } from "../services/picks";
+
+const FROZEN_PRICE = "the median of the player's first-TD market snapshots taken in the 30 minutes before the pick";
+
+export const PickOddsSnapshotSchema = z
+  .object({
+    id: z.number().int().openapi({ description: "market_odds id" }),
+    source: z.string().nullable().openapi({ description: "kalshi or polymarket; null when the snapshot is no longer stored" }),
+    capturedAt: z.string().nullable().openapi({ description: "When the snapshot was taken" }),
+    probability: z.number().nullable().openapi({ description: "The snapshot's price under the price rule" }),
+    basis: z.enum(["mid", "ask"]).nullable().openapi({ description: "mid of a narrow two-sided book, or the ask" }),
+  })
+  .openapi("PickOddsSnapshot");
 
 export const PickSchema = z
   .object({
@@ -16,11 +29,18 @@ export const PickSchema = z
     playerName: z.string(),
     team: z.string().nullable(),
     position: z.string().nullable(),
-    impliedProbability: z.number().nullable().openapi({ description: "Market probability frozen when the pick was made" }),
+    impliedProbability: z.number().nullable().openapi({
+      description: `Market probability frozen when the pick was made (or last changed): ${FROZEN_PRICE}, each priced by the mid of a narrow two-sided book or the ask (never the last trade), at least 1/51 (+5000). null: unpriced, see oddsReason`,
+    }),
     americanOdds: z.number().int().nullable(),
-    decimalOdds: z.number().nullable(),
-    oddsSource: z.string().nullable(),
-    oddsSnapshotAt: z.string().nullable(),
+    decimalOdds: z.number().nullable().openapi({ description: "null: unpriced; graded at even money (2.0: a win is +1 unit)" }),
+    oddsSource: z.string().nullable().openapi({ description: "kalshi, polymarket, or kalshi+polymarket when the median took both" }),
+    oddsSnapshotAt: z.string().nullable().openapi({ description: "When the newest snapshot of the median was taken" }),
+    oddsReason: z.enum(ODDS_REASONS).nullable().openapi({
+      description:
+        "Why the pick carries no price: no_market (no snapshot of the player in this game at all), stale (none taken in the 30 minutes before the pick), too_thin (fresh snapshots, none with a usable quote). null when priced (and for picks older than the rule)",
+    }),
+    oddsSnapshots: z.array(PickOddsSnapshotSchema).openapi({ description: `The snapshots that priced the pick (${FROZEN_PRICE}), oldest first; empty when unpriced` }),
     createdAt: z.string().nullable(),
     updatedAt: z.string().nullable(),
     outcome: z.enum(["win", "loss", "void"]).nullable().openapi({ description: "null until the game is graded" }),
@@ -90,7 +110,13 @@ const deletePickRoute = createRoute({
 export const pickRoutes = createRouter()
   .openapi(createPickRoute, async (c) => {
     const body = c.req.valid("json");
-    const pick = await createPick(c.get("db"), { userId: requireUserId(c), gameId: body.gameId, playerId: body.playerId, now: new Date() });
+    const pick = await createPick(c.get("db"), {
+      userId: requireUserId(c),
+      gameId: body.gameId,
+      playerId: body.playerId,
+      now: new Date(),
+      changedBy: credentialLabel(c.get("caller")),
+    });
     return c.json(pick, 201);
   })
   .openapi(getPickRoute, async (c) => c.json(await getPick(c.get("db"), requireUserId(c), c.req.valid("param").id), 200))
@@ -100,6 +126,7 @@ export const pickRoutes = createRouter()
       pickId: c.req.valid("param").id,
       playerId: c.req.valid("json").playerId,
       now: new Date(),
+      changedBy: credentialLabel(c.get("caller")),
     });
     return c.json(pick, 200);
   })

@@ -1,3 +1,4 @@
+import type { PriceBasis } from "../domain/market-prices";
 import { nowIso } from "../lib/clock";
 
 export interface MarketPrice {
@@ -12,8 +13,10 @@ export interface MarketPrice {
   americanOdds: number | null;
   bid: number | null;
   ask: number | null;
+  bidSize: number | null;
+  askSize: number | null;
   lastPrice: number | null;
-  priceBasis: string | null;
+  priceBasis: PriceBasis | null;
   snapshotTime: string;
   capturedAt: string | null;
   ageSeconds: number;
@@ -21,7 +24,7 @@ export interface MarketPrice {
 
 const LATEST_COLUMNS = `source, kind, game_id AS gameId, market_id AS marketId, player_id AS playerId, player_name AS playerName,
   implied_probability AS impliedProbability, normalized_probability AS normalizedProbability, american_odds AS americanOdds,
-  bid, ask, last_price AS lastPrice, price_basis AS priceBasis, snapshot_time AS snapshotTime, captured_at AS capturedAt`;
+  bid, ask, bid_size AS bidSize, ask_size AS askSize, last_price AS lastPrice, price_basis AS priceBasis, snapshot_time AS snapshotTime, captured_at AS capturedAt`;
 
 function withAge(rows: Omit<MarketPrice, "ageSeconds">[], now: Date): MarketPrice[] {
   return rows.map((row) => ({

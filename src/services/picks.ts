@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
-import { games, marketOdds, picks, players, results, rosters, weeks } from "../db/schema";
+import { and, eq, sql } from "drizzle-orm";
+import { games, picks, players, results, rosters, weeks } from "../db/schema";
+import type { PriceBasis } from "../domain/market-prices";
+import { freezeOdds, snapshotReadRange, type OddsReason, type PricingSnapshot } from "../domain/odds-freeze";
 import { isLocked, rosterProblem, type RosterProblem } from "../domain/picks";
-import { americanToDecimalOdds, decimalToAmericanOdds, probabilityToDecimalOdds } from "../domain/odds";
 import type { Database } from "../env";
 import { ApiError } from "../http/errors";
 import { nowIso } from "../lib/clock";
@@ -66,47 +67,62 @@ async function findPickablePlayer(db: Database, game: GameRow, playerId: string)
   return { id: row.id, fullName: row.fullName, team: row.team! };
 }
 
+/** What a pick stores of the price it froze (or of the reason it has none). */
 export interface FrozenPrice {
   impliedProbability: number | null;
   americanOdds: number | null;
   decimalOdds: number | null;
   oddsSource: string | null;
   oddsSnapshotAt: string | null;
+  oddsReason: OddsReason | null;
+  /** JSON array of the market_odds ids whose median priced the pick; null when unpriced. */
+  oddsSnapshotIds: string | null;
 }
 
-const NO_PRICE: FrozenPrice = { impliedProbability: null, americanOdds: null, decimalOdds: null, oddsSource: null, oddsSnapshotAt: null };
+/**
+ * The read of a pick's price (exported for its plan test): the player's first-TD snapshots that can count for a pick
+ * made at `pickAt` (snapshotReadRange: a few buckets per venue), an index range on market_odds_game_player_idx
+ * (game_id, player_id, snapshot_time), plus whether he has any snapshot in the game at all (no_market vs stale). The
+ * (SELECT 1) LEFT JOIN answers one row even when the range is empty.
+ */
+export function pricingSnapshotsQuery(gameId: string, playerId: string, pickAt: Date) {
+  const range = snapshotReadRange(pickAt);
+  return sql`
+    SELECT m.id AS id, m.source AS source, coalesce(m.captured_at, m.snapshot_time) AS capturedAt,
+      m.implied_probability AS probability, m.price_basis AS basis,
+      EXISTS (SELECT 1 FROM market_odds e WHERE e.game_id = ${gameId} AND e.player_id = ${playerId} AND e.kind = 'first_td') AS hasAnySnapshot
+    FROM (SELECT 1) AS one
+    LEFT JOIN market_odds m ON m.game_id = ${gameId} AND m.player_id = ${playerId} AND m.kind = 'first_td'
+      AND m.snapshot_time >= ${nowIso(range.from)} AND m.snapshot_time <= ${nowIso(range.to)}`;
+}
 
-/** The latest market price taken before kickoff for this player in this game, or no price. */
-async function latestPrice(db: Database, game: GameRow, playerId: string): Promise<FrozenPrice> {
-  const [row] = await db
-    .select({
-      impliedProbability: marketOdds.impliedProbability,
-      americanOdds: marketOdds.americanOdds,
-      source: marketOdds.source,
-      snapshotTime: marketOdds.snapshotTime,
-    })
-    .from(marketOdds)
-    .where(
-      and(
-        eq(marketOdds.gameId, game.id),
-        eq(marketOdds.playerId, playerId),
-        eq(marketOdds.kind, "first_td"),
-        lt(marketOdds.snapshotTime, game.kickoffAt ?? ""),
-      ),
-    )
-    // Newest first; within one bucket Kalshi before Polymarket, so the frozen source is never arbitrary.
-    .orderBy(desc(marketOdds.snapshotTime), asc(marketOdds.source))
-    .limit(1);
-  if (!row || (row.impliedProbability === null && row.americanOdds === null)) return NO_PRICE;
-  const decimalOdds =
-    row.americanOdds !== null ? americanToDecimalOdds(row.americanOdds) : probabilityToDecimalOdds(row.impliedProbability!);
-  return {
-    impliedProbability: row.impliedProbability ?? 1 / decimalOdds,
-    americanOdds: row.americanOdds ?? decimalToAmericanOdds(decimalOdds),
-    decimalOdds,
-    oddsSource: row.source,
-    oddsSnapshotAt: row.snapshotTime,
-  };
+/** The price a pick made at `pickAt` freezes (src/domain/odds-freeze.ts), in one read. */
+async function frozenPrice(db: Database, game: GameRow, playerId: string, pickAt: Date): Promise<FrozenPrice> {
+  const rows = await db.all<{
+    id: number | null;
+    source: string | null;
+    capturedAt: string | null;
+    probability: number | null;
+    basis: string | null;
+    hasAnySnapshot: number;
+  }>(pricingSnapshotsQuery(game.id, playerId, pickAt));
+  const snapshots = rows
+    .filter((row): row is typeof row & { id: number; source: string; capturedAt: string } => row.id !== null)
+    .map((row): PricingSnapshot => ({ id: row.id, source: row.source, capturedAt: row.capturedAt, probability: row.probability, basis: row.basis }));
+  const freeze = freezeOdds(snapshots, rows[0]?.hasAnySnapshot === 1, pickAt);
+  if (freeze.priced === null) {
+    return {
+      impliedProbability: null,
+      americanOdds: null,
+      decimalOdds: null,
+      oddsSource: null,
+      oddsSnapshotAt: null,
+      oddsReason: freeze.reason,
+      oddsSnapshotIds: null,
+    };
+  }
+  const { snapshotIds, ...price } = freeze.priced;
+  return { ...price, oddsReason: null, oddsSnapshotIds: JSON.stringify(snapshotIds) };
 }
 
 /** A UNIQUE violation on picks, told apart by the index it hit. */
@@ -140,13 +156,15 @@ export interface PickInput {
   gameId: string;
   playerId: string;
   now: Date;
+  /** The credential the request came with (credentialLabel: 'token:<id>', ...), recorded in picks.changed_by. */
+  changedBy: string;
 }
 
 export async function createPick(db: Database, input: PickInput): Promise<PickView> {
   const game = await findGame(db, input.gameId);
   assertOpen(game, input.now);
   const player = await findPickablePlayer(db, game, input.playerId);
-  const price = await latestPrice(db, game, player.id);
+  const price = await frozenPrice(db, game, player.id, input.now);
   const createdAt = nowIso(input.now);
 
   const [, inserted] = await runPickWrite(() =>
@@ -174,10 +192,10 @@ export async function createPick(db: Database, input: PickInput): Promise<PickVi
               decimalOdds: sql`${price.decimalOdds}`.as("decimal_odds"),
               oddsSource: sql`${price.oddsSource}`.as("odds_source"),
               oddsSnapshotAt: sql`${price.oddsSnapshotAt}`.as("odds_snapshot_at"),
-              // v22 columns (an INSERT ... SELECT names every column of the table, in order); not written yet.
-              oddsReason: sql`NULL`.as("odds_reason"),
-              oddsSnapshotIds: sql`NULL`.as("odds_snapshot_ids"),
-              changedBy: sql`NULL`.as("changed_by"),
+              // v22 columns (an INSERT ... SELECT names every column of the table, in order).
+              oddsReason: sql`${price.oddsReason}`.as("odds_reason"),
+              oddsSnapshotIds: sql`${price.oddsSnapshotIds}`.as("odds_snapshot_ids"),
+              changedBy: sql`${input.changedBy}`.as("changed_by"),
             })
             .from(weeks)
             .where(and(eq(weeks.season, game.season), eq(weeks.week, game.week), stillOpen(game.id))),
@@ -197,13 +215,16 @@ async function findOwnPick(db: Database, userId: number, pickId: number) {
   return pick;
 }
 
-export async function changePickPlayer(db: Database, input: { userId: number; pickId: number; playerId: string; now: Date }) {
+export async function changePickPlayer(
+  db: Database,
+  input: { userId: number; pickId: number; playerId: string; now: Date; changedBy: string },
+) {
   const pick = await findOwnPick(db, input.userId, input.pickId);
   const game = await findGame(db, pick.gameId);
   assertOpen(game, input.now);
   if (pick.playerId === input.playerId) return getPick(db, input.userId, pick.id);
   const player = await findPickablePlayer(db, game, input.playerId);
-  const price = await latestPrice(db, game, player.id);
+  const price = await frozenPrice(db, game, player.id, input.now);
 
   const updated = await runPickWrite(() =>
     db
@@ -215,6 +236,7 @@ export async function changePickPlayer(db: Database, input: { userId: number; pi
         odds: price.americanOdds,
         theoreticalReturn: price.decimalOdds,
         ...price,
+        changedBy: input.changedBy,
         updatedAt: nowIso(input.now),
       })
       .where(and(eq(picks.id, pick.id), eq(picks.userId, input.userId), stillOpen(game.id)))
@@ -251,6 +273,12 @@ export const pickViewColumns = {
   decimalOdds: picks.decimalOdds,
   oddsSource: picks.oddsSource,
   oddsSnapshotAt: picks.oddsSnapshotAt,
+  oddsReason: picks.oddsReason,
+  // The snapshots that priced the pick, read in the same statement (json_each over the stored ids, each a primary-key
+  // lookup); a snapshot no longer stored keeps its id with nulls.
+  oddsSnapshotsJson: sql<string>`(SELECT json_group_array(json_object('id', j.value, 'source', m.source,
+      'capturedAt', coalesce(m.captured_at, m.snapshot_time), 'probability', m.implied_probability, 'basis', m.price_basis))
+    FROM json_each(coalesce(${picks.oddsSnapshotIds}, '[]')) j LEFT JOIN market_odds m ON m.id = j.value)`.as("odds_snapshots_json"),
   createdAt: picks.createdAt,
   updatedAt: picks.updatedAt,
   outcome: results.outcome,
@@ -275,6 +303,8 @@ export interface PickView {
   decimalOdds: number | null;
   oddsSource: string | null;
   oddsSnapshotAt: string | null;
+  oddsReason: OddsReason | null;
+  oddsSnapshots: PickOddsSnapshot[];
   createdAt: string | null;
   updatedAt: string | null;
   outcome: "win" | "loss" | "void" | null;
@@ -283,10 +313,30 @@ export interface PickView {
   gradedAt: string | null;
 }
 
-type PickRow = Omit<PickView, "units" | "outcome"> & { outcome: string | null; profitCu: number | null };
+/** A snapshot that priced a pick, as the pick lists it. */
+export interface PickOddsSnapshot {
+  id: number;
+  source: string | null;
+  capturedAt: string | null;
+  probability: number | null;
+  basis: PriceBasis | null;
+}
 
-export function toPickView({ profitCu, outcome, ...rest }: PickRow): PickView {
-  return { ...rest, outcome: outcome as PickView["outcome"], units: profitCu === null ? null : profitCu / 100 };
+type PickRow = Omit<PickView, "units" | "outcome" | "oddsReason" | "oddsSnapshots"> & {
+  outcome: string | null;
+  profitCu: number | null;
+  oddsReason: string | null;
+  oddsSnapshotsJson: string;
+};
+
+export function toPickView({ profitCu, outcome, oddsReason, oddsSnapshotsJson, ...rest }: PickRow): PickView {
+  return {
+    ...rest,
+    oddsReason: oddsReason as OddsReason | null,
+    oddsSnapshots: JSON.parse(oddsSnapshotsJson) as PickOddsSnapshot[],
+    outcome: outcome as PickView["outcome"],
+    units: profitCu === null ? null : profitCu / 100,
+  };
 }
 
 export async function getPick(db: Database, userId: number, pickId: number): Promise<PickView> {

@@ -113,7 +113,7 @@ describe("a game canceled after kickoff", () => {
   it("the season's schedule loads; users pick before kickoff", async () => {
     await expectRun(await scheduleSync(), { status: "ok", inserted_count: 20 });
     await seedMarketOdds([
-      { gameId: STOPPED.id, playerId: teams.BUF!.WR, playerName: "BUF WR", impliedProbability: 0.2, americanOdds: 400, snapshotTime: addMinutes(realMinute(), -60) },
+      { gameId: STOPPED.id, playerId: teams.BUF!.WR, playerName: "BUF WR", impliedProbability: 0.2, americanOdds: 400, snapshotTime: addMinutes(realMinute(), -10) },
     ]);
     const plan: [TestUser, PublishedGame, string][] = [
       [users.u1, STOPPED, teams.BUF!.WR],

@@ -85,14 +85,16 @@ describe("market outcomes", () => {
       ["kalshi", `${SF_LA_EVENT}-LARDADAMS17`, P.adams, "Davante Adams", "first_td", "no", 0.11],
       ["kalshi", `${SF_LA_EVENT}-LARKWILLIAMS23`, P.kyren, "Kyren Williams", "first_td", "no", 0.14],
       ["kalshi", `${SF_LA_EVENT}-LARLARDST`, "DEF-LA", "Los Angeles Rams Defense", "first_td", "no", 0.04],
-      ["kalshi", `${SF_LA_EVENT}-LARPNACUA12`, P.nacua, "Puka Nacua", "first_td", "no", 0.12],
-      ["kalshi", `${SF_LA_EVENT}-SFBROBINSON30`, P.robinson, "Brian Robinson", "first_td", "no", 0.05],
+      // The price rule's probabilities: the asks of a wide book (0.05 / 0.15) and of a book without a bid.
+      ["kalshi", `${SF_LA_EVENT}-LARPNACUA12`, P.nacua, "Puka Nacua", "first_td", "no", 0.15],
+      ["kalshi", `${SF_LA_EVENT}-SFBROBINSON30`, P.robinson, "Brian Robinson", "first_td", "no", 0.07],
       // The 00:30 snapshot (0.23), neither the 12:00 one (0.17) nor the row stamped after kickoff (0.5).
       ["kalshi", `${SF_LA_EVENT}-SFCMCCAFFREY23`, P.mccaffrey, "Christian McCaffrey", "first_td", "yes", 0.23],
       ["kalshi", `${SF_LA_EVENT}-SFSFDST`, "DEF-SF", "San Francisco 49ers Defense", "first_td", "no", 0.04],
       ["polymarket", "3110101", P.mccaffrey, "Christian McCaffrey", "first_td", "yes", 0.16],
       ["polymarket", "3110102", P.nacua, "Puka Nacua", "first_td", "no", 0.11],
-      ["polymarket", "3110103", P.robinson, "Brian Robinson", "first_td", "no", 0.04],
+      // A market that never traded: its last snapshot had no price (too thin), and says so.
+      ["polymarket", "3110103", P.robinson, "Brian Robinson", "first_td", "no", null],
     ]);
     expect(recorded.every((o) => o.settled_at === "2026-09-11T01:20:00Z")).toBe(true);
     // Only the graded game.
@@ -150,8 +152,9 @@ describe("market outcomes", () => {
     // Kalshi's 8 mapped legs and Polymarket's 5 (the unmapped markets have no snapshot, so no outcome).
     expect(recorded).toHaveLength(13);
     expect(recorded.filter((o) => o.outcome === "yes").map((o) => [o.source, o.market_id, o.player_id, o.player_name, o.last_probability])).toEqual([
-      ["kalshi", `${CLE_JAX_EVENT}-NOTD`, null, "No Touchdown", 0.02],
-      ["polymarket", "3120106", null, "No Touchdown", 0.02],
+      // 0.01 / 0.03, but nothing rests on the bid: the ask.
+      ["kalshi", `${CLE_JAX_EVENT}-NOTD`, null, "No Touchdown", 0.03],
+      ["polymarket", "3120106", null, "No Touchdown", null],
     ]);
     expect(recorded.filter((o) => o.outcome !== "yes").every((o) => o.outcome === "no" && o.player_id !== null)).toBe(true);
   });

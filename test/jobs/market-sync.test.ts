@@ -51,7 +51,7 @@ const BUCKET0 = t("2026-09-10T12:00:00Z");
 /** The first-TD rows of one source and game in one bucket, by player name. */
 async function bucketRows(source: string, gameId: string, bucket: string) {
   return rows(
-    `SELECT player_id, player_name, team, bid, ask, last_price, price_basis, implied_probability, american_odds,
+    `SELECT player_id, player_name, team, bid, ask, bid_size, ask_size, last_price, price_basis, implied_probability, american_odds,
        normalized_probability, market_id, event_id, raw_price, snapshot_time, captured_at, kind, season, week
      FROM market_odds WHERE source = ? AND game_id = ? AND snapshot_time = ? ORDER BY player_name`,
     source,
@@ -86,6 +86,10 @@ describe("market sync over a week", () => {
       events: 7,
       eventsAfterKickoff: 0,
       mapped: 27,
+      // Polymarket's D/ST and No Touchdown legs of CLE @ JAX and its Brian Robinson leg of SF @ LA: asks in markets
+      // that never traded (no sizes on Gamma: the volume decides); snapshotted without a price.
+      priced: 23,
+      tooThin: 4,
       unmapped: 11,
       unmappedByReason: { no_player: 2, ambiguous: 1, "event no_game": 8 },
       venueErrors: [],
@@ -93,40 +97,44 @@ describe("market sync over a week", () => {
     // Each venue read page by page along its cursor.
     expect(upstreams.calls).toHaveLength(5);
 
-    // Kalshi, SF @ LA: every leg with its book, the rule's basis, and the odds of the chosen probability.
+    // Kalshi, SF @ LA: every leg with its book (sizes too), the rule's basis, and the odds of the chosen probability.
     const base = { snapshot_time: BUCKET0, captured_at: t("2026-09-10T12:03:00Z"), kind: "first_td", season: 2026, week: 1, event_id: SF_LA_EVENT };
+    const noBid = { bid: 0, bid_size: 0, ask_size: 100000 };
+    const bid300 = { bid_size: 300, ask_size: 100000 };
     const sfLa = await bucketRows("kalshi", GAMES.sfLa.id, BUCKET0);
     expect(sfLa.map(({ normalized_probability, ...rest }) => rest)).toEqual([
-      // "Brian Robinson Jr." is the roster's "Brian Robinson" (suffix ignored); the roster name is stored.
-      { ...base, player_id: P.robinson, player_name: "Brian Robinson", team: "SF", bid: 0, ask: 0.07, last_price: 0.05, price_basis: "last", implied_probability: 0.05, raw_price: 0.05, american_odds: 1900, market_id: `${SF_LA_EVENT}-SFBROBINSON30` },
-      // bid 0.16 / ask 0.18: a narrow two-sided book, its mid.
-      { ...base, player_id: P.mccaffrey, player_name: "Christian McCaffrey", team: "SF", bid: 0.16, ask: 0.18, last_price: 0.17, price_basis: "mid", implied_probability: 0.17, raw_price: 0.17, american_odds: 488, market_id: `${SF_LA_EVENT}-SFCMCCAFFREY23` },
-      // A wide book: the last trade 0.20, above the ask, is clamped to the ask 0.11.
-      { ...base, player_id: P.adams, player_name: "Davante Adams", team: "LA", bid: 0.02, ask: 0.11, last_price: 0.2, price_basis: "last", implied_probability: 0.11, raw_price: 0.11, american_odds: 809, market_id: `${SF_LA_EVENT}-LARDADAMS17` },
-      // No bid and no trade: the ask, as an upper bound.
-      { ...base, player_id: P.kyren, player_name: "Kyren Williams", team: "LA", bid: 0, ask: 0.14, last_price: 0, price_basis: "ask_upper_bound", implied_probability: 0.14, raw_price: 0.14, american_odds: 614, market_id: `${SF_LA_EVENT}-LARKWILLIAMS23` },
-      { ...base, player_id: "DEF-LA", player_name: "Los Angeles Rams Defense", team: "LA", bid: 0, ask: 0.04, last_price: 0, price_basis: "ask_upper_bound", implied_probability: 0.04, raw_price: 0.04, american_odds: 2400, market_id: `${SF_LA_EVENT}-LARLARDST` },
-      { ...base, player_id: P.nacua, player_name: "Puka Nacua", team: "LA", bid: 0.05, ask: 0.15, last_price: 0.12, price_basis: "last", implied_probability: 0.12, raw_price: 0.12, american_odds: 733, market_id: `${SF_LA_EVENT}-LARPNACUA12` },
-      { ...base, player_id: "DEF-SF", player_name: "San Francisco 49ers Defense", team: "SF", bid: 0, ask: 0.04, last_price: 0, price_basis: "ask_upper_bound", implied_probability: 0.04, raw_price: 0.04, american_odds: 2400, market_id: `${SF_LA_EVENT}-SFSFDST` },
+      // "Brian Robinson Jr." is the roster's "Brian Robinson" (suffix ignored); the roster name is stored. No bid: the
+      // ask, whatever the last trade (0.05) says.
+      { ...base, ...noBid, player_id: P.robinson, player_name: "Brian Robinson", team: "SF", ask: 0.07, last_price: 0.05, price_basis: "ask", implied_probability: 0.07, raw_price: 0.07, american_odds: 1329, market_id: `${SF_LA_EVENT}-SFBROBINSON30` },
+      // bid 0.16 / ask 0.18, 300 contracts on the bid: a narrow two-sided book, its mid.
+      { ...base, ...bid300, player_id: P.mccaffrey, player_name: "Christian McCaffrey", team: "SF", bid: 0.16, ask: 0.18, last_price: 0.17, price_basis: "mid", implied_probability: 0.17, raw_price: 0.17, american_odds: 488, market_id: `${SF_LA_EVENT}-SFCMCCAFFREY23` },
+      // A wide book (0.02 / 0.11): the ask; the last trade 0.20 counts for nothing.
+      { ...base, ...bid300, player_id: P.adams, player_name: "Davante Adams", team: "LA", bid: 0.02, ask: 0.11, last_price: 0.2, price_basis: "ask", implied_probability: 0.11, raw_price: 0.11, american_odds: 809, market_id: `${SF_LA_EVENT}-LARDADAMS17` },
+      { ...base, ...noBid, player_id: P.kyren, player_name: "Kyren Williams", team: "LA", ask: 0.14, last_price: 0, price_basis: "ask", implied_probability: 0.14, raw_price: 0.14, american_odds: 614, market_id: `${SF_LA_EVENT}-LARKWILLIAMS23` },
+      { ...base, ...noBid, player_id: "DEF-LA", player_name: "Los Angeles Rams Defense", team: "LA", ask: 0.04, last_price: 0, price_basis: "ask", implied_probability: 0.04, raw_price: 0.04, american_odds: 2400, market_id: `${SF_LA_EVENT}-LARLARDST` },
+      // 0.05 / 0.15: ten cents wide, the ask.
+      { ...base, ...bid300, player_id: P.nacua, player_name: "Puka Nacua", team: "LA", bid: 0.05, ask: 0.15, last_price: 0.12, price_basis: "ask", implied_probability: 0.15, raw_price: 0.15, american_odds: 567, market_id: `${SF_LA_EVENT}-LARPNACUA12` },
+      { ...base, ...noBid, player_id: "DEF-SF", player_name: "San Francisco 49ers Defense", team: "SF", ask: 0.04, last_price: 0, price_basis: "ask", implied_probability: 0.04, raw_price: 0.04, american_odds: 2400, market_id: `${SF_LA_EVENT}-SFSFDST` },
     ]);
-    // Normalized over the game's legs of this source: 0.17 + 0.11 + 0.05 + 0.14 + 0.04 + 0.12 + 0.04 = 0.67.
+    // Normalized over the game's legs of this source: 0.07 + 0.17 + 0.11 + 0.14 + 0.04 + 0.15 + 0.04 = 0.72.
     const mccaffrey = sfLa.find((r) => r.player_id === P.mccaffrey)!;
-    expect(mccaffrey.normalized_probability).toBeCloseTo(0.17 / 0.67, 6);
+    expect(mccaffrey.normalized_probability).toBeCloseTo(0.17 / 0.72, 6);
 
-    // Every (source, game) book of the bucket sums to 1 over its legs, each leg its share of the overround.
-    const books = await rows<{ source: string; game_id: string; legs: number; total: number; normalized: number; worst: number }>(
-      `SELECT source, game_id, count(*) AS legs, sum(implied_probability) AS total, sum(normalized_probability) AS normalized,
+    // Every (source, game) book of the bucket sums to 1 over its priced legs, each leg its share of the overround.
+    const books = await rows<{ source: string; game_id: string; legs: number; priced: number; total: number; normalized: number; worst: number }>(
+      `SELECT source, game_id, count(*) AS legs, count(implied_probability) AS priced, sum(implied_probability) AS total,
+         sum(normalized_probability) AS normalized,
          max(abs(normalized_probability - implied_probability / (SELECT sum(m2.implied_probability) FROM market_odds m2
            WHERE m2.source = m.source AND m2.game_id = m.game_id AND m2.snapshot_time = m.snapshot_time AND m2.kind = m.kind))) AS worst
        FROM market_odds m WHERE snapshot_time = ? AND kind = 'first_td' GROUP BY source, game_id ORDER BY source, game_id`,
       BUCKET0,
     );
-    expect(books.map(({ source, game_id, legs, total }) => ({ source, game_id, legs, total: Math.round(total * 1e6) / 1e6 }))).toEqual([
-      { source: "kalshi", game_id: GAMES.cleJax.id, legs: 8, total: 0.48 },
-      { source: "kalshi", game_id: GAMES.denKc.id, legs: 4, total: 0.26 },
-      { source: "kalshi", game_id: GAMES.sfLa.id, legs: 7, total: 0.67 },
-      { source: "polymarket", game_id: GAMES.cleJax.id, legs: 5, total: 0.31 },
-      { source: "polymarket", game_id: GAMES.sfLa.id, legs: 3, total: 0.33 },
+    expect(books.map(({ source, game_id, legs, priced, total }) => ({ source, game_id, legs, priced, total: Math.round(total * 1e6) / 1e6 }))).toEqual([
+      { source: "kalshi", game_id: GAMES.cleJax.id, legs: 8, priced: 8, total: 0.52 },
+      { source: "kalshi", game_id: GAMES.denKc.id, legs: 4, priced: 4, total: 0.26 },
+      { source: "kalshi", game_id: GAMES.sfLa.id, legs: 7, priced: 7, total: 0.72 },
+      { source: "polymarket", game_id: GAMES.cleJax.id, legs: 5, priced: 2, total: 0.21 },
+      { source: "polymarket", game_id: GAMES.sfLa.id, legs: 3, priced: 2, total: 0.29 },
     ]);
     for (const book of books) {
       expect(book.normalized).toBeCloseTo(1, 5);
@@ -138,24 +146,26 @@ describe("market sync over a week", () => {
     const cleJax = await bucketRows("kalshi", GAMES.cleJax.id, BUCKET0);
     expect(cleJax.map((r) => [r.player_id, r.player_name, r.team, r.market_id.slice(CLE_JAX_EVENT.length + 1), r.price_basis, r.implied_probability])).toEqual([
       [P.thomas, "Brian Thomas", "JAX", "JACBTHOMAS7", "mid", 0.115],
-      ["DEF-CLE", "Cleveland Browns Defense", "CLE", "CLECLEDST", "ask_upper_bound", 0.05],
-      ["DEF-JAX", "Jacksonville Jaguars Defense", "JAX", "JACJACDST", "ask_upper_bound", 0.05],
+      ["DEF-CLE", "Cleveland Browns Defense", "CLE", "CLECLEDST", "ask", 0.05],
+      ["DEF-JAX", "Jacksonville Jaguars Defense", "JAX", "JACJACDST", "ask", 0.05],
       [P.ford, "Jerome Ford", "CLE", "CLEJFORD34", "mid", 0.085],
-      [P.mikeWilliamsCle, "Mike Williams", "CLE", "CLEMWILLIAMS2", "ask_upper_bound", 0.05],
-      [null, "No Touchdown", null, "NOTD", "last", 0.01],
-      [P.parkerWashington, "Parker Washington", "JAX", "JACPWASHINGTON11", "last", 0.03],
-      [P.judkins, "Quinshon Judkins", "CLE", "CLEQJUDKINS10", "ask_upper_bound", 0.09],
+      [P.mikeWilliamsCle, "Mike Williams", "CLE", "CLEMWILLIAMS2", "ask", 0.05],
+      // A last trade at 1 cent with nobody bidding: the ask (0.02), not +9900.
+      [null, "No Touchdown", null, "NOTD", "ask", 0.02],
+      [P.parkerWashington, "Parker Washington", "JAX", "JACPWASHINGTON11", "ask", 0.06],
+      [P.judkins, "Quinshon Judkins", "CLE", "CLEQJUDKINS10", "ask", 0.09],
     ]);
-    expect(cleJax.find((r) => r.player_name === "No Touchdown")!.american_odds).toBe(9900);
+    expect(cleJax.find((r) => r.player_name === "No Touchdown")!.american_odds).toBe(4900);
 
-    // Polymarket, CLE @ JAX (names only): D/ST by nickname, No Touchdown, "Mike Williams" fits both teams.
+    // Polymarket, CLE @ JAX (names only): D/ST by nickname, No Touchdown, "Mike Williams" fits both teams. Gamma
+    // gives no sizes: the legs whose market never traded are snapshotted with their book and no price.
     const polyCleJax = await bucketRows("polymarket", GAMES.cleJax.id, BUCKET0);
-    expect(polyCleJax.map((r) => [r.player_id, r.player_name, r.team, r.market_id, r.price_basis, r.implied_probability, r.american_odds])).toEqual([
-      [P.thomas, "Brian Thomas", "JAX", "3120102", "mid", 0.12, 733],
-      ["DEF-CLE", "Cleveland Browns Defense", "CLE", "3120104", "ask_upper_bound", 0.04, 2400],
-      ["DEF-JAX", "Jacksonville Jaguars Defense", "JAX", "3120105", "ask_upper_bound", 0.04, 2400],
-      [P.ford, "Jerome Ford", "CLE", "3120101", "mid", 0.09, 1011],
-      [null, "No Touchdown", null, "3120106", "ask_upper_bound", 0.02, 4900],
+    expect(polyCleJax.map((r) => [r.player_id, r.player_name, r.team, r.market_id, r.bid_size, r.ask, r.price_basis, r.implied_probability, r.american_odds])).toEqual([
+      [P.thomas, "Brian Thomas", "JAX", "3120102", null, 0.13, "mid", 0.12, 733],
+      ["DEF-CLE", "Cleveland Browns Defense", "CLE", "3120104", null, 0.04, null, null, null],
+      ["DEF-JAX", "Jacksonville Jaguars Defense", "JAX", "3120105", null, 0.04, null, null, null],
+      [P.ford, "Jerome Ford", "CLE", "3120101", null, 0.1, "mid", 0.09, 1011],
+      [null, "No Touchdown", null, "3120106", null, 0.02, null, null, null],
     ]);
 
     // Unmapped: stored with the reason, never guessed into a row of market_odds.
@@ -213,19 +223,26 @@ describe("market sync over a week", () => {
   let defensePick: any;
   let pickers: TestUser[];
 
-  it("a pick before kickoff freezes the player's latest first-TD price", async () => {
+  it("a pick before kickoff freezes the median of the player's first-TD snapshots of the last 30 minutes", async () => {
     pickers = [await createUserWithToken("market-picker-1"), await createUserWithToken("market-picker-2")];
     at(t("2026-09-10T12:15:00Z"));
     const response = await api("/v1/picks", { method: "POST", token: pickers[0]!.token, body: { gameId: GAMES.sfLa.id, playerId: P.adams } });
     expect(response.status).toBe(201);
     adamsPick = response.json;
-    // The 12:10 snapshot (mid of 0.08/0.10), not the 12:00 one (0.11).
+    // The median of the snapshots of the last 30 minutes: the 12:00 bucket (rewritten at 12:08: the ask 0.11 of a wide
+    // book) and the 12:10 one (mid of 0.08/0.10): 0.10, not the latest alone.
+    const adamsRows = await rows<{ id: number }>("SELECT id FROM market_odds WHERE source = 'kalshi' AND player_id = ? ORDER BY snapshot_time", P.adams);
     expect(adamsPick).toMatchObject({
       playerId: P.adams,
-      impliedProbability: 0.09,
-      americanOdds: 1011,
+      impliedProbability: 0.1,
+      americanOdds: 900,
       oddsSource: "kalshi",
       oddsSnapshotAt: t("2026-09-10T12:10:00Z"),
+      oddsReason: null,
+      oddsSnapshots: [
+        { id: adamsRows[0]!.id, source: "kalshi", capturedAt: t("2026-09-10T12:08:00Z"), probability: 0.11, basis: "ask" },
+        { id: adamsRows[1]!.id, source: "kalshi", capturedAt: t("2026-09-10T12:10:00Z"), probability: 0.09, basis: "mid" },
+      ],
     });
     const defense = await api("/v1/picks", { method: "POST", token: pickers[1]!.token, body: { gameId: GAMES.sfLa.id, playerId: "DEF-SF" } });
     expect(defense.status).toBe(201);
@@ -240,7 +257,8 @@ describe("market sync over a week", () => {
     expect(report.status).toBe("ok");
     expect(
       await rows("SELECT implied_probability AS p FROM market_odds WHERE source = 'kalshi' AND player_id IN (?, 'DEF-SF') AND snapshot_time = ? ORDER BY player_id", P.adams, t("2026-09-10T12:30:00Z")),
-    ).toEqual([{ p: 0.21 }, { p: 0.06 }]);
+      // DEF-SF: a bid of 0.05 with no contracts resting on it (the fixture's size 0): the ask.
+    ).toEqual([{ p: 0.21 }, { p: 0.07 }]);
     expect(await rows("SELECT * FROM picks ORDER BY id")).toEqual(picksBefore);
     at(t("2026-09-10T12:31:00Z"));
     for (const [user, pick] of [

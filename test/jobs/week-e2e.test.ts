@@ -218,13 +218,15 @@ describe("a week from schedule to standings, then a stat correction", () => {
       u4: await createUserWithToken("e2e-u4"),
       u5: await createUserWithToken("e2e-u5"),
     };
+    // Snapshots of the market sync ten minutes before the picks (a pick counts those of the last 30 minutes), priced at
+    // the probability of these American odds.
     const price = (game: WeekGame, playerId: string, playerName: string, americanOdds: number) => ({
       gameId: game.id,
       playerId,
       playerName,
-      impliedProbability: null,
+      impliedProbability: 100 / (americanOdds + 100),
       americanOdds,
-      snapshotTime: moved("2025-09-01T12:00:00Z"),
+      snapshotTime: moved("2025-09-02T17:50:00Z"),
     });
     await seedMarketOdds([
       price(G1, ID.brown, "A.J. Brown", 700),
@@ -258,7 +260,8 @@ describe("a week from schedule to standings, then a stat correction", () => {
       const response = await pick(user, game, playerId);
       expect(response.status, `${user.name} ${game.id} ${playerId}: ${JSON.stringify(response.json)}`).toBe(201);
     }
-    expect(await rows("SELECT p.player_id, p.decimal_odds FROM picks p WHERE p.user_id = ? ORDER BY p.id", users.u2.id)).toEqual([
+    // The frozen probability is rounded to six decimals (1/26 -> 0.038462): its decimal odds to the third.
+    expect(await rows("SELECT p.player_id, round(p.decimal_odds, 3) AS decimal_odds FROM picks p WHERE p.user_id = ? ORDER BY p.id", users.u2.id)).toEqual([
       { player_id: ID.barkley, decimal_odds: 5.5 },
       { player_id: "DEF-LAC", decimal_odds: 26 },
       { player_id: ID.evans, decimal_odds: 8 },

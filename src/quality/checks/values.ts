@@ -14,6 +14,8 @@ import {
   QUARANTINE_REASONS,
   RUN_STATUSES,
 } from "../../db/schema";
+import { PRICE_BASES } from "../../domain/market-prices";
+import { ODDS_REASONS } from "../../domain/odds-freeze";
 import { POSITIONS } from "../../domain/positions";
 import { sqlCheck, sqlList, type QualityCheck } from "../types";
 
@@ -59,7 +61,9 @@ export const VALUE_RULES: readonly ValueRule[] = [
     rowKey: "id",
     sets: [
       { column: "position", allowed: POSITIONS },
-      { column: "odds_source", allowed: ["kalshi", "polymarket", "odds_api", "legacy"] },
+      // A median over both venues' snapshots names both (src/domain/odds-freeze.ts).
+      { column: "odds_source", allowed: ["kalshi", "polymarket", "kalshi+polymarket", "odds_api", "legacy"] },
+      { column: "odds_reason", allowed: ODDS_REASONS },
     ],
   },
   {
@@ -86,7 +90,7 @@ export const VALUE_RULES: readonly ValueRule[] = [
     sets: [
       { column: "source", allowed: ["polymarket", "kalshi", "odds_api"] },
       { column: "kind", allowed: ["first_td", "anytime_td"] },
-      { column: "price_basis", allowed: ["mid", "last", "ask_upper_bound"] },
+      { column: "price_basis", allowed: PRICE_BASES },
     ],
   },
   {

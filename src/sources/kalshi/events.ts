@@ -44,6 +44,9 @@ export interface KalshiMarket {
   yesBid: number;
   yesAsk: number;
   lastPrice: number;
+  /** Contracts resting at the best bid / ask (yes_bid_size_fp, yes_ask_size_fp; 0 on an empty side), null when absent. */
+  yesBidSize: number | null;
+  yesAskSize: number | null;
   /** Contracts traded (volume_fp), null when absent. */
   volume: number | null;
   openInterest: number | null;
@@ -100,6 +103,8 @@ const marketSchema = z.object({
   close_time: z.string().nullish(),
   expected_expiration_time: z.string().nullish(),
   volume_fp: z.string().nullish(),
+  yes_bid_size_fp: z.string().nullish(),
+  yes_ask_size_fp: z.string().nullish(),
   open_interest_fp: z.string().nullish(),
 });
 
@@ -239,6 +244,8 @@ function readMarket(rawMarket: unknown, event: { eventTicker: string; kalshiTeam
     yesBid: readDecimal(raw, "yes_bid_dollars", market.ticker),
     yesAsk: readDecimal(raw, "yes_ask_dollars", market.ticker),
     lastPrice: readDecimal(raw, "last_price_dollars", market.ticker),
+    yesBidSize: readOptionalDecimal(market.yes_bid_size_fp),
+    yesAskSize: readOptionalDecimal(market.yes_ask_size_fp),
     volume: readOptionalDecimal(market.volume_fp),
     openInterest: readOptionalDecimal(market.open_interest_fp),
     status: market.status ?? "",

@@ -312,11 +312,19 @@ export function polymarketEventKey(event: PolymarketTdEvent): MarketEventKey {
 }
 
 /**
- * The quote for the price rule. Without a lastTradePrice, the Yes outcome price stands in for the last trade
- * (Polymarket displays the mid, or the last trade when the spread is wide).
+ * The quote for the price rule. Gamma gives no sizes at the best bid and ask: the market's volume (USDC) stands in
+ * for depth. Without a lastTradePrice, the Yes outcome price is stored as the last price (Polymarket displays the
+ * mid, or the last trade when the spread is wide); neither ever prices a leg.
  */
 export function polymarketQuote(market: PolymarketTdMarket): Quote {
-  return { yesBid: market.yesBid, yesAsk: market.yesAsk, lastPrice: market.lastPrice ?? market.yesPrice };
+  return {
+    yesBid: market.yesBid,
+    yesAsk: market.yesAsk,
+    lastPrice: market.lastPrice ?? market.yesPrice,
+    yesBidSize: null,
+    yesAskSize: null,
+    volume: market.volume,
+  };
 }
 
 export type PolymarketMarketLeg = MarketLeg & { market: PolymarketTdMarket };

@@ -115,6 +115,9 @@ describe("parseKalshiEventsPage", () => {
       yesBid: 0.05,
       yesAsk: 0.15,
       lastPrice: 0.12,
+      // The depth at the best bid and ask (yes_bid_size_fp, yes_ask_size_fp), for the price rule.
+      yesBidSize: 300,
+      yesAskSize: 100000,
       volume: 410.5,
       openInterest: 410.5,
       status: "active",
@@ -132,6 +135,18 @@ describe("parseKalshiEventsPage", () => {
     expect(labels).toContain("CLE Browns D/ST");
     expect(labels).toContain("JAC Jaguars D/ST");
     expect(labels.filter((label) => label === "No Touchdown")).toHaveLength(2);
+  });
+
+  it("reads an empty side's size as 0 and an absent size as null", () => {
+    const kyren = page1.events[0]!.markets.find((m) => m.label === "Kyren Williams")!;
+    expect([kyren.yesBid, kyren.yesBidSize, kyren.yesAsk, kyren.yesAskSize]).toEqual([0, 0, 0.14, 100000]);
+    const raw = JSON.parse(page1Json);
+    for (const market of raw.events[0].markets) {
+      delete market.yes_bid_size_fp;
+      delete market.yes_ask_size_fp;
+    }
+    const [first] = parseKalshiEventsPage(raw).events[0]!.markets;
+    expect([first!.yesBidSize, first!.yesAskSize]).toEqual([null, null]);
   });
 
   it("ends on the page whose cursor is empty and rejects an event whose ticker names no teams", () => {

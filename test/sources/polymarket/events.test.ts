@@ -148,8 +148,9 @@ describe("parsePolymarketEvents", () => {
     });
     expect(polymarketMarketLegs(event, "first_td")).toHaveLength(6);
     expect(polymarketMarketLegs(event, "anytime_td")).toHaveLength(0);
-    expect(polymarketQuote(event.markets[0]!)).toEqual({ yesBid: 0.17, yesAsk: 0.19, lastPrice: 0.18 });
-    // No trade at all (lastTradePrice 0): the quote keeps 0, so the price rule falls back to the ask.
-    expect(polymarketQuote(event.markets[2]!)).toEqual({ yesBid: 0, yesAsk: 0.08, lastPrice: 0 });
+    // Gamma gives no sizes: the market's volume stands in for depth.
+    expect(polymarketQuote(event.markets[0]!)).toEqual({ yesBid: 0.17, yesAsk: 0.19, lastPrice: 0.18, yesBidSize: null, yesAskSize: null, volume: 5230.4 });
+    // No trade at all (lastTradePrice 0, no volume): the quote keeps 0; the price rule finds the book too thin.
+    expect(polymarketQuote(event.markets[2]!)).toEqual({ yesBid: 0, yesAsk: 0.08, lastPrice: 0, yesBidSize: null, yesAskSize: null, volume: 0 });
   });
 });
