@@ -1,7 +1,9 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppBindings } from "../env";
 import { nowIso } from "../lib/clock";
-import { sha256Hex, timingSafeEqualText } from "../lib/crypto";
+import { clientAddressKey } from "../lib/client-address";
+import type { AuditActor } from "../services/audit";
+import { checkBearerToken } from "../services/credentials";
 import { ApiError } from "./errors";
 
 /** Who is calling: a user through one of their tokens, or automation through the ADMIN_TOKEN secret. */
@@ -21,23 +23,21 @@ export const authenticate: MiddlewareHandler<AppBindings> = async (c, next) => {
   const token = bearerToken(c.req.header("authorization"));
   if (!token) throw new ApiError("unauthorized", "Send an API token: 'Authorization: Bearer <token>'.");
 
-  const adminSecret = c.env.ADMIN_TOKEN;
-  if (adminSecret && timingSafeEqualText(token, adminSecret)) {
+  const check = await checkBearerToken(c.get("db"), { token, client: clientAddressKey(c.req.raw.headers), adminSecret: c.env.ADMIN_TOKEN }, new Date());
+  if (!check.ok) {
+    if (check.status === 429) {
+      c.header("Retry-After", String(check.retryAfterSeconds));
+      throw new ApiError("too_many_failed_attempts", check.reason);
+    }
+    throw new ApiError("unauthorized", check.reason);
+  }
+  const { identity } = check;
+  if (identity.kind === "operator") {
     c.set("caller", { kind: "admin_secret", isAdmin: true });
     return next();
   }
-
-  const row = await c.env.DB.prepare(
-    `SELECT t.id AS tokenId, t.user_id AS userId, t.last_used_at AS lastUsedAt, u.is_admin AS isAdmin
-     FROM api_tokens t JOIN users u ON u.id = t.user_id
-     WHERE t.token_hash = ? AND t.revoked_at IS NULL`,
-  )
-    .bind(await sha256Hex(token))
-    .first<{ tokenId: number; userId: number; lastUsedAt: string | null; isAdmin: number | null }>();
-  if (!row) throw new ApiError("unauthorized", "The API token is unknown or revoked.");
-
-  c.set("caller", { kind: "user", userId: row.userId, isAdmin: row.isAdmin === 1, tokenId: row.tokenId });
-  recordTokenUse(c, row.tokenId, row.lastUsedAt);
+  c.set("caller", { kind: "user", userId: identity.userId, isAdmin: identity.isAdmin, tokenId: identity.tokenId });
+  recordTokenUse(c, identity.tokenId, identity.lastUsedAt);
   return next();
 };
 
@@ -63,6 +63,16 @@ export const adminOnly: MiddlewareHandler<AppBindings> = async (c, next) => {
   return next();
 };
 
+/**
+ * Only the operator (the ADMIN_TOKEN secret) may make or unmake admins and act for other users (mint their tokens):
+ * an admin user who could do so could make themselves anyone.
+ */
+export function requireOperator(c: Context<AppBindings>, what: string): Caller {
+  const caller = c.get("caller");
+  if (caller.kind !== "admin_secret") throw new ApiError("forbidden", `${what} needs the operator's ADMIN_TOKEN; an admin user's token is not enough.`);
+  return caller;
+}
+
 /** The calling user's id; the ADMIN_TOKEN secret acts for no user and cannot use user endpoints. */
 export function requireUserId(c: Context<AppBindings>): number {
   const caller = c.get("caller");
@@ -78,4 +88,9 @@ export function credentialLabel(caller: Caller): string {
 /** How the caller is named in audit columns (first_td_recorded_by, created_by). */
 export function callerLabel(caller: Caller): string {
   return caller.kind === "user" ? `user:${caller.userId}` : "admin_token";
+}
+
+/** Who an admin action is audited as (admin_audit.actor) and with which credential (its detail). */
+export function auditActor(caller: Caller): AuditActor {
+  return { actor: callerLabel(caller), credential: credentialLabel(caller) };
 }

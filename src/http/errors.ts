@@ -23,7 +23,10 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   invalid_first_td: 422,
   rate_limited: 429,
+  too_many_failed_attempts: 429,
   internal_error: 500,
+  /** A secret or binding the deployment needs is missing (docs/runbook.md, Secrets and vars). */
+  server_misconfigured: 500,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -13,13 +13,13 @@ export const ErrorSchema = z
 
 const ERROR_DESCRIPTIONS = {
   400: "Invalid request (validation_failed names each field)",
-  401: "Missing, unknown or revoked token",
+  401: "Missing, unknown, revoked or expired token, or its user is disabled",
   403: "Not allowed for this caller",
   404: "Not found",
   409: "Conflict with the current state",
   413: "Request body larger than 64 KiB (payload_too_large; every route, src/http/body-limit.ts)",
   422: "Well-formed but breaks a rule of the game",
-  429: "Rate limited; see Retry-After",
+  429: "Rate limited (rate_limited), or too many failed authentications from this address (too_many_failed_attempts); see Retry-After",
 } as const;
 
 type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
@@ -40,7 +40,11 @@ export function errorResponses<S extends ErrorStatus>(...statuses: S[]): Record<
 export const SeasonSchema = z.coerce.number().int().min(1999).max(2100);
 export const WeekSchema = z.coerce.number().int().min(1).max(22);
 export const LimitSchema = z.coerce.number().int().min(1).max(200).default(50);
-export const CursorSchema = z.string().max(500).optional();
+export const CursorSchema = z
+  .string()
+  .max(500)
+  .optional()
+  .openapi({ description: "The previous page's nextCursor, unchanged and for this same list (signed: any other is 400 invalid_cursor)" });
 export const TeamCodeSchema = z.string().trim().min(2).max(30);
 export const IdParamSchema = z.object({ id: z.coerce.number().int().positive() });
 

@@ -57,13 +57,21 @@ export const MarketPriceSchema = z
     marketId: z.string().nullable(),
     playerId: z.string().nullable().openapi({ description: "null for the 'No Touchdown' leg" }),
     playerName: z.string().nullable(),
-    impliedProbability: z.number().nullable().openapi({ description: "The probability used (see priceBasis)" }),
+    impliedProbability: z
+      .number()
+      .nullable()
+      .openapi({ description: "The snapshot's price under the price rule (see priceBasis), at least 1/51; null: too thin to price" }),
     normalizedProbability: z.number().nullable().openapi({ description: "Divided by the sum over the game's first-TD legs" }),
     americanOdds: z.number().int().nullable(),
     bid: z.number().nullable(),
     ask: z.number().nullable(),
-    lastPrice: z.number().nullable(),
-    priceBasis: z.string().nullable().openapi({ description: "mid (narrow book), last (trade) or ask_upper_bound" }),
+    bidSize: z.number().nullable().openapi({ description: "Contracts resting at the bid (Kalshi); null where the venue gives no sizes" }),
+    askSize: z.number().nullable().openapi({ description: "Contracts resting at the ask (Kalshi); null where the venue gives no sizes" }),
+    lastPrice: z.number().nullable().openapi({ description: "The last trade: shown, never a price" }),
+    priceBasis: z
+      .enum(["mid", "ask"])
+      .nullable()
+      .openapi({ description: "mid (narrow two-sided book with depth on both sides) or ask; null: no usable ask (too thin)" }),
     snapshotTime: z.string().openapi({ description: "Start of the snapshot's 10-minute bucket" }),
     capturedAt: z.string().nullable(),
     ageSeconds: z.number().int(),
@@ -117,7 +125,7 @@ const gamePicksRoute = createRoute({
   method: "get",
   path: "/games/{id}/picks",
   tags: ["Games"],
-  summary: "Every user's pick in a game, once the game has locked",
+  summary: "Every user's pick in a game, once the game has locked (before: the operator only, never an admin user)",
   security,
   request: { params: GameIdParamSchema },
   responses: { 200: { description: "Picks", content: { "application/json": { schema: z.object({ picks: z.array(PickSchema) }) } } }, ...errorResponses(403, 404) },
@@ -131,4 +139,7 @@ export const gameRoutes = createRouter()
     await getGameRow(c.get("db"), id);
     return c.json({ gameId: id, markets: await latestMarketPrices(c.env.DB, id, new Date(), c.req.valid("query").kind) }, 200);
   })
-  .openapi(gamePicksRoute, async (c) => c.json({ picks: await listGamePicks(c.get("db"), c.req.valid("param").id, new Date(), c.get("caller").isAdmin) }, 200));
+  // Before kickoff only the operator sees the picks: an admin user is also a player.
+  .openapi(gamePicksRoute, async (c) =>
+    c.json({ picks: await listGamePicks(c.get("db"), c.req.valid("param").id, new Date(), c.get("caller").kind === "admin_secret") }, 200),
+  );

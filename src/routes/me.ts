@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { requireUserId } from "../http/auth";
+import { callerLabel, requireUserId } from "../http/auth";
 import { createRouter } from "../http/router";
 import { errorResponses, IdParamSchema, SeasonSchema, security, WeekSchema } from "../http/schemas";
-import { getUser, listTokens, revokeToken } from "../services/users";
+import { getUser, issueToken, listTokens, revokeToken } from "../services/users";
 import { listUserPicks } from "../services/picks";
 import { PickSchema } from "./picks";
 
@@ -18,9 +18,20 @@ export const TokenSchema = z
     prefix: z.string().openapi({ description: "First characters of the token, to tell tokens apart" }),
     createdAt: z.string(),
     lastUsedAt: z.string().nullable(),
+    expiresAt: z.string().nullable().openapi({ description: "When the token stops working by itself; null: never" }),
     revokedAt: z.string().nullable(),
+    revokedBy: z.string().nullable().openapi({ description: "Who revoked it: 'user:<id>' (its owner or an admin) or 'admin_token'" }),
   })
   .openapi("Token");
+
+export const NewTokenSchema = TokenSchema.extend({ token: z.string().openapi({ description: "The token itself: shown in this answer only" }) }).openapi(
+  "NewToken",
+);
+
+export const NewTokenBodySchema = z.object({
+  name: z.string().trim().min(1).max(60).default("api"),
+  expiresInDays: z.number().int().min(1).max(3650).optional().openapi({ description: "The token stops working after this many days; omitted: never" }),
+});
 
 const getMe = createRoute({
   method: "get",
@@ -50,6 +61,16 @@ const listMyTokens = createRoute({
   responses: { 200: { description: "Tokens", content: { "application/json": { schema: z.object({ tokens: z.array(TokenSchema) }) } } }, ...errorResponses(403) },
 });
 
+const createMyToken = createRoute({
+  method: "post",
+  path: "/me/tokens",
+  tags: ["Users"],
+  summary: "Make an API token for the caller (named, optionally expiring); the token is shown only in this response",
+  security,
+  request: { body: { required: true, content: { "application/json": { schema: NewTokenBodySchema } } } },
+  responses: { 201: { description: "The new token", content: { "application/json": { schema: NewTokenSchema } } }, ...errorResponses(403) },
+});
+
 const revokeMyToken = createRoute({
   method: "delete",
   path: "/me/tokens/{id}",
@@ -77,8 +98,19 @@ export const meRoutes = createRouter()
     return c.json({ user: await getUser(c.get("db"), caller.userId), isAdmin: caller.isAdmin, via: "user_token" as const }, 200);
   })
   .openapi(listMyTokens, async (c) => c.json({ tokens: await listTokens(c.get("db"), requireUserId(c)) }, 200))
+  .openapi(createMyToken, async (c) => {
+    const userId = requireUserId(c);
+    const body = c.req.valid("json");
+    const token = await issueToken(
+      c.get("db"),
+      { userId, name: body.name, expiresInDays: body.expiresInDays, createdBy: callerLabel(c.get("caller")) },
+      new Date(),
+    );
+    return c.json(token, 201);
+  })
   .openapi(revokeMyToken, async (c) => {
-    const token = await revokeToken(c.get("db"), { userId: requireUserId(c), tokenId: c.req.valid("param").id }, new Date());
+    const userId = requireUserId(c);
+    const token = await revokeToken(c.get("db"), { userId, tokenId: c.req.valid("param").id, revokedBy: callerLabel(c.get("caller")) }, new Date());
     return c.json(token, 200);
   })
   .openapi(listMyPicks, async (c) => c.json({ picks: await listUserPicks(c.get("db"), requireUserId(c), c.req.valid("query")) }, 200));

@@ -114,7 +114,7 @@ describe("rate limit on mutations (MUTATION_RATE_LIMITER: 60 per 60 s per token,
       const rows = await env.DB.prepare("SELECT count(*) AS n FROM picks WHERE user_id = ?").bind(user.id).first<{ n: number }>();
       expect(rows!.n).toBe(0);
     }
-    // Reads are not limited, and the limit is per token.
+    // Reads have their own budget (READ_RATE_LIMITER, rate-limits.test.ts), and the limit is per token.
     expect((await api("/v1/me", { token: user.token })).status).toBe(200);
     expect((await api(`/v1/games/${game}`, { token: user.token })).status).toBe(200);
     const otherPick = await api("/v1/picks", { method: "POST", token: other.token, body: { gameId: game, playerId: teams.KC!.QB } });

@@ -137,20 +137,25 @@ describe("GET /v1/games/{id}", () => {
 });
 
 describe("GET /v1/games/{id}/picks", () => {
-  it("403 before kickoff; after kickoff every user's pick with its result; 404 game_not_found", async () => {
+  it("403 before kickoff, for an admin user too (they play); the operator sees them; after kickoff every user's pick with its result; 404 game_not_found", async () => {
     const other = await createUserWithToken("games-other");
+    const adminPlayer = await createUserWithToken("games-admin-player", true);
     const mine = await makePick(user, g4, teams.SEA!.WR);
     const theirs = await makePick(other, g4, "DEF-SF");
     expectError(await api(`/v1/games/${g4}/picks`, { token: user.token }), 403, "forbidden");
-    const forAdmin = await api(`/v1/games/${g4}/picks`);
-    expect(forAdmin.status).toBe(200);
-    expect(forAdmin.json.picks).toEqual([mine, theirs]);
+    const forAdminUser = await api(`/v1/games/${g4}/picks`, { token: adminPlayer.token });
+    expectError(forAdminUser, 403, "forbidden");
+    expect(JSON.stringify(forAdminUser.json)).not.toContain("DEF-SF");
+    const forOperator = await api(`/v1/games/${g4}/picks`);
+    expect(forOperator.status).toBe(200);
+    expect(forOperator.json.picks).toEqual([mine, theirs]);
 
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(new Date(Date.parse(defaultKickoff(2)) + 60_000));
     const visible = await api(`/v1/games/${g4}/picks`, { token: user.token });
     expect(visible.status).toBe(200);
     expect(visible.json.picks).toEqual([mine, theirs]);
+    expect((await api(`/v1/games/${g4}/picks`, { token: adminPlayer.token })).json.picks).toEqual([mine, theirs]);
     expectError(await api("/v1/games/1999_01_XX_YY/picks", { token: user.token }), 404, "game_not_found");
   });
 

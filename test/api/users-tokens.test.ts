@@ -30,16 +30,32 @@ describe("POST /v1/users and GET /v1/users/{id}: happy path", () => {
     const name = uniqueName("alice");
     const created = await api("/v1/users", { method: "POST", body: { name: `  ${name}  `, email: `${name}@example.com` } });
     expect(created.status).toBe(201);
-    expect(created.json).toEqual({ id: expect.any(Number), name, email: `${name}@example.com`, isAdmin: false, createdAt: expect.stringMatching(ISO) });
+    expect(created.json).toEqual({
+      id: expect.any(Number),
+      name,
+      email: `${name}@example.com`,
+      isAdmin: false,
+      createdAt: expect.stringMatching(ISO),
+      disabledAt: null,
+      disabledBy: null,
+    });
 
     const got = await api(`/v1/users/${created.json.id}`);
     expect(got.status).toBe(200);
     expect(got.json).toEqual({ ...created.json, tokens: [] });
   });
 
-  it("an admin user creates users too, including admins", async () => {
+  it("an admin user creates players, but only the operator makes admins (403, nobody created)", async () => {
     const admin = await createUserWithToken(uniqueName("boss"), true);
-    const { user } = await createViaApi({ isAdmin: true, token: admin.token });
+    const player = await api("/v1/users", { method: "POST", token: admin.token, body: { name: uniqueName("player") } });
+    expect(player.status).toBe(201);
+    expect(player.json.isAdmin).toBe(false);
+    const name = uniqueName("would-be-admin");
+    const refused = await api("/v1/users", { method: "POST", token: admin.token, body: { name, isAdmin: true } });
+    expectError(refused, 403, "forbidden");
+    expect(refused.json.error.message).toContain("ADMIN_TOKEN");
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM users WHERE name = ?").bind(name).first("n")).toBe(0);
+    const { user } = await createViaApi({ isAdmin: true });
     expect(user.isAdmin).toBe(true);
     const me = await api("/v1/me", { token: admin.token });
     expect(me.json).toMatchObject({ isAdmin: true, via: "user_token", user: { id: admin.id, isAdmin: true } });
@@ -84,7 +100,9 @@ describe("POST /v1/users/{id}/tokens: tokens are shown once and stored hashed", 
       prefix: token.token.slice(0, 10),
       createdAt: expect.stringMatching(ISO),
       lastUsedAt: null,
+      expiresAt: null,
       revokedAt: null,
+      revokedBy: null,
       token: expect.stringMatching(/^ftd_[A-Za-z0-9_-]{40,}$/),
     });
 
@@ -97,20 +115,29 @@ describe("POST /v1/users/{id}/tokens: tokens are shown once and stored hashed", 
     }
 
     const shown = await api(`/v1/users/${user.id}`);
-    expect(shown.json.tokens).toEqual([{ id: token.id, userId: user.id, name: "laptop", prefix: token.prefix, createdAt: token.createdAt, lastUsedAt: null, revokedAt: null }]);
+    expect(shown.json.tokens).toEqual([
+      { id: token.id, userId: user.id, name: "laptop", prefix: token.prefix, createdAt: token.createdAt, lastUsedAt: null, expiresAt: null, revokedAt: null, revokedBy: null },
+    ]);
     const text = JSON.stringify(shown.json);
     expect(text).not.toContain(token.token);
     expect(text).not.toContain(row!.token_hash as string);
   });
 
-  it("each token is new; the name defaults to 'api'; an admin user is recorded as the issuer", async () => {
+  it("each token is new; the name defaults to 'api'; only the operator mints tokens for a user (an admin user gets 403)", async () => {
     const admin = await createUserWithToken(uniqueName("issuer"), true);
     const { user, token } = await createViaApi();
-    const second = await api(`/v1/users/${user.id}/tokens`, { method: "POST", token: admin.token, body: {} });
+    const second = await api(`/v1/users/${user.id}/tokens`, { method: "POST", body: {} });
     expect(second.status).toBe(201);
     expect(second.json.name).toBe("api");
     expect(second.json.token).not.toBe(token.token);
-    expect((await tokenRow(second.json.id))!.created_by).toBe(`user:${admin.id}`);
+    expect((await tokenRow(second.json.id))!.created_by).toBe("admin_token");
+    // An admin user who could mint another user's token could act as them.
+    const tokensBefore = await env.DB.prepare("SELECT count(*) AS n FROM api_tokens WHERE user_id = ?").bind(user.id).first("n");
+    for (const target of [user.id, admin.id]) {
+      const refused = await api(`/v1/users/${target}/tokens`, { method: "POST", token: admin.token, body: { name: "mine now" } });
+      expectError(refused, 403, "forbidden");
+    }
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM api_tokens WHERE user_id = ?").bind(user.id).first("n")).toBe(tokensBefore);
     const bad = await api(`/v1/users/${user.id}/tokens`, { method: "POST", body: { name: "n".repeat(61) } });
     expectError(bad, 400, "validation_failed");
     expect(problemFields(bad)).toEqual(["body.name"]);
@@ -120,7 +147,9 @@ describe("POST /v1/users/{id}/tokens: tokens are shown once and stored hashed", 
     const { user, token } = await createViaApi({ email: `${uniqueName("me")}@example.com` });
     const me = await api("/v1/me", { token: token.token });
     expect(me.status).toBe(200);
-    expect(me.json).toEqual({ user, isAdmin: false, via: "user_token" });
+    const { disabledAt, disabledBy, ...asUser } = user;
+    expect([disabledAt, disabledBy]).toEqual([null, null]);
+    expect(me.json).toEqual({ user: asUser, isAdmin: false, via: "user_token" });
   });
 });
 
@@ -208,5 +237,84 @@ describe("last_used_at", () => {
     const other = await createViaApi();
     await api("/v1/me", { token: `${other.token.token}x` });
     expect((await tokenRow(other.token.id))!.last_used_at).toBeNull();
+  });
+});
+
+describe("POST /v1/me/tokens: a user makes their own tokens", () => {
+  it("named, shown once, stored as its SHA-256, listed without the secret; it authenticates the same user", async () => {
+    const { user, token } = await createViaApi();
+    const made = await api("/v1/me/tokens", { method: "POST", token: token.token, body: { name: "  phone  " } });
+    expect(made.status).toBe(201);
+    expect(made.json).toEqual({
+      id: expect.any(Number),
+      userId: user.id,
+      name: "phone",
+      prefix: made.json.token.slice(0, 10),
+      createdAt: expect.stringMatching(ISO),
+      lastUsedAt: null,
+      expiresAt: null,
+      revokedAt: null,
+      revokedBy: null,
+      token: expect.stringMatching(/^ftd_[A-Za-z0-9_-]{40,}$/),
+    });
+    const row = await tokenRow(made.json.id);
+    expect(row).toMatchObject({ token_hash: await sha256Hex(made.json.token), created_by: `user:${user.id}`, user_id: user.id });
+    const list = await api("/v1/me/tokens", { token: made.json.token });
+    expect(list.json.tokens.map((t: { id: number }) => t.id)).toEqual([made.json.id, token.id]);
+    expect(JSON.stringify(list.json)).not.toContain(made.json.token);
+    expect((await api("/v1/me", { token: made.json.token })).json.user.id).toBe(user.id);
+    // Not an admin action: nothing in the audit.
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM admin_audit WHERE target_token_id = ?").bind(made.json.id).first("n")).toBe(0);
+  });
+
+  it("400 for a bad name or expiry; 403 for the ADMIN_TOKEN, which is nobody's", async () => {
+    const { token } = await createViaApi();
+    const bad = await api("/v1/me/tokens", { method: "POST", token: token.token, body: { name: "", expiresInDays: 0 } });
+    expectError(bad, 400, "validation_failed");
+    expect(problemFields(bad)).toEqual(["body.expiresInDays", "body.name"]);
+    expect(problemFields(await api("/v1/me/tokens", { method: "POST", token: token.token, body: { expiresInDays: 1.5 } }))).toEqual(["body.expiresInDays"]);
+    expectError(await api("/v1/me/tokens", { method: "POST", body: { name: "x" } }), 403, "forbidden");
+  });
+});
+
+describe("token expiry", () => {
+  it("a token made to expire works until then, then gets 401 saying it expired (and when); the user's other tokens keep working", async () => {
+    const { token } = await createViaApi();
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2031-03-01T12:00:00Z"));
+    const made = await api("/v1/me/tokens", { method: "POST", token: token.token, body: { name: "week pass", expiresInDays: 7 } });
+    expect(made.status).toBe(201);
+    expect(made.json.expiresAt).toBe("2031-03-08T12:00:00Z");
+    expect((await tokenRow(made.json.id))!.expires_at).toBe("2031-03-08T12:00:00Z");
+
+    vi.setSystemTime(new Date("2031-03-08T11:59:59Z"));
+    expect((await api("/v1/me", { token: made.json.token })).status).toBe(200);
+    const lastUsed = (await tokenRow(made.json.id))!.last_used_at;
+
+    vi.setSystemTime(new Date("2031-03-08T12:00:00Z"));
+    const refused = await api("/v1/me", { token: made.json.token });
+    expectError(refused, 401, "unauthorized");
+    expect(refused.json.error.message).toBe("The API token expired at 2031-03-08T12:00:00Z; ask for a new one.");
+    expect((await tokenRow(made.json.id))!.last_used_at).toBe(lastUsed);
+    expect((await api("/v1/me", { token: token.token })).status).toBe(200);
+    // The listing says when.
+    const listed = (await api("/v1/me/tokens", { token: token.token })).json.tokens.find((t: { id: number }) => t.id === made.json.id);
+    expect(listed.expiresAt).toBe("2031-03-08T12:00:00Z");
+  });
+
+  it("the operator can issue an expiring token for a user", async () => {
+    const { user } = await createViaApi();
+    const issued = await api(`/v1/users/${user.id}/tokens`, { method: "POST", body: { name: "temp", expiresInDays: 1 } });
+    expect(issued.status).toBe(201);
+    expect(Date.parse(issued.json.expiresAt) - Date.parse(issued.json.createdAt)).toBe(24 * 3600 * 1000);
+  });
+});
+
+describe("revoking one's own token records who revoked it", () => {
+  it("revokedBy is the user", async () => {
+    const { user, token } = await createViaApi();
+    const revoked = await api(`/v1/me/tokens/${token.id}`, { method: "DELETE", token: token.token });
+    expect(revoked.json).toMatchObject({ revokedBy: `user:${user.id}` });
+    expect((await tokenRow(token.id))!.revoked_by).toBe(`user:${user.id}`);
   });
 });

@@ -1,11 +1,10 @@
 /**
  * The admin API of the quality checks (GET /v1/admin/quality, GET /v1/admin/quality/runs, POST /v1/admin/quality/run)
- * and the server-rendered status page GET /status with its three ways in (bearer header, ?token= once, login form),
- * all through the Worker's fetch handler.
+ * and the server-rendered status page GET /status with its ways in (bearer header, the sign-in form's session; its
+ * sessions in detail: test/status/session.test.ts), all through the Worker's fetch handler.
  */
 import { env, SELF } from "cloudflare:test";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { sha256Hex } from "../../src/lib/crypto";
 import { CHECKS } from "../../src/quality/checks";
 import { ADMIN_TOKEN, api, createUserWithToken, expectError, type TestUser } from "../helpers/api";
 import { WEEK1, onUndo, run, seedFixture, undoAll, type Fixture } from "./helpers/fixture";
@@ -155,56 +154,6 @@ describe("GET /status", () => {
   it("a plain user's token: 403; an unknown token: 401", async () => {
     expect((await page("/status", { headers: { authorization: `Bearer ${plain.token}` } })).status).toBe(403);
     expect((await page("/status", { headers: { authorization: "Bearer ftd_nope" } })).status).toBe(401);
-  });
-
-  it("?token= signs in once: 303 to /status without the token, with a session cookie that is not the token", async () => {
-    const response = await page(`/status?token=${encodeURIComponent(ADMIN_TOKEN)}`);
-    expect(response.status).toBe(303);
-    expect(response.headers.get("location")).toBe("/status");
-    const cookie = response.headers.get("set-cookie")!;
-    expect(cookie).toMatch(/^ftd_status=a\.\d+\.[0-9a-f]{64}; Max-Age=43200; Path=\/status; HttpOnly; SameSite=Strict$/);
-    expect(cookie).not.toContain(ADMIN_TOKEN);
-    const value = cookie.split(";")[0]!;
-    const signedIn = await page("/status", { headers: { cookie: value } });
-    expect(signedIn.status).toBe(200);
-    expect(signedIn.text).toContain('<svg id="trend-chart"');
-    // A wrong ?token= does not sign in.
-    const wrong = await page("/status?token=nope");
-    expect(wrong.status).toBe(401);
-    expect(wrong.headers.get("set-cookie")).toBeNull();
-  });
-
-  it("the session cookie: tampered, expired or for a revoked token is refused (and cleared)", async () => {
-    const expires = Math.floor(Date.now() / 1000) + 3600;
-    const mac = async (payload: string, key: string) => {
-      const k = await crypto.subtle.importKey("raw", new TextEncoder().encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-      return [...new Uint8Array(await crypto.subtle.sign("HMAC", k, new TextEncoder().encode(payload)))].map((b) => b.toString(16).padStart(2, "0")).join("");
-    };
-    const adminKey = await sha256Hex(ADMIN_TOKEN);
-    const good = `a.${expires}.${await mac(`a.${expires}`, adminKey)}`;
-    expect((await page("/status", { headers: { cookie: `ftd_status=${good}` } })).status).toBe(200);
-    const tampered = `a.${expires + 1}.${good.split(".")[2]}`;
-    const refused = await page("/status", { headers: { cookie: `ftd_status=${tampered}` } });
-    expect(refused.status).toBe(401);
-    expect(refused.headers.get("set-cookie")).toMatch(/^ftd_status=; Max-Age=0; Path=\/status/);
-    const past = Math.floor(Date.now() / 1000) - 1;
-    const expired = await page("/status", { headers: { cookie: `ftd_status=a.${past}.${await mac(`a.${past}`, adminKey)}` } });
-    expect(expired.status).toBe(401);
-    expect(expired.text).toContain("The session expired");
-
-    // An admin user's token through the login form; revoking the token ends the session.
-    const login = await page("/status/login", {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: `token=${encodeURIComponent(adminUser.token)}`,
-    });
-    expect(login.status).toBe(303);
-    const session = login.headers.get("set-cookie")!.split(";")[0]!;
-    expect(session).toMatch(new RegExp(`^ftd_status=u${adminUser.tokenId}\\.`));
-    expect((await page("/status", { headers: { cookie: session } })).status).toBe(200);
-    await run("UPDATE api_tokens SET revoked_at = '2026-01-01T00:00:00Z' WHERE id = ?", adminUser.tokenId);
-    onUndo(() => run("UPDATE api_tokens SET revoked_at = NULL WHERE id = ?", adminUser.tokenId));
-    expect((await page("/status", { headers: { cookie: session } })).status).toBe(401);
   });
 
   it("the login form refuses a plain user's token and an empty one; logout clears the cookie", async () => {

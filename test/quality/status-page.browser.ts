@@ -2,8 +2,9 @@
  * The status page in a real (headless) browser: the Worker started by wrangler's unstable_startWorker against a
  * temporary local D1 with the migrations and the demo data (demo/seed.sql), three quality runs made through the
  * admin API with two games graded in between (so the trend moves), then Debian's chromium through playwright-core:
- * sign in with ?token=, see the checks table, the SVG chart and the jobs, take a screenshot
- * (test/quality/__screenshots__/status.png, git-ignored); then the login form in a fresh context.
+ * sign in through the form, see the checks table, the SVG chart and the jobs, take a screenshot
+ * (test/quality/__screenshots__/status.png, git-ignored); then, in a fresh context, a token in the URL refused, a
+ * wrong token refused, signing out (the session row revoked: the old cookie, replayed, fails).
  * Run: npm run test:browser (not part of `npm test`: it needs chromium and runs in Node, not workerd).
  */
 import { spawnSync } from "node:child_process";
@@ -22,6 +23,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOT = join(ROOT, "test", "quality", "__screenshots__", "status.png");
 const TOKEN = `browser-test-${crypto.randomUUID()}`;
+const SESSION_SECRET = `browser-session-secret-${crypto.randomUUID()}`;
 const FLAGS = [
   "--headless",
   "--no-sandbox",
@@ -89,7 +91,11 @@ beforeAll(async () => {
   worker = await unstable_startWorker({
     config: join(ROOT, "wrangler.toml"),
     // No webhook here whatever .dev.vars says; our own admin token.
-    bindings: { ADMIN_TOKEN: { type: "plain_text", value: TOKEN }, QUALITY_WEBHOOK_URL: { type: "plain_text", value: "" } },
+    bindings: {
+      ADMIN_TOKEN: { type: "plain_text", value: TOKEN },
+      SESSION_SECRET: { type: "plain_text", value: SESSION_SECRET },
+      QUALITY_WEBHOOK_URL: { type: "plain_text", value: "" },
+    },
     sendMetrics: false,
     dev: { persist, server: { hostname: "127.0.0.1", port: 0 }, inspector: false, watch: false, logLevel: "warn" },
   });
@@ -120,20 +126,30 @@ afterAll(async () => {
 });
 
 describe("GET /status in chromium", () => {
-  it("?token= signs in and the page shows the checks, the trend chart and the jobs; screenshot saved", async () => {
+  it("the sign-in form opens a session and the page shows the checks, the trend chart and the jobs; screenshot saved", async () => {
     const latest = await api("/v1/admin/quality");
     expect(latest.run).toMatchObject({ status: "fail", checksFailed: 1 });
 
     const page = await context.newPage();
+    const first = await page.goto(`${base}/status`);
+    expect(first!.status()).toBe(401);
+    await page.fill("#token", TOKEN);
+    const [signedIn] = await Promise.all([
+      page.waitForResponse((r) => r.url() === `${base}/status` && r.request().method() === "GET"),
+      page.click('button[type="submit"]'),
+    ]);
+    expect(signedIn.status()).toBe(200);
+
+    // The page itself, loaded again with the session: what it loads and what the console says (CSP violations would
+    // show there; the sign-in's 401 would too, hence listening only from here).
     const problems: string[] = [];
     page.on("console", (message) => problems.push(`${message.type()}: ${message.text()}`));
     page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
     const requests: string[] = [];
     page.on("request", (request) => requests.push(request.url()));
-
-    const response = await page.goto(`${base}/status?token=${encodeURIComponent(TOKEN)}`);
+    const response = await page.reload();
     expect(response!.status()).toBe(200);
-    expect(page.url()).toBe(`${base}/status`); // the token left the address bar
+    expect(page.url()).toBe(`${base}/status`);
     await expect.poll(() => page.title()).toBe("firsttd status");
 
     // Checks: one row per check, the failing one first with its count and sample keys.
@@ -180,9 +196,15 @@ describe("GET /status in chromium", () => {
     await page.close();
   });
 
-  it("the login form: a fresh browser gets the form, a wrong token is refused, the right one signs in; sign out", async () => {
+  it("a token in the URL is refused, a wrong one too, the right one signs in; signing out ends the session for good", async () => {
     await context.clearCookies();
     const page = await context.newPage();
+    const inUrl = await page.goto(`${base}/status?token=${encodeURIComponent(TOKEN)}`);
+    expect(inUrl!.status()).toBe(400);
+    expect(await page.locator("#login-problem").innerText()).toContain("never accepted");
+    expect(await page.content()).not.toContain(TOKEN);
+    expect(await context.cookies(`${base}/status`)).toEqual([]);
+
     const first = await page.goto(`${base}/status`);
     expect(first!.status()).toBe(401);
     await page.fill("#token", "not-the-token");
@@ -194,11 +216,17 @@ describe("GET /status in chromium", () => {
     const cookie = (await context.cookies(`${base}/status`)).find((c) => c.name === "ftd_status");
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/status" });
     expect(cookie!.value).not.toContain(TOKEN);
-    // The session lasts across reloads; signing out ends it.
+    expect(cookie!.value).toMatch(/^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/);
+    // The session lasts across reloads; signing out ends it, and the old cookie put back is refused.
     await page.reload();
     expect(await page.locator("table#checks").isVisible()).toBe(true);
     await Promise.all([page.waitForURL(`${base}/status`), page.click('header button[type="submit"]')]);
     expect(await page.locator("#token").isVisible()).toBe(true);
+    expect(await context.cookies(`${base}/status`)).toEqual([]);
+    await context.addCookies([{ ...cookie!, expires: -1 }]);
+    const replayed = await page.goto(`${base}/status`);
+    expect(replayed!.status()).toBe(401);
+    expect(await page.locator("#login-problem").innerText()).toContain("The session has ended");
     await page.close();
   });
 });
