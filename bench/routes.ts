@@ -9,6 +9,7 @@
  * - POST /__bench/sql (admin)                  statements run as one D1 batch: the bench's set-based league loader
  * - GET  /__bench/verify?season= (admin)       maintained tables against src/db/recompute.ts, and the score histogram
  * - GET  /__bench/selfcheck (admin)            the meter's raw() gives exactly the runtime's raw() rows, with meta
+ * - GET  /__bench/leaderboard-cursor (admin)   the signed cursor the API issues after a given row of a season board
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { secureHeaders } from "hono/secure-headers";
@@ -18,7 +19,8 @@ import { authenticate, requireAdmin } from "../src/http/auth";
 import { ApiError } from "../src/http/errors";
 import { handleError, handleNotFound } from "../src/http/errors-handler";
 import { corsFromEnv, requestContext } from "../src/http/request-context";
-import { histogramDifferences } from "../src/services/leaderboards";
+import { cursorSigner, issueRankCursor } from "../src/services/keyset";
+import { histogramDifferences, leaderboardScope } from "../src/services/leaderboards";
 import { unwrap } from "./d1-meter";
 
 interface NaiveRow {
@@ -131,4 +133,20 @@ benchApp.get("/__bench/verify", async (c) => {
     },
     sample: { ...differences, histogram },
   });
+});
+
+/**
+ * A deep page's cursor without paging there: the cursor the API would have issued after the row at `position` (score,
+ * user id and rank read by the bench from standings), signed with the Worker's SESSION_SECRET as the API signs it.
+ */
+benchApp.get("/__bench/leaderboard-cursor", async (c) => {
+  requireAdmin(c);
+  const number = (name: string) => Number(c.req.query(name));
+  const cursor = await issueRankCursor(cursorSigner(c.env.SESSION_SECRET), leaderboardScope({ season: number("season"), sort: "wins" }), {
+    score: number("score"),
+    key: number("key"),
+    position: number("position"),
+    rank: number("rank"),
+  });
+  return c.json({ cursor });
 });

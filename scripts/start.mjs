@@ -6,7 +6,7 @@
 //   4. runs `wrangler dev --port 8787` until Ctrl-C. Extra arguments go to wrangler dev: `npm start -- --ip 0.0.0.0`.
 // The local D1 lives in .wrangler/state; delete .wrangler/ to start over.
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { constants } from "node:os";
 import { ROOT, WRANGLER_BIN, applyMigrations, printSummary, seedDemo, wranglerEnv } from "./lib/local-d1.mjs";
@@ -16,13 +16,24 @@ const PORT = "8787";
 function ensureDevVars() {
   const devVars = join(ROOT, ".dev.vars");
   const example = join(ROOT, ".dev.vars.example");
-  if (existsSync(devVars)) return;
+  if (existsSync(devVars)) {
+    if (existsSync(example)) warnMissingVars(devVars, example);
+    return;
+  }
   if (!existsSync(example)) {
     console.warn("No .dev.vars and no .dev.vars.example: starting without local secrets.");
     return;
   }
   copyFileSync(example, devVars);
   console.log("Created .dev.vars from .dev.vars.example (ADMIN_TOKEN=dev-admin-token, for local use only).");
+}
+
+/** A .dev.vars made before a secret joined the example lacks it (SESSION_SECRET: paged lists answer 500 without it). */
+function warnMissingVars(devVars, example) {
+  const names = (file) => new Set([...readFileSync(file, "utf8").matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
+  const present = names(devVars);
+  const missing = [...names(example)].filter((name) => !present.has(name));
+  if (missing.length > 0) console.warn(`.dev.vars has no ${missing.join(", ")}: copy the line(s) from .dev.vars.example.`);
 }
 
 function startDev() {

@@ -1,14 +1,16 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { swaggerUI } from "@hono/swagger-ui";
+import { except } from "hono/combine";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppBindings } from "./env";
 import { adminOnly, authenticate } from "./http/auth";
 import { limitRequestBody } from "./http/body-limit";
 import { handleError, handleNotFound } from "./http/errors-handler";
-import { rateLimitMutations } from "./http/rate-limit";
+import { rateLimit, rateLimitAnonymousReads } from "./http/rate-limit";
 import { corsFromEnv, requestContext } from "./http/request-context";
 import { createRouter } from "./http/router";
 import { adminRoutes } from "./routes/admin";
+import { auditRoutes } from "./routes/audit";
 import { gameRoutes } from "./routes/games";
 import { healthRoutes } from "./routes/health";
 import { jobRoutes } from "./routes/jobs";
@@ -25,7 +27,7 @@ const v1Middleware = createRouter();
 v1Middleware.use("*", authenticate);
 v1Middleware.use("/users/*", adminOnly);
 v1Middleware.use("/admin/*", adminOnly);
-v1Middleware.use("*", rateLimitMutations);
+v1Middleware.use("*", rateLimit);
 
 const v1 = v1Middleware
   .route("/", meRoutes)
@@ -35,6 +37,7 @@ const v1 = v1Middleware
   .route("/", pickRoutes)
   .route("/", leaderboardRoutes)
   .route("/", adminRoutes)
+  .route("/", auditRoutes)
   .route("/", jobRoutes)
   .route("/", qualityRoutes);
 
@@ -44,6 +47,8 @@ export function createApp() {
   app.use("*", secureHeaders());
   app.use("*", corsFromEnv);
   app.use("*", limitRequestBody());
+  // /v1 limits per token after its authentication; what answers without one is limited per address here.
+  app.use("*", except("/v1/*", rateLimitAnonymousReads));
   app.onError(handleError);
   app.notFound(handleNotFound);
 

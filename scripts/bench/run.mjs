@@ -109,10 +109,6 @@ async function rosterServer() {
   };
 }
 
-function cursorFor(score, key, position, rank) {
-  return Buffer.from(JSON.stringify([score, key, position, rank])).toString("base64url");
-}
-
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
@@ -238,7 +234,11 @@ async function main() {
       });
       const { wins, user_id } = row.results[0];
       const [rank] = await sql({ sql: `SELECT 1 + count(*) AS r FROM standings WHERE season = ${SEASON} AND week = 0 AND picks > 0 AND wins > ?1`, params: [wins] });
-      deepCursors.push(cursorFor(wins, user_id, position, rank.results[0].r));
+      // Signed by the Worker (cursors are tamper-evident): the cursor the API issues after that row.
+      const query = `season=${SEASON}&score=${wins}&key=${user_id}&position=${position}&rank=${rank.results[0].r}`;
+      const issued = await client.request({ path: `/__bench/leaderboard-cursor?${query}`, token: admin });
+      if (issued.status !== 200) throw new Error(`deep cursor: ${issued.status}`);
+      deepCursors.push(encodeURIComponent(issued.json().cursor));
     }
     const upcoming = league.games.filter((g) => g.week === UPCOMING_WEEK);
     // Pick targets: (user with a token, upcoming game without a pick of theirs), an active pickable player of the game.

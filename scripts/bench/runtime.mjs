@@ -103,9 +103,13 @@ export async function startWorker({ scriptPath, persistDir, vars }) {
     modulesRoot: dirname(scriptPath),
     compatibilityDate: workerOptions.compatibilityDate,
     compatibilityFlags: workerOptions.compatibilityFlags,
-    bindings: { ...tomlVars, ...vars, ADMIN_TOKEN: adminToken },
+    // SESSION_SECRET signs the leaderboard cursors (without it paged lists answer 500).
+    bindings: { ...tomlVars, ...vars, ADMIN_TOKEN: adminToken, SESSION_SECRET: randomToken("bench_session") },
     d1Databases: workerOptions.d1Databases,
-    ratelimits: workerOptions.ratelimits,
+    // The read budget (600 a minute per token) would refuse the throughput phases, which send thousands of reads a
+    // minute with one token: the same binding and call per request, with a limit the bench cannot reach. Changes keep
+    // wrangler.toml's budget (the pick scenario spreads them over users).
+    ratelimits: { ...workerOptions.ratelimits, READ_RATE_LIMITER: { simple: { limit: 1_000_000_000, period: 60 } } },
     d1Persist: join(persistDir, "v3", "d1"),
     host: "127.0.0.1",
     port: 0,

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../http/router";
 import { CursorSchema, errorResponses, LimitSchema, SeasonSchema, security, WeekSchema } from "../http/schemas";
+import { cursorSigner } from "../services/keyset";
 import { getLeaderboard } from "../services/leaderboards";
 
 const LeaderboardEntrySchema = z
@@ -56,10 +57,12 @@ function callerUserId(caller: { kind: string; userId?: number }): number | null 
 
 export const leaderboardRoutes = createRouter()
   .openapi(seasonRoute, async (c) => {
-    const board = await getLeaderboard(c.env.DB, { ...c.req.valid("param"), ...c.req.valid("query"), callerUserId: callerUserId(c.get("caller")) });
+    const query = { ...c.req.valid("param"), ...c.req.valid("query"), callerUserId: callerUserId(c.get("caller")) };
+    const board = await getLeaderboard(c.env.DB, query, cursorSigner(c.env.SESSION_SECRET));
     return c.json(board, 200);
   })
   .openapi(weekRoute, async (c) => {
-    const board = await getLeaderboard(c.env.DB, { ...c.req.valid("param"), ...c.req.valid("query"), callerUserId: callerUserId(c.get("caller")) });
+    const query = { ...c.req.valid("param"), ...c.req.valid("query"), callerUserId: callerUserId(c.get("caller")) };
+    const board = await getLeaderboard(c.env.DB, query, cursorSigner(c.env.SESSION_SECRET));
     return c.json(board, 200);
   });

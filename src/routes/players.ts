@@ -3,6 +3,7 @@ import { normalizePlayerName } from "../domain/names";
 import { POSITIONS } from "../domain/positions";
 import { createRouter } from "../http/router";
 import { CursorSchema, errorResponses, LimitSchema, SeasonSchema, security } from "../http/schemas";
+import { cursorSigner } from "../services/keyset";
 import { getPlayer, listPlayers, listPlayerStats } from "../services/players";
 import { MarketPriceSchema, TeamQuerySchema } from "./games";
 
@@ -127,6 +128,6 @@ const playerStatsRoute = createRoute({
 });
 
 export const playerRoutes = createRouter()
-  .openapi(listPlayersRoute, async (c) => c.json(await listPlayers(c.env.DB, c.req.valid("query")), 200))
+  .openapi(listPlayersRoute, async (c) => c.json(await listPlayers(c.env.DB, c.req.valid("query"), cursorSigner(c.env.SESSION_SECRET)), 200))
   .openapi(getPlayerRoute, async (c) => c.json(await getPlayer(c.env.DB, c.req.valid("param").id, c.req.valid("query").season, new Date()), 200))
-  .openapi(playerStatsRoute, async (c) => c.json(await listPlayerStats(c.env.DB, c.req.valid("query")), 200));
+  .openapi(playerStatsRoute, async (c) => c.json(await listPlayerStats(c.env.DB, c.req.valid("query"), cursorSigner(c.env.SESSION_SECRET)), 200));

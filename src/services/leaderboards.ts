@@ -1,5 +1,5 @@
 import { SEASON_SCOPE } from "../db/schema";
-import { decodeCursor, encodeCursor, rankPage, type RankCursor } from "./keyset";
+import { issueRankCursor, rankPage, readRankCursor, type CursorScope, type CursorSigner, type RankCursor } from "./keyset";
 
 export type LeaderboardSort = "wins" | "units";
 
@@ -131,8 +131,13 @@ function myRankStatement(d1: D1Database, q: LeaderboardQuery, userId: number): D
     .bind(q.season, q.week ?? SEASON_SCOPE, userId);
 }
 
-export async function getLeaderboard(d1: D1Database, q: LeaderboardQuery) {
-  const after = q.cursor ? decodeCursor(q.cursor) : null;
+/** A board's cursors page that board only: the same rank cursor on another week or sort would continue a false rank. */
+export function leaderboardScope(q: Pick<LeaderboardQuery, "season" | "week" | "sort">): CursorScope {
+  return ["leaderboard", q.season, q.week ?? null, q.sort];
+}
+
+export async function getLeaderboard(d1: D1Database, q: LeaderboardQuery, cursors: CursorSigner) {
+  const after = q.cursor ? await readRankCursor(cursors, leaderboardScope(q), q.cursor) : null;
   const scoreOf = (row: StandingRow) => (q.sort === "wins" ? row.wins : row.unitsCu);
   let rows: StandingRow[];
   let mine: (StandingRow & { rank: number }) | null = null;
@@ -148,7 +153,7 @@ export async function getLeaderboard(d1: D1Database, q: LeaderboardQuery) {
   const last = ranked.at(-1);
   const nextCursor =
     last && ranked.length === q.limit
-      ? encodeCursor({ score: scoreOf(last), key: last.userId, position: (after?.position ?? 0) + ranked.length, rank: last.rank })
+      ? await issueRankCursor(cursors, leaderboardScope(q), { score: scoreOf(last), key: last.userId, position: (after?.position ?? 0) + ranked.length, rank: last.rank })
       : null;
   return { season: q.season, week: q.week ?? null, sort: q.sort, entries: ranked.map(toEntry), nextCursor, me: mine && toEntry(mine) };
 }

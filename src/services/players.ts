@@ -1,7 +1,7 @@
 import { normalizePlayerName } from "../domain/names";
 import { ApiError } from "../http/errors";
 import { upcomingPricesOfPlayer } from "./markets";
-import { decodeCursor, encodeCursor, rankPage } from "./keyset";
+import { invalidCursor, issueRankCursor, rankPage, readRankCursor, type CursorScope, type CursorSigner } from "./keyset";
 
 export interface PlayerListItem {
   id: string;
@@ -27,9 +27,11 @@ function likePattern(text: string): string {
 }
 
 /** Current rosters, filtered; the name search compares normalized names (case, accents, punctuation, suffixes). */
-export async function listPlayers(d1: D1Database, filter: PlayerFilter) {
+export async function listPlayers(d1: D1Database, filter: PlayerFilter, cursors: CursorSigner) {
   const nameKey = filter.q === undefined ? null : normalizePlayerName(filter.q);
-  const after = filter.cursor ? decodeNameCursor(filter.cursor) : null;
+  // No rank to forge here, but one cursor format for every list, and a cursor continues only the filters it came from.
+  const scope: CursorScope = ["players", filter.season ?? null, filter.team ?? null, filter.position ?? null, nameKey];
+  const after = filter.cursor ? await readNameCursor(cursors, scope, filter.cursor) : null;
   const { results } = await d1
     .prepare(
       `SELECT p.id, p.full_name AS fullName, r.season, r.team, r.position, r.status, r.jersey, p.name_key AS nameKey
@@ -53,22 +55,14 @@ export async function listPlayers(d1: D1Database, filter: PlayerFilter) {
   const last = results.at(-1);
   return {
     players: results.map(({ nameKey: _, ...player }) => player),
-    nextCursor: last && results.length === filter.limit ? encodeNameCursor(last.nameKey, last.id) : null,
+    nextCursor: last && results.length === filter.limit ? await cursors.issue(scope, [last.nameKey, last.id]) : null,
   };
 }
 
-function encodeNameCursor(nameKey: string, id: string): string {
-  return btoa(encodeURIComponent(JSON.stringify([nameKey, id])));
-}
-
-function decodeNameCursor(text: string): { nameKey: string; id: string } {
-  try {
-    const [nameKey, id] = JSON.parse(decodeURIComponent(atob(text))) as unknown[];
-    if (typeof nameKey === "string" && typeof id === "string") return { nameKey, id };
-  } catch {
-    // fall through
-  }
-  throw new ApiError("invalid_cursor", "The cursor is not one this API returned.", [{ field: "query.cursor", problem: "invalid cursor" }]);
+async function readNameCursor(cursors: CursorSigner, scope: CursorScope, text: string): Promise<{ nameKey: string; id: string }> {
+  const [nameKey, id] = await cursors.read(scope, text);
+  if (typeof nameKey === "string" && typeof id === "string") return { nameKey, id };
+  throw invalidCursor("not a cursor of the players list");
 }
 
 export interface PlayerSeasonStats {
@@ -144,8 +138,10 @@ interface PlayerStatsRow {
  * position from player_stats_position_filter_idx (season, position, first_td_count DESC, then id) in page order;
  * an `(? IS NULL OR position = ?)` form cannot use that index and read every scorer of the season.
  */
-export async function listPlayerStats(d1: D1Database, q: PlayerStatsQuery) {
-  const after = q.cursor ? decodeCursor(q.cursor) : null;
+export async function listPlayerStats(d1: D1Database, q: PlayerStatsQuery, cursors: CursorSigner) {
+  // Ranks depend on the filters: a cursor of all players continued among WRs would carry a false rank.
+  const scope: CursorScope = ["player-stats", q.season, q.position ?? null, q.team ?? null];
+  const after = q.cursor ? await readRankCursor(cursors, scope, q.cursor) : null;
   const conditions = ["season = ?1", "first_td_count > 0"];
   if (q.position !== undefined) conditions.push("position = ?2");
   if (q.team !== undefined) conditions.push("team = ?3");
@@ -167,7 +163,7 @@ export async function listPlayerStats(d1: D1Database, q: PlayerStatsQuery) {
     entries: ranked.map(({ id: _, ...row }) => row),
     nextCursor:
       last && ranked.length === q.limit
-        ? encodeCursor({ score: last.firstTdCount, key: last.id, position: (after?.position ?? 0) + ranked.length, rank: last.rank })
+        ? await issueRankCursor(cursors, scope, { score: last.firstTdCount, key: last.id, position: (after?.position ?? 0) + ranked.length, rank: last.rank })
         : null,
   };
 }

@@ -3,9 +3,9 @@ import {
   api,
   createUserWithToken,
   createUsers,
-  defaultKickoff,
   expectError,
   makePick,
+  minutesAgo,
   problemFields,
   seedMarketOdds,
   seedMatchup,
@@ -42,10 +42,10 @@ beforeAll(async () => {
   const g2 = await seedMatchup(SEASON, 1, "DAL", "PHI");
   const g3 = await seedMatchup(SEASON, 2, "SF", "SEA");
   const g4 = await seedMatchup(SEASON, 1, "NYJ", "NE");
-  const before = (week: number) => new Date(Date.parse(defaultKickoff(week)) - 3600_000).toISOString();
+  // Taken minutes before the picks: a pick freezes the snapshots of the 30 minutes before it.
   await seedMarketOdds([
-    { gameId: g1, playerId: teams.KC!.WR, playerName: "KC WR", impliedProbability: 0.2, americanOdds: 400, snapshotTime: before(1) },
-    { gameId: g3, playerId: teams.SEA!.TE, playerName: "SEA TE", impliedProbability: 0.6, americanOdds: -150, snapshotTime: before(2) },
+    { gameId: g1, playerId: teams.KC!.WR, playerName: "KC WR", impliedProbability: 0.2, americanOdds: 400, snapshotTime: minutesAgo(10) },
+    { gameId: g3, playerId: teams.SEA!.TE, playerName: "SEA TE", impliedProbability: 0.6, americanOdds: -150, snapshotTime: minutesAgo(10) },
   ]);
   const [A, B, C, D, E, F, G] = await createUsers("board", 7);
   users = { A: A!, B: B!, C: C!, D: D!, E: E!, F: F!, G: G! };

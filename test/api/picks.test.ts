@@ -7,6 +7,7 @@ import {
   defaultKickoff,
   expectError,
   makePick,
+  minutesAgo,
   problemFields,
   seedMatchup,
   seedMarketOdds,
@@ -27,10 +28,6 @@ async function league() {
   const otherGame = await seedMatchup(season, 1, "DAL", "PHI");
   const nextWeekGame = await seedMatchup(season, 2, "KC", "DAL");
   return { season, teams, game, otherGame, nextWeekGame, kickoff: defaultKickoff(1) };
-}
-
-function shiftSeconds(iso: string, seconds: number): string {
-  return new Date(Date.parse(iso) + seconds * 1000).toISOString().replace(".000Z", "Z");
 }
 
 afterEach(() => {
@@ -58,6 +55,8 @@ describe("POST /v1/picks: happy path", () => {
       decimalOdds: null,
       oddsSource: null,
       oddsSnapshotAt: null,
+      oddsReason: "no_market",
+      oddsSnapshots: [],
       outcome: null,
       units: null,
       actualScorer: null,
@@ -96,19 +95,22 @@ describe("POST /v1/picks: happy path", () => {
     expect(await countRows("SELECT count(*) AS n FROM picks WHERE user_id = ?", user.id)).toBe(3);
   });
 
-  it("freezes the latest Kalshi price taken before kickoff, and later snapshots never change the pick", async () => {
-    const { teams, game, kickoff } = await league();
+  it("freezes the median of the player's first-TD snapshots of the last 30 minutes; later snapshots never change the pick", async () => {
+    const { teams, game } = await league();
     const player = teams.KC!.RB;
     const base = { gameId: game, playerId: player, playerName: "KC RB" };
+    const ago = (minutes: number) => ({ snapshotTime: minutesAgo(minutes) });
+    const newest = minutesAgo(5);
     await seedMarketOdds([
-      { ...base, impliedProbability: 0.125, americanOdds: 700, snapshotTime: shiftSeconds(kickoff, -3 * 3600) },
-      { ...base, impliedProbability: 0.2, americanOdds: 400, snapshotTime: shiftSeconds(kickoff, -2 * 3600) },
-      // A snapshot stamped after kickoff is not a pre-kickoff price.
-      { ...base, impliedProbability: 0.5, americanOdds: 100, snapshotTime: shiftSeconds(kickoff, 3600) },
+      // Older than 30 minutes at the pick's time: does not count.
+      { ...base, ...ago(45), impliedProbability: 0.5, americanOdds: 100 },
+      { ...base, ...ago(25), impliedProbability: 0.2, americanOdds: 400 },
+      { ...base, ...ago(15), impliedProbability: 0.2, americanOdds: 400 },
+      { ...base, snapshotTime: newest, impliedProbability: 0.25, americanOdds: 300 },
       // An anytime-TD price is not a first-TD price.
-      { ...base, kind: "anytime_td", impliedProbability: 0.45, americanOdds: 122, snapshotTime: shiftSeconds(kickoff, -1800) },
+      { ...base, ...ago(4), kind: "anytime_td", impliedProbability: 0.45, americanOdds: 122 },
       // Another player's price in the same game is not this player's.
-      { ...base, playerId: teams.BUF!.WR, playerName: "BUF WR", impliedProbability: 0.25, americanOdds: 300, snapshotTime: shiftSeconds(kickoff, -60) },
+      { ...base, ...ago(1), playerId: teams.BUF!.WR, playerName: "BUF WR", impliedProbability: 0.05, americanOdds: 1900 },
     ]);
     const user = await createUserWithToken();
     const pick = await makePick(user, game, player);
@@ -117,39 +119,41 @@ describe("POST /v1/picks: happy path", () => {
       americanOdds: 400,
       decimalOdds: 5,
       oddsSource: "kalshi",
-      oddsSnapshotAt: shiftSeconds(kickoff, -2 * 3600),
+      oddsSnapshotAt: newest,
+      oddsReason: null,
     });
+    expect(pick.oddsSnapshots.map((s: { probability: number }) => s.probability)).toEqual([0.2, 0.2, 0.25]);
 
-    await seedMarketOdds([{ ...base, impliedProbability: 0.05, americanOdds: 1900, snapshotTime: shiftSeconds(kickoff, -600) }]);
+    await seedMarketOdds([3, 2, 1].map((minutes) => ({ ...base, ...ago(minutes), impliedProbability: 0.05, americanOdds: 1900 })));
     const again = await api(`/v1/picks/${pick.id}`, { token: user.token });
     expect(again.status).toBe(200);
     expect(again.json).toEqual(pick);
-    // ...while a pick made now takes the newer price.
+    // ...while a pick made now takes the median with the newer prices: 0.05, 0.05, 0.05, 0.2, 0.2, 0.25 -> 0.125.
     const later = await createUserWithToken();
-    expect(await makePick(later, game, player)).toMatchObject({ americanOdds: 1900, decimalOdds: 20, impliedProbability: 0.05 });
+    expect(await makePick(later, game, player)).toMatchObject({ americanOdds: 700, decimalOdds: 8, impliedProbability: 0.125 });
   });
 
-  it("within one snapshot bucket priced by both venues, freezes Kalshi's price, whatever the insertion order", async () => {
-    const { teams, game, kickoff } = await league();
+  it("within one snapshot bucket priced by both venues, freezes the median of both, whatever the insertion order", async () => {
+    const { teams, game } = await league();
     const player = teams.BUF!.RB;
-    const bucket = shiftSeconds(kickoff, -3600);
-    const base = { gameId: game, playerId: player, playerName: "BUF RB", snapshotTime: bucket };
+    const base = { gameId: game, playerId: player, playerName: "BUF RB", snapshotTime: minutesAgo(10) };
     const kalshi = { ...base, source: "kalshi" as const, impliedProbability: 0.125, americanOdds: 700 };
     const polymarket = { ...base, source: "polymarket" as const, impliedProbability: 0.1, americanOdds: 900 };
     await seedMarketOdds([polymarket, kalshi]);
     const first = await createUserWithToken();
-    expect(await makePick(first, game, player)).toMatchObject({ oddsSource: "kalshi", americanOdds: 700 });
+    const expected = { oddsSource: "kalshi+polymarket", impliedProbability: 0.1125, americanOdds: 789 };
+    expect(await makePick(first, game, player)).toMatchObject(expected);
 
     await env.DB.prepare("DELETE FROM market_odds WHERE game_id = ? AND player_id = ?").bind(game, player).run();
     await seedMarketOdds([kalshi, polymarket]);
     const second = await createUserWithToken();
-    expect(await makePick(second, game, player)).toMatchObject({ oddsSource: "kalshi", americanOdds: 700 });
+    expect(await makePick(second, game, player)).toMatchObject(expected);
   });
 
   it("derives decimal and American odds from a probability-only price", async () => {
-    const { teams, game, kickoff } = await league();
+    const { teams, game } = await league();
     await seedMarketOdds([
-      { gameId: game, playerId: teams.BUF!.TE, playerName: "BUF TE", impliedProbability: 0.125, americanOdds: null, snapshotTime: shiftSeconds(kickoff, -3600) },
+      { gameId: game, playerId: teams.BUF!.TE, playerName: "BUF TE", impliedProbability: 0.125, americanOdds: null, snapshotTime: minutesAgo(10) },
     ]);
     const user = await createUserWithToken();
     const pick = await makePick(user, game, teams.BUF!.TE);
@@ -308,9 +312,9 @@ describe("GET, PATCH and DELETE /v1/picks/{id}", () => {
   });
 
   it("PATCH changes the player: new position, team and frozen price, same id", async () => {
-    const { teams, game, kickoff } = await league();
+    const { teams, game } = await league();
     await seedMarketOdds([
-      { gameId: game, playerId: teams.BUF!.K, playerName: "BUF K", impliedProbability: 0.04, americanOdds: 2400, snapshotTime: shiftSeconds(kickoff, -7200) },
+      { gameId: game, playerId: teams.BUF!.K, playerName: "BUF K", impliedProbability: 0.04, americanOdds: 2400, snapshotTime: minutesAgo(10) },
     ]);
     const user = await createUserWithToken();
     const pick = await makePick(user, game, teams.KC!.QB);
@@ -328,7 +332,16 @@ describe("GET, PATCH and DELETE /v1/picks/{id}", () => {
     });
     // And back to a player without a price: the old price does not stick.
     const back = await api(`/v1/picks/${pick.id}`, { method: "PATCH", token: user.token, body: { playerId: "DEF-KC" } });
-    expect(back.json).toMatchObject({ playerId: "DEF-KC", position: "DEF", team: "KC", americanOdds: null, decimalOdds: null, impliedProbability: null });
+    expect(back.json).toMatchObject({
+      playerId: "DEF-KC",
+      position: "DEF",
+      team: "KC",
+      americanOdds: null,
+      decimalOdds: null,
+      impliedProbability: null,
+      oddsReason: "no_market",
+      oddsSnapshots: [],
+    });
     expect(await countRows("SELECT count(*) AS n FROM picks WHERE user_id = ?", user.id)).toBe(1);
   });
 
@@ -434,17 +447,18 @@ describe("picks lock at kickoff (server clock)", () => {
 
 describe("GET /v1/me/picks", () => {
   it("lists the caller's picks by season and week with results and units after grading", async () => {
-    const { season, teams, game, otherGame, nextWeekGame, kickoff } = await league();
+    const { season, teams, game, otherGame, nextWeekGame } = await league();
     const thirdGame = await seedMatchup(season, 2, "PHI", "BUF");
     await seedMarketOdds([
-      { gameId: game, playerId: teams.KC!.WR, playerName: "KC WR", impliedProbability: 0.2, americanOdds: 400, snapshotTime: shiftSeconds(kickoff, -3600) },
-      { gameId: otherGame, playerId: teams.PHI!.RB, playerName: "PHI RB", impliedProbability: 0.6, americanOdds: -150, snapshotTime: shiftSeconds(kickoff, -3600) },
+      { gameId: game, playerId: teams.KC!.WR, playerName: "KC WR", impliedProbability: 0.2, americanOdds: 400, snapshotTime: minutesAgo(10) },
+      { gameId: otherGame, playerId: teams.PHI!.RB, playerName: "PHI RB", impliedProbability: 0.6, americanOdds: -150, snapshotTime: minutesAgo(10) },
     ]);
     const user = await createUserWithToken();
     const other = await createUserWithToken();
     const win = await makePick(user, game, teams.KC!.WR); // +400: wins 4 units
     const loss = await makePick(user, otherGame, teams.PHI!.RB); // -150, loses: -1
-    const evenWin = await makePick(user, nextWeekGame, teams.DAL!.TE); // no odds, wins: +1 (even money)
+    const evenWin = await makePick(user, nextWeekGame, teams.DAL!.TE); // no odds (no_market), wins: +1 (even money)
+    expect(evenWin).toMatchObject({ decimalOdds: null, oddsReason: "no_market" });
     const voided = await makePick(user, thirdGame, teams.BUF!.QB); // void: 0
     await makePick(other, game, teams.BUF!.WR);
 

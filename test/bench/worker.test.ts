@@ -55,8 +55,9 @@ describe("the bench Worker wraps the production Worker", () => {
     await bench("/__bench/select1", { token: user.token });
     const response = await bench("/__bench/select1", { token: user.token });
     expect(response.json).toEqual({ one: 1 });
-    // The token lookup (token and user: 2 rows) and SELECT 1 (0 rows).
-    expect(usage(response)).toMatchObject({ statements: 2, calls: 2, rowsRead: 2, unmetered: 0 });
+    // One batch of the throttle's row for the address (none: 0 rows) and the token lookup (token and user: 2 rows),
+    // then SELECT 1 (0 rows).
+    expect(usage(response)).toMatchObject({ statements: 3, calls: 2, rowsRead: 2, unmetered: 0 });
   });
 
   it("errors keep the production envelope and still carry the header", async () => {
@@ -78,13 +79,22 @@ describe("the bench Worker's /__bench routes", () => {
     const ok = await bench("/__bench/sql", { method: "POST", body: { statements: [{ sql: "SELECT ?1 + 1 AS two", params: [1] }] } });
     expect(ok.status).toBe(200);
     expect(ok.json).toMatchObject({ ok: true, results: [{ results: [{ two: 2 }] }] });
-    expect(usage(ok)).toMatchObject({ statements: 1, calls: 1 });
+    // The throttle's row for the address (the operator's token is checked too), then the batch.
+    expect(usage(ok)).toMatchObject({ statements: 2, calls: 2 });
 
     const user = await createUserWithToken();
     const body = { statements: [{ sql: "DELETE FROM users" }] };
     expectError(await bench("/__bench/sql", { method: "POST", token: user.token, body }), 403, "forbidden");
     expectError(await bench("/__bench/sql", { method: "POST", token: null, body }), 401, "unauthorized");
     expect((await api(`/v1/users/${user.id}`)).status).toBe(200);
+  });
+
+  it("GET /__bench/leaderboard-cursor signs a deep page's cursor as the API does: the season board by wins takes it", async () => {
+    const query = "season=2044&score=3&key=7&position=10&rank=9";
+    expectError(await bench(`/__bench/leaderboard-cursor?${query}`, { token: (await createUserWithToken()).token }), 403, "forbidden");
+    const { cursor } = (await bench(`/__bench/leaderboard-cursor?${query}`)).json as { cursor: string };
+    expect((await bench(`/v1/leaderboards/2044?limit=5&cursor=${encodeURIComponent(cursor)}`)).status).toBe(200);
+    expectError(await bench(`/v1/leaderboards/2044?sort=units&cursor=${encodeURIComponent(cursor)}`), 400, "invalid_cursor");
   });
 
   it("refuses to serve anything with production's vars (ENVIRONMENT = production)", async () => {

@@ -1,8 +1,9 @@
 import { env } from "cloudflare:test";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
 import { createDatabase } from "../../src/db/client";
 import { gamesQuery } from "../../src/services/games";
-import { userPicksQuery } from "../../src/services/picks";
+import { pricingSnapshotsQuery, userPicksQuery } from "../../src/services/picks";
 
 /**
  * Each v13 index serves a named query: EXPLAIN QUERY PLAN of the query the code runs shows the index. (SQLite
@@ -39,6 +40,14 @@ describe("named queries use their indexes", () => {
     );
     expect(detail).toMatch(/SEARCH p USING COVERING INDEX picks_game_grading_idx \(game_id=\?\)/);
     expect(detail).not.toContain("TEMP B-TREE");
+  });
+
+  it("a pick's price: the player's snapshots of the window, an index range on market_odds_game_player_idx", async () => {
+    const query = new SQLiteAsyncDialect().sqlToQuery(pricingSnapshotsQuery("2025_13_KC_DAL", "00-0036389", new Date("2025-11-27T20:00:00Z")));
+    const detail = await plan(query.sql, query.params);
+    expect(detail).toMatch(/SEARCH m USING INDEX market_odds_game_player_idx \(game_id=\? AND player_id=\? AND snapshot_time>\? AND snapshot_time<\?\)/);
+    expect(detail).toMatch(/SEARCH e USING INDEX market_odds_game_player_idx \(game_id=\? AND player_id=\?\)/);
+    expect(detail).not.toContain("SCAN m");
   });
 
   it("player stats of one player (the grading trigger's player_stats refresh): player_stats_player_idx", async () => {

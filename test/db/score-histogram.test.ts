@@ -10,6 +10,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { findDifferences, isExact } from "../../src/db/recompute";
+import type { AppEnv } from "../../src/env";
+import { cursorSigner } from "../../src/services/keyset";
 import { getLeaderboard, histogramDifferences } from "../../src/services/leaderboards";
 import {
   addDefenses,
@@ -25,6 +27,7 @@ import {
 import { prng } from "../helpers/prng";
 
 const db = env.DB;
+const cursors = cursorSigner((env as AppEnv).SESSION_SECRET);
 const SEASON = 2041;
 const TEAMS = ["KC", "BUF", "DAL", "PHI", "SF", "SEA"];
 const GAMES = [
@@ -111,7 +114,7 @@ describe("score histogram and my rank", () => {
         for (const sort of ["wins", "units"] as const) {
           const expected = await ranksByCount(SEASON, week, sort === "wins" ? "wins" : "units_cu");
           for (const userId of users) {
-            const board = await getLeaderboard(db, { season: SEASON, week: week === 0 ? undefined : week, sort, limit: 5, callerUserId: userId });
+            const board = await getLeaderboard(db, { season: SEASON, week: week === 0 ? undefined : week, sort, limit: 5, callerUserId: userId }, cursors);
             expect(board.me?.rank ?? null, `${label}: user ${userId}, week ${week}, ${sort}`).toBe(expected.get(userId) ?? null);
           }
         }

@@ -1,6 +1,8 @@
 import { env, SELF } from "cloudflare:test";
 import { expect } from "vitest";
+import { legPriceOf } from "../../src/domain/market-prices";
 import { normalizePlayerName } from "../../src/domain/names";
+import { snapshotBucket } from "../../src/jobs/market-sync";
 import { nowIso } from "../../src/lib/clock";
 import { generateToken, sha256Hex } from "../../src/lib/crypto";
 import { DAY_MS, realNow } from "./real-clock";
@@ -13,11 +15,21 @@ export interface ApiResponse {
   json: any;
 }
 
+/**
+ * A fresh client address for every request unless a test gives one: failed authentications are throttled per
+ * CF-Connecting-IP (src/services/auth-throttle.ts), and the tests that send many bad tokens on purpose (the auth
+ * matrix) are not about the throttle; test/api/auth-throttle.test.ts is, with addresses of its own.
+ */
+export function randomClientAddress(): string {
+  const [a, b, c] = crypto.getRandomValues(new Uint8Array(3));
+  return `10.${a}.${b}.${c}`;
+}
+
 export async function api(
   path: string,
   init: { method?: string; token?: string | null; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<ApiResponse> {
-  const headers: Record<string, string> = { ...init.headers };
+  const headers: Record<string, string> = { "cf-connecting-ip": randomClientAddress(), ...init.headers };
   if (init.token !== null) headers.authorization = `Bearer ${init.token ?? ADMIN_TOKEN}`;
   if (init.body !== undefined && headers["content-type"] === undefined) headers["content-type"] = "application/json";
   const response = await SELF.fetch(`http://localhost${path}`, {
@@ -220,18 +232,28 @@ export interface SeedMarketOdds {
   playerName: string;
   impliedProbability: number | null;
   americanOdds: number | null;
+  /** The start of the snapshot's bucket; also when it was taken, unless capturedAt says otherwise. */
   snapshotTime: string;
+  capturedAt?: string;
   source?: "kalshi" | "polymarket" | "odds_api";
   /** v17: first_td (the default) or anytime_td. */
   kind?: "first_td" | "anytime_td";
+  /** What the price rule said: 'mid' by default for a priced row (a row without a basis never prices a pick). */
+  priceBasis?: "mid" | "ask" | null;
 }
 
+/**
+ * Snapshots with a given price, as if the price rule had set it. A pick counts a snapshot only when it was taken in
+ * the 30 minutes before the pick (src/domain/odds-freeze.ts): seed them relative to the real time (realNow), or to
+ * the Worker's faked clock. seedBookSnapshots seeds books and lets the rule price them.
+ */
 export async function seedMarketOdds(rows: SeedMarketOdds[]) {
   await env.DB.batch(
     rows.map((r) =>
       env.DB.prepare(
-        `INSERT INTO market_odds (source, kind, game_id, player_id, player_name, implied_probability, american_odds, snapshot_time, market_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO market_odds (source, kind, game_id, player_id, player_name, implied_probability, american_odds, price_basis,
+           snapshot_time, captured_at, market_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).bind(
         r.source ?? "kalshi",
         r.kind ?? "first_td",
@@ -240,11 +262,82 @@ export async function seedMarketOdds(rows: SeedMarketOdds[]) {
         r.playerName,
         r.impliedProbability,
         r.americanOdds,
+        r.priceBasis !== undefined ? r.priceBasis : r.impliedProbability === null ? null : "mid",
         r.snapshotTime,
+        r.capturedAt ?? r.snapshotTime,
         `KXNFLFIRSTTD-${r.gameId}-${r.playerId}`,
       ),
     ),
   );
+}
+
+/** A book as a venue quotes it, taken at `capturedAt`. */
+export interface SeedBook {
+  gameId: string;
+  playerId: string;
+  playerName?: string;
+  capturedAt: string;
+  source?: "kalshi" | "polymarket";
+  bid?: number;
+  ask: number;
+  lastPrice?: number;
+  /** Kalshi defaults: 300 contracts on a quoted bid (0 on an empty one), 100,000 on the ask, as in the real sample. */
+  bidSize?: number | null;
+  askSize?: number | null;
+  /** Polymarket (no sizes) default: 5,000 traded. */
+  volume?: number | null;
+}
+
+/**
+ * Snapshots written as the market sync writes them (src/jobs/market-sync.ts): the book, its sizes, and the price,
+ * basis and odds that the price rule (legPriceOf) gives it, in the 10-minute bucket of capturedAt. Returns the ids.
+ */
+export async function seedBookSnapshots(books: SeedBook[]): Promise<number[]> {
+  const statements = books.map((b) => {
+    const isKalshi = (b.source ?? "kalshi") === "kalshi";
+    const bid = b.bid ?? 0;
+    const quote = {
+      yesBid: bid,
+      yesAsk: b.ask,
+      lastPrice: b.lastPrice ?? 0,
+      yesBidSize: b.bidSize !== undefined ? b.bidSize : isKalshi ? (bid > 0 ? 300 : 0) : null,
+      yesAskSize: b.askSize !== undefined ? b.askSize : isKalshi ? (b.ask < 1 ? 100_000 : 0) : null,
+      volume: b.volume !== undefined ? b.volume : isKalshi ? 0 : 5_000,
+    };
+    const price = legPriceOf(quote);
+    const bucket = snapshotBucket(new Date(b.capturedAt));
+    return env.DB.prepare(
+      `INSERT INTO market_odds (source, kind, game_id, player_id, player_name, implied_probability, american_odds, raw_price, volume,
+         market_id, bid, ask, bid_size, ask_size, last_price, price_basis, snapshot_time, captured_at, created_at)
+       VALUES (?, 'first_td', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    ).bind(
+      b.source ?? "kalshi",
+      b.gameId,
+      b.playerId,
+      b.playerName ?? b.playerId,
+      price?.probability ?? null,
+      price?.americanOdds ?? null,
+      price?.rawProbability ?? null,
+      quote.volume,
+      `${b.source ?? "kalshi"}-${b.gameId}-${b.playerId}`,
+      quote.yesBid,
+      quote.yesAsk,
+      quote.yesBidSize,
+      quote.yesAskSize,
+      quote.lastPrice,
+      price?.basis ?? null,
+      bucket,
+      b.capturedAt,
+      b.capturedAt,
+    );
+  });
+  const results = await env.DB.batch<{ id: number }>(statements);
+  return results.map((r) => r.results[0]!.id);
+}
+
+/** An instant `minutes` before the real time (the Worker's clock in a test that does not fake it), as stored. */
+export function minutesAgo(minutes: number): string {
+  return nowIso(new Date(realNow() - minutes * 60_000));
 }
 
 /** POST /v1/picks, asserting 201. */
