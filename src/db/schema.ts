@@ -17,6 +17,8 @@ export const users = sqliteTable("users", {
   /** v22: a disabled user's tokens and sessions stop working at once; their picks stay. */
   disabledAt: text("disabled_at"),
   disabledBy: text("disabled_by"),
+  /** v23: 1 when the user chose to appear on the global leaderboard (everyone still has a global rank of their own). */
+  onGlobalBoard: integer("on_global_board").notNull().default(0),
 });
 
 export const weeks = sqliteTable(
@@ -158,7 +160,11 @@ export const marketOdds = sqliteTable(
     bid: real("bid"),
     ask: real("ask"),
     lastPrice: real("last_price"),
-    /** How implied_probability was chosen: mid of a narrow book, last trade, or the ask as an upper bound. */
+    /**
+     * How implied_probability was chosen (src/domain/market-prices.ts): 'mid' of a narrow two-sided book with depth, or
+     * the 'ask'; NULL: too thin to price (implied_probability NULL too). v22 swapped the column (the v17 values 'last'
+     * and 'ask_upper_bound' are gone: drizzle/0016_v22_price_basis.sql).
+     */
     priceBasis: text("price_basis"),
     /** implied_probability divided by the sum over the game's legs (the legs sum to well above 1). */
     normalizedProbability: real("normalized_probability"),
@@ -740,4 +746,179 @@ export const adminAudit = sqliteTable(
     detail: text("detail"),
   },
   (t) => [index("admin_audit_target_user_idx").on(t.targetUserId, t.at)],
+);
+
+/**
+ * Failed authentications per client address (src/services/auth-throttle.ts): a fixed window opened by the first
+ * failure; after AUTH_FAILURE_LIMIT failures in it every credential from that address is refused (429) until the window
+ * ends, a right one included, so that guessing gains nothing. Rows outlive their window only until the next failure.
+ */
+export const authFailures = sqliteTable(
+  "auth_failures",
+  {
+    /** 'ip4:<address>', 'ip6:<first 64 bits>::/64', or 'unknown' (no CF-Connecting-IP). */
+    client: text("client").primaryKey(),
+    windowStartedAt: text("window_started_at").notNull(),
+    failures: integer("failures").notNull(),
+    lastFailureAt: text("last_failure_at").notNull(),
+  },
+  (t) => [index("auth_failures_window_idx").on(t.windowStartedAt)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// v23: leagues people make and join by invite link, and the credentials of accounts without an admin in the loop
+// (passkeys, one-time sign-in links).
+// ---------------------------------------------------------------------------------------------
+
+export const LEAGUE_RANKINGS = ["wins", "units"] as const;
+
+export const leagues = sqliteTable(
+  "leagues",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    name: text("name").notNull(),
+    commissionerId: integer("commissioner_id")
+      .notNull()
+      .references(() => users.id),
+    /** What the board ranks by; the other is the declared tiebreak (wins -> units, units -> wins), then a shared rank. */
+    ranking: text("ranking").notNull().default("wins"),
+    /** 1: every member may invite; 0: only the commissioner. */
+    membersMayInvite: integer("members_may_invite").notNull().default(1),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at"),
+    /** The v8 users.group_id this league was made from, by migration v23. */
+    legacyGroupId: integer("legacy_group_id").unique(),
+    /** 1 once the league has had LARGE_LEAGUE_MEMBERS members: its board is kept sorted in league_standings. */
+    boardMaterialized: integer("board_materialized").notNull().default(0),
+  },
+  (t) => [
+    check("leagues_ranking_valid", sql`${t.ranking} IN ('wins', 'units')`),
+    check("leagues_members_may_invite_boolean", sql`${t.membersMayInvite} IN (0, 1)`),
+    check("leagues_name_length", sql`length(trim(${t.name})) BETWEEN 1 AND 60`),
+  ],
+);
+
+/**
+ * A league's board needs its members' standings in the league's own order. A small league reads them on the fly (its
+ * members' standings rows, at most 2 x LARGE_LEAGUE_MEMBERS rows); once a league has LARGE_LEAGUE_MEMBERS members its
+ * rows are mirrored here (triggers from standings and league_members, migration v23) and kept sorted by both rankings,
+ * so a page of any league reads about a page of rows. League 0 is the public global board: the users who chose to appear
+ * on it. Created WITHOUT ROWID by the migration (clustered by its key), which drizzle cannot express.
+ */
+export const leagueStandings = sqliteTable(
+  "league_standings",
+  {
+    leagueId: integer("league_id").notNull(),
+    season: integer("season").notNull(),
+    week: integer("week").notNull(),
+    userId: integer("user_id").notNull(),
+    picks: integer("picks").notNull().default(0),
+    wins: integer("wins").notNull().default(0),
+    losses: integer("losses").notNull().default(0),
+    voids: integer("voids").notNull().default(0),
+    unitsCu: integer("units_cu").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.leagueId, t.season, t.week, t.userId] }),
+    // "a league board by wins" (tiebreak units) and "by units" (tiebreak wins), keyset-paginated, picks for the filter.
+    index("league_standings_by_wins_idx").on(t.leagueId, t.season, t.week, sql`${t.wins} DESC`, sql`${t.unitsCu} DESC`, t.userId, t.picks),
+    index("league_standings_by_units_idx").on(t.leagueId, t.season, t.week, sql`${t.unitsCu} DESC`, sql`${t.wins} DESC`, t.userId, t.picks),
+    // The mirror triggers find a user's rows by user (and league: a member leaving).
+    index("league_standings_user_idx").on(t.userId, t.leagueId, t.season, t.week),
+  ],
+);
+
+export const leagueMembers = sqliteTable(
+  "league_members",
+  {
+    leagueId: integer("league_id")
+      .notNull()
+      .references(() => leagues.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    joinedAt: text("joined_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.leagueId, t.userId] }), index("league_members_user_idx").on(t.userId)],
+);
+
+/**
+ * An invite: to a league (league_id), or the operator's invite to create an account (league_id NULL). The code itself is
+ * never stored: it is derived from SESSION_SECRET and the row's nonce (so the league page can show the link again and
+ * reading the database is not enough to join), and found again by its SHA-256. Rotating revokes the row and makes another.
+ */
+export const invites = sqliteTable(
+  "invites",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    leagueId: integer("league_id").references(() => leagues.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull().unique(),
+    nonce: text("nonce").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at"),
+    maxUses: integer("max_uses"),
+    uses: integer("uses").notNull().default(0),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [
+    index("invites_league_idx").on(t.leagueId),
+    check("invites_uses_valid", sql`${t.uses} >= 0 AND (${t.maxUses} IS NULL OR (${t.maxUses} >= 1 AND ${t.uses} <= ${t.maxUses}))`),
+  ],
+);
+
+/** A WebAuthn credential (passkey) of a user: what @simplewebauthn/server needs to verify the next sign-in. */
+export const passkeys = sqliteTable(
+  "passkeys",
+  {
+    /** The credential id, base64url. */
+    id: text("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** The COSE public key, base64url. */
+    publicKey: text("public_key").notNull(),
+    counter: integer("counter").notNull().default(0),
+    /** JSON array of transports ('internal', 'hybrid', ...). */
+    transports: text("transports"),
+    deviceType: text("device_type"),
+    backedUp: integer("backed_up").notNull().default(0),
+    createdAt: text("created_at").notNull(),
+    lastUsedAt: text("last_used_at"),
+  },
+  (t) => [index("passkeys_user_idx").on(t.userId)],
+);
+
+export const WEBAUTHN_PURPOSES = ["register", "sign_in"] as const;
+
+/** A WebAuthn challenge handed out and not yet answered: single use, short-lived. */
+export const webauthnChallenges = sqliteTable(
+  "webauthn_challenges",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    challenge: text("challenge").notNull().unique(),
+    purpose: text("purpose").notNull(),
+    /** The user registering a passkey; NULL for a sign-in (the passkey names its user). */
+    userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [check("webauthn_challenges_purpose_valid", sql`${t.purpose} IN ('register', 'sign_in')`)],
+);
+
+/** A one-time sign-in link for recovery, issued by a commissioner (for a member) or the operator; expires in 24 hours. */
+export const signInLinks = sqliteTable(
+  "sign_in_links",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull().unique(),
+    createdBy: text("created_by").notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    usedAt: text("used_at"),
+  },
+  (t) => [index("sign_in_links_user_idx").on(t.userId)],
 );
