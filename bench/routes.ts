@@ -19,8 +19,8 @@ import { authenticate, requireAdmin } from "../src/http/auth";
 import { ApiError } from "../src/http/errors";
 import { handleError, handleNotFound } from "../src/http/errors-handler";
 import { corsFromEnv, requestContext } from "../src/http/request-context";
-import { cursorSigner, issueRankCursor } from "../src/services/keyset";
-import { histogramDifferences, leaderboardScope } from "../src/services/leaderboards";
+import { cursorSigner } from "../src/services/keyset";
+import { boardScope, histogramDifferences } from "../src/services/leaderboards";
 import { unwrap } from "./d1-meter";
 
 interface NaiveRow {
@@ -136,17 +136,23 @@ benchApp.get("/__bench/verify", async (c) => {
 });
 
 /**
- * A deep page's cursor without paging there: the cursor the API would have issued after the row at `position` (score,
- * user id and rank read by the bench from standings), signed with the Worker's SESSION_SECRET as the API signs it.
+ * A deep page's cursor without paging there: the cursor the API would have issued after the row at `position` of a
+ * board (its two metrics, user id and rank read by the bench from league_standings), signed with the Worker's
+ * SESSION_SECRET as the API signs it. `board`: 'global' (the public board, sort wins) or a league id (its ranking).
  */
 benchApp.get("/__bench/leaderboard-cursor", async (c) => {
   requireAdmin(c);
   const number = (name: string) => Number(c.req.query(name));
-  const cursor = await issueRankCursor(cursorSigner(c.env.SESSION_SECRET), leaderboardScope({ season: number("season"), sort: "wins" }), {
-    score: number("score"),
-    key: number("key"),
-    position: number("position"),
-    rank: number("rank"),
-  });
+  const board = c.req.query("board") === undefined || c.req.query("board") === "global" ? "global" : number("board");
+  const sort = (c.req.query("sort") ?? "wins") as "wins" | "units";
+  const week = c.req.query("week") === undefined ? undefined : number("week");
+  const scope = boardScope(board, { season: number("season"), week, sort });
+  const cursor = await cursorSigner(c.env.SESSION_SECRET).issue(scope, [
+    number("primary"),
+    number("secondary"),
+    number("key"),
+    number("position"),
+    number("rank"),
+  ]);
   return c.json({ cursor });
 });

@@ -104,10 +104,10 @@ CREATE UNIQUE INDEX `webauthn_challenges_challenge_unique` ON `webauthn_challeng
 ALTER TABLE `users` ADD `on_global_board` integer DEFAULT 0 NOT NULL;
 --> statement-breakpoint
 -- ---------------------------------------------------------------------------------------------------------------------
--- A league's board reads its members' standings in the league's order. Small leagues read them on the fly; a league
--- with 75 members or more (LARGE_LEAGUE_MEMBERS in src/domain/leagues.ts: a page of 50 then never reads more than 150
--- rows, members and their standings, either way) is marked board_materialized once and for good, and its members'
--- standings rows are mirrored into league_standings, kept sorted by both rankings. League 0 is the public board: the users
+-- A league's board reads its members' standings in the league's order. Small leagues read them on the fly (members,
+-- their standings rows and the names of a page: 3 x 50 rows at most); a league that reaches 50 members
+-- (LARGE_LEAGUE_MEMBERS in src/services/league-boards.ts) is marked board_materialized once and for good, and its
+-- members' standings rows are mirrored into league_standings, kept sorted by both rankings (a page then reads a page). League 0 is the public board: the users
 -- with on_global_board = 1. Every change of a standings row reaches the mirrored rows in the same statement.
 -- ---------------------------------------------------------------------------------------------------------------------
 CREATE TRIGGER `standings_to_league_boards_insert` AFTER INSERT ON `standings`
@@ -144,7 +144,7 @@ BEGIN
   ON CONFLICT DO NOTHING;
   UPDATE `leagues` SET `board_materialized` = 1
   WHERE `id` = NEW.`league_id` AND `board_materialized` = 0
-    AND (SELECT count(*) FROM `league_members` WHERE `league_id` = NEW.`league_id`) >= 75;
+    AND (SELECT count(*) FROM `league_members` WHERE `league_id` = NEW.`league_id`) >= 50;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `leagues_board_materialize` AFTER UPDATE OF `board_materialized` ON `leagues`

@@ -408,3 +408,58 @@ export async function findDifferences(db: D1Database, options?: RecomputeOptions
 export function isExact(differences: Differences): boolean {
   return differences.results.length === 0 && differences.standings.length === 0 && differences.playerStats.length === 0;
 }
+
+export interface LeagueBoardDifference {
+  leagueId: number;
+  season: number;
+  week: number;
+  userId: number;
+  /** null: the row is missing from league_standings. */
+  maintained: Omit<StandingRow, "season" | "week" | "userId"> | null;
+  /** null: the row should not be there (not a member of a sorted board any more). */
+  expected: Omit<StandingRow, "season" | "week" | "userId"> | null;
+}
+
+/**
+ * The sorted boards (league_standings, v23) against what they mirror: every standings row of every member of a large
+ * league (board_materialized) and of every user on the public board (league 0). Standings themselves are checked
+ * against the picks by findDifferences, so together the two prove the boards exact.
+ */
+const LEAGUE_BOARD_DIFFERENCES_SQL = `WITH
+  board_members AS (
+    SELECT m.league_id, m.user_id FROM league_members m JOIN leagues l ON l.id = m.league_id WHERE l.board_materialized = 1
+    UNION ALL SELECT 0, id FROM users WHERE on_global_board = 1
+  ),
+  expected AS (
+    SELECT b.league_id, s.season, s.week, s.user_id, s.picks, s.wins, s.losses, s.voids, s.units_cu
+    FROM board_members b JOIN standings s ON s.user_id = b.user_id WHERE SEASON(s.season)
+  ),
+  maintained AS (SELECT * FROM league_standings WHERE SEASON(season))
+  SELECT m.league_id, m.season, m.week, m.user_id, 1 AS has_maintained, m.picks AS m_picks, m.wins AS m_wins, m.losses AS m_losses,
+    m.voids AS m_voids, m.units_cu AS m_units_cu, e.user_id IS NOT NULL AS has_expected, e.picks AS e_picks, e.wins AS e_wins,
+    e.losses AS e_losses, e.voids AS e_voids, e.units_cu AS e_units_cu
+  FROM maintained m
+  LEFT JOIN expected e ON e.league_id = m.league_id AND e.season = m.season AND e.week = m.week AND e.user_id = m.user_id
+  WHERE e.user_id IS NULL OR (m.picks, m.wins, m.losses, m.voids, m.units_cu) IS NOT (e.picks, e.wins, e.losses, e.voids, e.units_cu)
+  UNION ALL
+  SELECT e.league_id, e.season, e.week, e.user_id, 0, NULL, NULL, NULL, NULL, NULL, 1, e.picks, e.wins, e.losses, e.voids, e.units_cu
+  FROM expected e
+  WHERE NOT EXISTS (SELECT 1 FROM maintained m WHERE m.league_id = e.league_id AND m.season = e.season AND m.week = e.week AND m.user_id = e.user_id)
+  ORDER BY 1, 2, 3, 4
+  LIMIT ?2`;
+
+export async function leagueBoardDifferences(db: D1Database, options?: RecomputeOptions): Promise<LeagueBoardDifference[]> {
+  const season = seasonParam(options);
+  const { results } = await db
+    .prepare(withSeason(LEAGUE_BOARD_DIFFERENCES_SQL, season))
+    .bind(season, options?.limit ?? 1000)
+    .all<StandingDiffRow & { league_id: number }>();
+  return results.map((r) => ({
+    leagueId: r.league_id,
+    season: r.season,
+    week: r.week,
+    userId: r.user_id,
+    maintained: r.has_maintained ? { picks: r.m_picks, wins: r.m_wins, losses: r.m_losses, voids: r.m_voids, unitsCu: r.m_units_cu } : null,
+    expected: r.has_expected ? { picks: r.e_picks, wins: r.e_wins, losses: r.e_losses, voids: r.e_voids, unitsCu: r.e_units_cu } : null,
+  }));
+}

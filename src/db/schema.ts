@@ -788,7 +788,7 @@ export const leagues = sqliteTable(
     updatedAt: text("updated_at"),
     /** The v8 users.group_id this league was made from, by migration v23. */
     legacyGroupId: integer("legacy_group_id").unique(),
-    /** 1 once the league has had LARGE_LEAGUE_MEMBERS members: its board is kept sorted in league_standings. */
+    /** 1 once the league has had LARGE_LEAGUE_MEMBERS (50) members: its board is kept sorted in league_standings. */
     boardMaterialized: integer("board_materialized").notNull().default(0),
   },
   (t) => [
@@ -800,7 +800,7 @@ export const leagues = sqliteTable(
 
 /**
  * A league's board needs its members' standings in the league's own order. A small league reads them on the fly (its
- * members' standings rows, at most 2 x LARGE_LEAGUE_MEMBERS rows); once a league has LARGE_LEAGUE_MEMBERS members its
+ * members' standings rows, at most 2 x LARGE_LEAGUE_MEMBERS rows); once a league has LARGE_LEAGUE_MEMBERS (50) members its
  * rows are mirrored here (triggers from standings and league_members, migration v23) and kept sorted by both rankings,
  * so a page of any league reads about a page of rows. League 0 is the public global board: the users who chose to appear
  * on it. Created WITHOUT ROWID by the migration (clustered by its key), which drizzle cannot express.

@@ -6,8 +6,8 @@ import { oddsOfProbability, PRICE_BASES, roundPrice, type PriceBasis } from "./m
  *
  * One snapshot is one sample: a quote that stood for a few minutes, or an order posted just before the pick, moves
  * the latest snapshot but not the median of several. Both venues' snapshots are samples of the same price: two venues
- * in one bucket both count. With an even number the median is the mean of the middle two (two venues, one bucket:
- * their mean).
+ * in one bucket both count when neither or both know their depth (see below). With an even number the median is the
+ * mean of the middle two.
  *
  * - PRICE_WINDOW_MS: the snapshots considered are those of the 2 hours before the pick (the issue's "median of the
  *   snapshots of the last 2 hours before the pick rather than the latest alone").
@@ -19,6 +19,11 @@ import { oddsOfProbability, PRICE_BASES, roundPrice, type PriceBasis } from "./m
  *   age bound would make the 2 hours bind.
  * - The pick reads only the snapshots that can count (snapshotReadRange): an index range on market_odds (game_id,
  *   player_id, snapshot_time) of at most a few buckets per venue.
+ *
+ * A quote whose resting size is unknown (Polymarket) cannot tell one cheap order posted minutes ago from a real book, so
+ * it never prices alone: when a snapshot with a known resting size counts (Kalshi), only those count; without one, the
+ * size-less snapshots count only if at least MIN_UNVERIFIED_SNAPSHOTS of them do (an order caught by one snapshot is
+ * not caught by the next one ten minutes later unless it stood).
  *
  * When no price survives the pick carries none, with the reason: `no_market` (no snapshot of the player in the game at
  * all), `stale` (snapshots, none taken in the 30 minutes before the pick), `too_thin` (fresh snapshots, none with a
@@ -34,6 +39,9 @@ export const MAX_SNAPSHOT_AGE_MS = 30 * 60_000;
  */
 export const SNAPSHOT_BUCKET_MS = 10 * 60_000;
 
+/** Snapshots without a known resting size it takes to price a pick (none with a known size counting). */
+export const MIN_UNVERIFIED_SNAPSHOTS = 2;
+
 export const ODDS_REASONS = ["no_market", "stale", "too_thin"] as const;
 export type OddsReason = (typeof ODDS_REASONS)[number];
 
@@ -47,6 +55,11 @@ export interface PricingSnapshot {
   probability: number | null;
   /** price_basis; anything but mid/ask (null, or a basis of an older rule) does not price. */
   basis: string | null;
+  /**
+   * Whether the venue said how many contracts rest at the quote (Kalshi does; Polymarket's listing does not, so its
+   * quotes are judged by the market's traded volume only, which says nothing about one order posted just now).
+   */
+  depthKnown: boolean;
 }
 
 export interface FrozenOdds {
@@ -100,9 +113,11 @@ const isPricing = (snapshot: PricingSnapshot): snapshot is PricingSnapshot & { p
 export function freezeOdds(windowSnapshots: readonly PricingSnapshot[], hasAnySnapshot: boolean, pickAt: Date): OddsFreeze {
   const fresh = windowSnapshots.filter((snapshot) => isFresh(snapshot, pickAt));
   if (fresh.length === 0) return { priced: null, reason: hasAnySnapshot || windowSnapshots.length > 0 ? "stale" : "no_market" };
-  const counted = fresh
+  const pricing = fresh
     .filter(isPricing)
     .sort((a, b) => Date.parse(a.capturedAt) - Date.parse(b.capturedAt) || a.source.localeCompare(b.source) || a.id - b.id);
+  const withDepth = pricing.filter((snapshot) => snapshot.depthKnown);
+  const counted = withDepth.length > 0 ? withDepth : pricing.length >= MIN_UNVERIFIED_SNAPSHOTS ? pricing : [];
   if (counted.length === 0) return { priced: null, reason: "too_thin" };
 
   // Each snapshot's price is already capped; the median of capped prices is capped again only against rows another

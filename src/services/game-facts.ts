@@ -5,6 +5,7 @@ import { defensePlayerId } from "../domain/teams";
 import type { Database } from "../env";
 import { ApiError } from "../http/errors";
 import { nowIso } from "../lib/clock";
+import { isLocked } from "../domain/picks";
 import { getGameRow } from "./games";
 
 /** What is known about a game's first touchdown: a player, a team's defense (scorer unknown), no TD, or nothing. */
@@ -120,6 +121,12 @@ export function firstTdFactsStatement(d1: D1Database, gameId: string, facts: Gam
  */
 export async function recordFirstTd(db: Database, gameId: string, fact: FirstTdFact, recordedBy: string, now: Date) {
   const game = await getGameRow(db, gameId);
+  // A fact about a game not yet begun is wrong, and it would lock the game for good (and show its picks early).
+  if (fact.type !== "clear" && !isLocked(game, now)) {
+    throw new ApiError("game_not_started", `${game.id} has not kicked off (${game.kickoffAt ?? "no kickoff"}): it has no first touchdown yet.`, {
+      kickoffAt: game.kickoffAt,
+    });
+  }
   const columns = await factColumns(db, game, fact);
   await firstTdFactsStatement(db.$client, gameId, columns, recordedBy, now).run();
   return gradingSummary(db, gameId);

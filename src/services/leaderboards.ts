@@ -1,12 +1,18 @@
 import { SEASON_SCOPE } from "../db/schema";
-import { issueRankCursor, rankPage, readRankCursor, type CursorScope, type CursorSigner, type RankCursor } from "./keyset";
+import { invalidCursor, type CursorScope, type CursorSigner } from "./keyset";
 
 export type LeaderboardSort = "wins" | "units";
 
-/** Standings columns per sort; never built from user input. */
+/** Standings columns per metric; never built from user input. */
 const SCORE_COLUMN: Record<LeaderboardSort, "wins" | "units_cu"> = { wins: "wins", units: "units_cu" };
-/** The index that serves each sort (v13, v19: (season, week, score DESC, user_id, picks)). */
-const SCORE_INDEX: Record<LeaderboardSort, string> = { wins: "standings_by_wins_idx", units: "standings_by_units_idx" };
+const OTHER_METRIC: Record<LeaderboardSort, LeaderboardSort> = { wins: "units", units: "wins" };
+/** The index of league_standings that serves each order (v23: (league, season, week, metric DESC, other DESC, user, picks)). */
+const BOARD_INDEX: Record<LeaderboardSort, string> = { wins: "league_standings_by_wins_idx", units: "league_standings_by_units_idx" };
+
+/** The public global board: the users who chose to appear on it (league_standings league 0, kept by the v23 triggers). */
+export const PUBLIC_BOARD = 0;
+/** From this many members a league's board is kept sorted in league_standings (the v23 trigger says 50 too). */
+export const LARGE_LEAGUE_MEMBERS = 50;
 
 interface StandingRow {
   userId: number;
@@ -40,6 +46,16 @@ export interface LeaderboardQuery {
   callerUserId: number | null;
 }
 
+/**
+ * How a board orders and ranks its rows: by one metric, then the other (then user id, for a stable order). The global
+ * board ranks by its sort metric alone (equal wins share a rank, whatever their units); a league ranks by its ranking and
+ * its declared tiebreak (wins -> units, units -> wins), and only rows equal on both share a rank.
+ */
+interface BoardOrder {
+  metric: LeaderboardSort;
+  tiebreakRanks: boolean;
+}
+
 const STANDING_COLUMNS = `s.user_id AS userId, u.name AS name, s.picks AS picks, s.wins AS wins, s.losses AS losses,
   s.voids AS voids, s.units_cu AS unitsCu`;
 
@@ -58,41 +74,85 @@ function toEntry(row: StandingRow & { rank: number }): LeaderboardEntry {
   };
 }
 
+const metricOf = (row: StandingRow, metric: LeaderboardSort) => (metric === "wins" ? row.wins : row.unitsCu);
+
+/** Where a board's page ends: the last row's two metrics and user, its position and rank (a signed cursor carries it). */
+interface BoardPosition {
+  primary: number;
+  secondary: number;
+  userId: number;
+  position: number;
+  rank: number;
+}
+
+function rankKey(row: StandingRow, order: BoardOrder): string {
+  const primary = metricOf(row, order.metric);
+  return order.tiebreakRanks ? `${primary}:${metricOf(row, OTHER_METRIC[order.metric])}` : String(primary);
+}
+
+/** Standard competition ranks (1, 1, 3) for rows in board order, continuing from the previous page. */
+function rankRows(rows: StandingRow[], order: BoardOrder, after: BoardPosition | null, afterKey: string | null) {
+  let position = after?.position ?? 0;
+  let rank = after?.rank ?? 0;
+  let previous = afterKey;
+  return rows.map((row) => {
+    position += 1;
+    const key = rankKey(row, order);
+    if (key !== previous) rank = position;
+    previous = key;
+    return { ...row, rank };
+  });
+}
+
+function compareRows(a: StandingRow, b: StandingRow, order: BoardOrder): number {
+  const other = OTHER_METRIC[order.metric];
+  return metricOf(b, order.metric) - metricOf(a, order.metric) || metricOf(b, other) - metricOf(a, other) || a.userId - b.userId;
+}
+
+/** What a board's cursors page: the same position on another board, week or sort would continue a false rank. */
+export function boardScope(board: number | "global", q: Pick<LeaderboardQuery, "season" | "week" | "sort">): CursorScope {
+  return ["board", board, q.season, q.week ?? null, q.sort];
+}
+
+async function readPosition(cursors: CursorSigner, scope: CursorScope, text: string): Promise<BoardPosition> {
+  const [primary, secondary, userId, position, rank] = await cursors.read(scope, text);
+  const valid =
+    [primary, secondary, userId, position, rank].every((n) => Number.isInteger(n)) && (position as number) >= 1 && (rank as number) >= 1 && (rank as number) <= (position as number);
+  if (!valid) throw invalidCursor("not a cursor of a leaderboard");
+  return { primary, secondary, userId, position, rank } as BoardPosition;
+}
+
 /**
- * One page of a leaderboard, read from the maintained standings (never by aggregating picks). A standings row
- * with no picks left (the user deleted them) counts nothing and equals a missing row (src/db/recompute.ts): it is
- * on no leaderboard and shifts no rank. After a
- * cursor the page is two index ranges: the rest of the last score's tie group, then the lower scores.
+ * A page of a sorted board of league_standings (a large league, or the public board) in one index range, or after a
+ * cursor three (the rest of the last row's tie on both metrics, then on the first, then the lower scores), each forced
+ * onto the board's index: the primary key (league, season, week, user) would otherwise serve `user_id > ?`.
  */
-function pageStatement(d1: D1Database, q: LeaderboardQuery, after: RankCursor | null): D1PreparedStatement {
+function sortedPageStatement(d1: D1Database, board: number, q: LeaderboardQuery, order: BoardOrder, after: BoardPosition | null) {
   const week = q.week ?? SEASON_SCOPE;
-  const score = SCORE_COLUMN[q.sort];
+  const p = SCORE_COLUMN[order.metric];
+  const s2 = SCORE_COLUMN[OTHER_METRIC[order.metric]];
+  const scope = `league_id = ?1 AND season = ?2 AND week = ?3 AND picks > 0`;
   if (!after) {
     return d1
       .prepare(
-        `SELECT ${STANDING_COLUMNS} FROM standings s JOIN users u ON u.id = s.user_id
-         WHERE s.season = ?1 AND s.week = ?2 AND s.picks > 0 ORDER BY s.${score} DESC, s.user_id LIMIT ?3`,
+        `SELECT ${STANDING_COLUMNS} FROM league_standings s INDEXED BY ${BOARD_INDEX[order.metric]} JOIN users u ON u.id = s.user_id
+         WHERE s.league_id = ?1 AND s.season = ?2 AND s.week = ?3 AND s.picks > 0 ORDER BY s.${p} DESC, s.${s2} DESC, s.user_id LIMIT ?4`,
       )
-      .bind(q.season, week, q.limit);
+      .bind(board, q.season, week, q.limit);
   }
-  // INDEXED BY: the rest of a tie group is a range of the score index (score = ?, user_id > ?). Since v19 standings
-  // is WITHOUT ROWID and its primary key (season, week, user_id) also serves `user_id > ?` without a lookup, so
-  // SQLite would walk every later user of the scope looking for the tie score (measured: hundreds to thousands of
-  // rows read at the end of a tie group, against the page size here).
-  const index = SCORE_INDEX[q.sort];
+  const from = `league_standings INDEXED BY ${BOARD_INDEX[order.metric]}`;
   return d1
     .prepare(
       `SELECT ${STANDING_COLUMNS} FROM (
-         SELECT * FROM (SELECT * FROM standings INDEXED BY ${index}
-                        WHERE season = ?1 AND week = ?2 AND ${score} = ?3 AND user_id > ?4 AND picks > 0
-                        ORDER BY user_id LIMIT ?5)
+         SELECT * FROM (SELECT * FROM ${from} WHERE ${scope} AND ${p} = ?5 AND ${s2} = ?6 AND user_id > ?7 ORDER BY user_id LIMIT ?4)
          UNION ALL
-         SELECT * FROM (SELECT * FROM standings INDEXED BY ${index} WHERE season = ?1 AND week = ?2 AND ${score} < ?3 AND picks > 0
-                        ORDER BY ${score} DESC, user_id LIMIT ?5)
+         SELECT * FROM (SELECT * FROM ${from} WHERE ${scope} AND ${p} = ?5 AND ${s2} < ?6 ORDER BY ${s2} DESC, user_id LIMIT ?4)
+         UNION ALL
+         SELECT * FROM (SELECT * FROM ${from} WHERE ${scope} AND ${p} < ?5 ORDER BY ${p} DESC, ${s2} DESC, user_id LIMIT ?4)
        ) s JOIN users u ON u.id = s.user_id
-       ORDER BY s.${score} DESC, s.user_id LIMIT ?5`,
+       ORDER BY s.${p} DESC, s.${s2} DESC, s.user_id LIMIT ?4`,
     )
-    .bind(q.season, week, after.score, after.key, q.limit);
+    .bind(board, q.season, week, q.limit, after.primary, after.secondary, after.userId);
 }
 
 /** floor(units_cu / band) in SQL (SQLite's integer division truncates toward zero). */
@@ -120,8 +180,8 @@ function betterUsersSql(sort: LeaderboardSort): string {
   ].join(" + ");
 }
 
-/** The caller's own row and rank (1 + the users with a strictly better score), in one statement. */
-function myRankStatement(d1: D1Database, q: LeaderboardQuery, userId: number): D1PreparedStatement {
+/** The caller's own row and global rank among every player (1 + the users with a strictly better score), one statement. */
+function globalRankStatement(d1: D1Database, q: LeaderboardQuery, userId: number): D1PreparedStatement {
   return d1
     .prepare(
       `SELECT ${STANDING_COLUMNS}, 1 + ${betterUsersSql(q.sort)} AS rank
@@ -131,31 +191,139 @@ function myRankStatement(d1: D1Database, q: LeaderboardQuery, userId: number): D
     .bind(q.season, q.week ?? SEASON_SCOPE, userId);
 }
 
-/** A board's cursors page that board only: the same rank cursor on another week or sort would continue a false rank. */
-export function leaderboardScope(q: Pick<LeaderboardQuery, "season" | "week" | "sort">): CursorScope {
-  return ["leaderboard", q.season, q.week ?? null, q.sort];
+async function nextCursorOf(cursors: CursorSigner, scope: CursorScope, ranked: (StandingRow & { rank: number })[], q: LeaderboardQuery, order: BoardOrder, after: BoardPosition | null) {
+  const last = ranked.at(-1);
+  if (!last || ranked.length < q.limit) return null;
+  const fields = [metricOf(last, order.metric), metricOf(last, OTHER_METRIC[order.metric]), last.userId, (after?.position ?? 0) + ranked.length, last.rank];
+  return cursors.issue(scope, fields);
 }
 
+function afterKeyOf(after: BoardPosition | null, order: BoardOrder): string | null {
+  if (!after) return null;
+  return order.tiebreakRanks ? `${after.primary}:${after.secondary}` : String(after.primary);
+}
+
+/**
+ * The global leaderboard: the users who chose to appear on it (the public board), ranked among themselves by the sort
+ * metric; `me` is the caller's rank among every player, on the board or not, from the score histogram.
+ */
 export async function getLeaderboard(d1: D1Database, q: LeaderboardQuery, cursors: CursorSigner) {
-  const after = q.cursor ? await readRankCursor(cursors, leaderboardScope(q), q.cursor) : null;
-  const scoreOf = (row: StandingRow) => (q.sort === "wins" ? row.wins : row.unitsCu);
-  let rows: StandingRow[];
+  const order: BoardOrder = { metric: q.sort, tiebreakRanks: false };
+  const scope = boardScope("global", q);
+  const after = q.cursor ? await readPosition(cursors, scope, q.cursor) : null;
+  const page = sortedPageStatement(d1, PUBLIC_BOARD, q, order, after);
+  // One round trip, one snapshot: the page and the caller's rank agree.
+  const [rows, me] = q.callerUserId === null ? [await page.all<StandingRow>(), null] : await d1.batch([page, globalRankStatement(d1, q, q.callerUserId)]);
+  const ranked = rankRows(rows!.results as StandingRow[], order, after, afterKeyOf(after, order));
+  const mine = ((me?.results ?? []) as (StandingRow & { rank: number })[])[0] ?? null;
+  return {
+    season: q.season,
+    week: q.week ?? null,
+    sort: q.sort,
+    entries: ranked.map(toEntry),
+    nextCursor: await nextCursorOf(cursors, scope, ranked, q, order, after),
+    me: mine && toEntry(mine),
+  };
+}
+
+export interface LeagueBoardLeague {
+  id: number;
+  ranking: LeaderboardSort;
+  boardMaterialized: boolean;
+}
+
+/** A league's board query: its ranking decides the order (the sort of the query is the league's). */
+export type LeagueBoardQuery = Omit<LeaderboardQuery, "sort">;
+
+/** The members of a small league, with their standings of the scope: at most LARGE_LEAGUE_MEMBERS of each. */
+function smallLeagueStatement(d1: D1Database, leagueId: number, q: LeagueBoardQuery) {
+  return d1
+    .prepare(
+      `SELECT ${STANDING_COLUMNS} FROM league_members m JOIN standings s ON s.season = ?2 AND s.week = ?3 AND s.user_id = m.user_id
+       JOIN users u ON u.id = m.user_id WHERE m.league_id = ?1 AND s.picks > 0`,
+    )
+    .bind(leagueId, q.season, q.week ?? SEASON_SCOPE);
+}
+
+/** The caller's row in a sorted league board and the members ahead of them (two index ranges of the board). */
+function sortedLeagueRankStatement(d1: D1Database, leagueId: number, q: LeagueBoardQuery, order: BoardOrder, userId: number) {
+  const p = SCORE_COLUMN[order.metric];
+  const s2 = SCORE_COLUMN[OTHER_METRIC[order.metric]];
+  const from = `league_standings INDEXED BY ${BOARD_INDEX[order.metric]}`;
+  const scope = `b.league_id = s.league_id AND b.season = s.season AND b.week = s.week AND b.picks > 0`;
+  return d1
+    .prepare(
+      `SELECT ${STANDING_COLUMNS}, 1 + (SELECT count(*) FROM ${from} b WHERE ${scope} AND b.${p} > s.${p})
+         + (SELECT count(*) FROM ${from} b WHERE ${scope} AND b.${p} = s.${p} AND b.${s2} > s.${s2}) AS rank
+       FROM league_standings s JOIN users u ON u.id = s.user_id
+       WHERE s.league_id = ?1 AND s.season = ?2 AND s.week = ?3 AND s.user_id = ?4 AND s.picks > 0`,
+    )
+    .bind(leagueId, q.season, q.week ?? SEASON_SCOPE, userId);
+}
+
+/** The week's winners of a sorted board: every member tied at the top, once the week has graded picks. */
+function sortedWinnersStatement(d1: D1Database, leagueId: number, q: LeagueBoardQuery, order: BoardOrder) {
+  const p = SCORE_COLUMN[order.metric];
+  const s2 = SCORE_COLUMN[OTHER_METRIC[order.metric]];
+  const from = `league_standings INDEXED BY ${BOARD_INDEX[order.metric]}`;
+  return d1
+    .prepare(
+      `SELECT ${STANDING_COLUMNS} FROM ${from} s JOIN users u ON u.id = s.user_id
+       WHERE s.league_id = ?1 AND s.season = ?2 AND s.week = ?3 AND s.picks > 0
+         AND (s.${p}, s.${s2}) = (SELECT ${p}, ${s2} FROM ${from} WHERE league_id = ?1 AND season = ?2 AND week = ?3 AND picks > 0
+                                  ORDER BY ${p} DESC, ${s2} DESC LIMIT 1)
+       ORDER BY s.user_id LIMIT 50`,
+    )
+    .bind(leagueId, q.season, q.week ?? SEASON_SCOPE);
+}
+
+/** Winners of a week: the top rank group, provided one of its picks has been graded (a week not played has none). */
+function winnersOf(rows: StandingRow[]): { userId: number; name: string }[] {
+  const graded = rows.some((row) => row.wins + row.losses + row.voids > 0);
+  return graded ? rows.map((row) => ({ userId: row.userId, name: row.name })) : [];
+}
+
+/**
+ * A league's board, season or week, ranked by the league's ranking and its tiebreak. A small league's members are read
+ * whole (fewer rows than a page's budget) and ranked here; a large league's board is read in index order from
+ * league_standings. A week's board names its winners.
+ */
+export async function getLeagueBoard(d1: D1Database, league: LeagueBoardLeague, q: LeagueBoardQuery, cursors: CursorSigner) {
+  const order: BoardOrder = { metric: league.ranking, tiebreakRanks: true };
+  const scope = boardScope(league.id, { ...q, sort: league.ranking });
+  const after = q.cursor ? await readPosition(cursors, scope, q.cursor) : null;
+  const afterKey = afterKeyOf(after, order);
+  const isWeek = q.week !== undefined;
+  let ranked: (StandingRow & { rank: number })[];
   let mine: (StandingRow & { rank: number }) | null = null;
-  if (q.callerUserId === null) {
-    rows = (await pageStatement(d1, q, after).all<StandingRow>()).results;
+  let winners: { userId: number; name: string }[] = [];
+  if (!league.boardMaterialized) {
+    const all = rankRows((await smallLeagueStatement(d1, league.id, q).all<StandingRow>()).results.sort((a, b) => compareRows(a, b, order)), order, null, null);
+    const start = after ? all.findIndex((row) => row.userId === after.userId) + 1 : 0;
+    if (after && start === 0) throw invalidCursor("the row this cursor continues from is no longer on the board");
+    ranked = all.slice(start, start + q.limit);
+    mine = all.find((row) => row.userId === q.callerUserId) ?? null;
+    winners = isWeek ? winnersOf(all.filter((row) => row.rank === 1)) : [];
   } else {
-    // One round trip, one snapshot: the page and the caller's rank agree.
-    const [page, me] = await d1.batch([pageStatement(d1, q, after), myRankStatement(d1, q, q.callerUserId)]);
-    rows = page!.results as StandingRow[];
-    mine = ((me!.results as (StandingRow & { rank: number })[])[0]) ?? null;
+    const statements = [sortedPageStatement(d1, league.id, { ...q, sort: league.ranking }, order, after)];
+    if (q.callerUserId !== null) statements.push(sortedLeagueRankStatement(d1, league.id, q, order, q.callerUserId));
+    if (isWeek) statements.push(sortedWinnersStatement(d1, league.id, q, order));
+    const [page, ...rest] = await d1.batch(statements);
+    ranked = rankRows(page!.results as StandingRow[], order, after, afterKey);
+    if (q.callerUserId !== null) mine = ((rest.shift()!.results ?? []) as (StandingRow & { rank: number })[])[0] ?? null;
+    if (isWeek) winners = winnersOf(rest.shift()!.results as StandingRow[]);
   }
-  const ranked = rankPage(rows, scoreOf, after);
-  const last = ranked.at(-1);
-  const nextCursor =
-    last && ranked.length === q.limit
-      ? await issueRankCursor(cursors, leaderboardScope(q), { score: scoreOf(last), key: last.userId, position: (after?.position ?? 0) + ranked.length, rank: last.rank })
-      : null;
-  return { season: q.season, week: q.week ?? null, sort: q.sort, entries: ranked.map(toEntry), nextCursor, me: mine && toEntry(mine) };
+  return {
+    leagueId: league.id,
+    season: q.season,
+    week: q.week ?? null,
+    ranking: league.ranking,
+    tiebreak: OTHER_METRIC[league.ranking],
+    entries: ranked.map(toEntry),
+    nextCursor: await nextCursorOf(cursors, scope, ranked, { ...q, sort: league.ranking }, order, after),
+    me: mine && toEntry(mine),
+    winners,
+  };
 }
 
 export interface HistogramDifference {

@@ -89,7 +89,7 @@ export function pricingSnapshotsQuery(gameId: string, playerId: string, pickAt: 
   const range = snapshotReadRange(pickAt);
   return sql`
     SELECT m.id AS id, m.source AS source, coalesce(m.captured_at, m.snapshot_time) AS capturedAt,
-      m.implied_probability AS probability, m.price_basis AS basis,
+      m.implied_probability AS probability, m.price_basis AS basis, m.ask_size IS NOT NULL AS depthKnown,
       EXISTS (SELECT 1 FROM market_odds e WHERE e.game_id = ${gameId} AND e.player_id = ${playerId} AND e.kind = 'first_td') AS hasAnySnapshot
     FROM (SELECT 1) AS one
     LEFT JOIN market_odds m ON m.game_id = ${gameId} AND m.player_id = ${playerId} AND m.kind = 'first_td'
@@ -104,11 +104,21 @@ async function frozenPrice(db: Database, game: GameRow, playerId: string, pickAt
     capturedAt: string | null;
     probability: number | null;
     basis: string | null;
+    depthKnown: number;
     hasAnySnapshot: number;
   }>(pricingSnapshotsQuery(game.id, playerId, pickAt));
   const snapshots = rows
     .filter((row): row is typeof row & { id: number; source: string; capturedAt: string } => row.id !== null)
-    .map((row): PricingSnapshot => ({ id: row.id, source: row.source, capturedAt: row.capturedAt, probability: row.probability, basis: row.basis }));
+    .map(
+      (row): PricingSnapshot => ({
+        id: row.id,
+        source: row.source,
+        capturedAt: row.capturedAt,
+        probability: row.probability,
+        basis: row.basis,
+        depthKnown: row.depthKnown === 1,
+      }),
+    );
   const freeze = freezeOdds(snapshots, rows[0]?.hasAnySnapshot === 1, pickAt);
   if (freeze.priced === null) {
     return {

@@ -10,6 +10,8 @@ import {
   seedTeams,
   setFirstTd,
 } from "../helpers/api";
+import { showOnGlobalBoard } from "../helpers/boards";
+import { kickoffPassesNow } from "../helpers/real-clock";
 
 let nextSeason = 2070;
 
@@ -27,6 +29,10 @@ async function gradedGameSetup() {
   await makePick(buf!, game, teams.BUF!.WR);
   await makePick(defBuf!, game, "DEF-BUF");
   await makePick(defKc!, game, "DEF-KC");
+  // The game kicks off (facts of a game not begun are refused); the picks were made before. The players show on the
+  // global board, which the checks below read.
+  await kickoffPassesNow(game);
+  await showOnGlobalBoard([kc!, buf!, defBuf!, defKc!]);
   return { season, teams, game, admin, users: { kc: kc!, buf: buf!, defBuf: defBuf!, defKc: defKc! } };
 }
 

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import type { AppEnv } from "../../src/env";
 import { api, createUsers, createUserWithToken, expectError, makePick, setFirstTd, seedMatchup, seedTeams, type ApiResponse, type TestUser } from "../helpers/api";
+import { showOnGlobalBoard } from "../helpers/boards";
 
 /**
  * Cursors are signed by the API and good only for the list they page (security). One small season:
@@ -24,6 +25,7 @@ beforeAll(async () => {
   const g1 = await seedMatchup(SEASON, 1, "KC", "BUF");
   const g2 = await seedMatchup(SEASON, 1, "DAL", "PHI");
   const [A, B, C, D] = await createUsers("cursor", 4);
+  await showOnGlobalBoard([A!, B!, C!, D!]);
   users = { A: A!, B: B!, C: C!, D: D! };
   const admin = await createUserWithToken("cursor-admin", true);
   await makePick(users.A, g1, teams.KC!.WR);

@@ -13,6 +13,7 @@ import {
   setFirstTd,
   type TestUser,
 } from "../helpers/api";
+import { showOnGlobalBoard } from "../helpers/boards";
 
 /**
  * One season built through the API: picks by seven users (A..G, ids ascending), four games graded by an admin
@@ -49,6 +50,8 @@ beforeAll(async () => {
   ]);
   const [A, B, C, D, E, F, G] = await createUsers("board", 7);
   users = { A: A!, B: B!, C: C!, D: D!, E: E!, F: F!, G: G! };
+  // They chose to appear on the global board (off by default); the outsider did not.
+  await showOnGlobalBoard(Object.values(users));
   outsider = await createUserWithToken("board-outsider");
   const admin = await createUserWithToken("board-admin", true);
 
@@ -105,10 +108,10 @@ async function allPages(path: string, limit: number) {
 }
 
 describe("happy path", () => {
-  it("season leaderboard by wins: standard competition ranking (1, 1, 3), ties in user order", async () => {
+  it("season leaderboard by wins: standard competition ranking (1, 1, 3); a tie shares its rank, listed by units then user", async () => {
     const page = await board(`/v1/leaderboards/${SEASON}`);
     expect(page).toMatchObject({ season: SEASON, week: null, sort: "wins", nextCursor: null });
-    expect(ranks(page.entries)).toEqual([["A", 1], ["B", 1], ["C", 3], ["D", 3], ["E", 3], ["F", 6], ["G", 6]]);
+    expect(ranks(page.entries)).toEqual([["A", 1], ["B", 1], ["D", 3], ["C", 3], ["E", 3], ["G", 6], ["F", 6]]);
     const byUser = Object.fromEntries(page.entries.map((e) => [e.userId, e]));
     expect(byUser[users.A.id]).toEqual({ rank: 1, userId: users.A.id, name: users.A.name, picks: 2, wins: 2, losses: 0, voids: 0, hitRate: 1, units: 5 });
     expect(byUser[users.B.id]).toMatchObject({ picks: 3, wins: 2, losses: 1, voids: 0, units: 3.67 });
@@ -127,7 +130,7 @@ describe("happy path", () => {
   it("week leaderboards count only that week's picks", async () => {
     const week1 = await board(`/v1/leaderboards/${SEASON}/weeks/1`);
     expect(week1).toMatchObject({ season: SEASON, week: 1, sort: "wins" });
-    expect(ranks(week1.entries)).toEqual([["A", 1], ["B", 2], ["C", 2], ["E", 2], ["F", 5], ["G", 5]]);
+    expect(ranks(week1.entries)).toEqual([["A", 1], ["B", 2], ["C", 2], ["E", 2], ["G", 5], ["F", 5]]);
     expect(week1.entries.find((e) => e.userId === users.B.id)).toMatchObject({ picks: 2, wins: 1, losses: 1, units: 3 });
 
     const week1Units = await board(`/v1/leaderboards/${SEASON}/weeks/1?sort=units`);
@@ -168,6 +171,7 @@ describe("users without picks", () => {
     const teams = await seedTeams(season, ["KC", "BUF"]);
     const game = await seedMatchup(season, 1, "KC", "BUF");
     const [stays, leaves, loses] = await createUsers(`deleted-${season}`, 3);
+    await showOnGlobalBoard([stays!, leaves!, loses!]);
     await makePick(stays!, game, teams.KC!.QB);
     const pick = await makePick(leaves!, game, teams.KC!.RB);
     await makePick(loses!, game, teams.BUF!.QB);
@@ -213,9 +217,9 @@ describe("keyset pagination", () => {
     const pages = await allPages(`/v1/leaderboards/${SEASON}`, 2);
     expect(pages.map(ranks)).toEqual([
       [["A", 1], ["B", 1]],
-      [["C", 3], ["D", 3]],
-      [["E", 3], ["F", 6]],
-      [["G", 6]],
+      [["D", 3], ["C", 3]],
+      [["E", 3], ["G", 6]],
+      [["F", 6]],
     ]);
     const unitPages = await allPages(`/v1/leaderboards/${SEASON}?sort=units`, 4);
     expect(unitPages.map(ranks)).toEqual([

@@ -70,8 +70,14 @@ describe("a game with a score or a first-TD fact is locked, whatever its kickoff
       "a score (the feed scored it, then reported it postponed)",
       (g) => env.DB.prepare("UPDATE games SET status = 'postponed', away_score = 3, home_score = 0 WHERE id = ?").bind(g.game).run(),
     ],
-    ["a first-TD scorer recorded by an admin", (g) => setFirstTd(g.game, { type: "player", playerId: g.teams.BUF!.RB, kind: "rush" })],
-    ["no TD recorded by an admin", (g) => setFirstTd(g.game, { type: "no_td" })],
+    [
+      "a first-TD scorer recorded (the API refuses one before kickoff; a legacy import or a hand fix could still write it)",
+      (g) =>
+        env.DB.prepare("UPDATE games SET first_td_player_id = ?, first_td_player_name = 'BUF RB', first_td_team = 'BUF', first_td_kind = 'rush' WHERE id = ?")
+          .bind(g.teams.BUF!.RB, g.game)
+          .run(),
+    ],
+    ["no TD recorded", (g) => env.DB.prepare("UPDATE games SET no_td = 1 WHERE id = ?").bind(g.game).run()],
     [
       "a first-TD team whose scorer the feed could not resolve",
       (g) => env.DB.prepare("UPDATE games SET first_td_team = 'KC', first_td_player_name = 'K. Unknown' WHERE id = ?").bind(g.game).run(),
@@ -85,5 +91,18 @@ describe("a game with a score or a first-TD fact is locked, whatever its kickoff
     expect(Date.parse(view.json.kickoffAt)).toBeGreaterThan(Date.now() + 7 * 24 * 3_600_000);
     expect(view.json.locked).toBe(true);
     await expectEveryWriteRefused(g);
+  });
+});
+
+describe("an admin cannot record first-TD facts before kickoff", () => {
+  it("409 game_not_started: the game stays open and its picks hidden, so an admin cannot lock a game early to see its picks", async () => {
+    const g = await pickedGame();
+    const admin = await createUserWithToken(undefined, true);
+    for (const fact of [{ type: "player", playerId: g.teams.BUF!.RB, kind: "rush" }, { type: "no_td" }, { type: "defense", team: "KC", kind: "return" }]) {
+      expectError(await api(`/v1/admin/games/${g.game}/first-td`, { method: "PUT", token: admin.token, body: fact }), 409, "game_not_started");
+    }
+    expect((await api(`/v1/games/${g.game}`, { token: g.carol.token })).json.locked).toBe(false);
+    expectError(await api(`/v1/games/${g.game}/picks`, { token: admin.token }), 403, "forbidden");
+    expect((await api(`/v1/picks/${g.alicePick}`, { method: "PATCH", token: g.alice.token, body: { playerId: g.teams.KC!.QB } })).status).toBe(200);
   });
 });

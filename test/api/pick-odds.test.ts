@@ -136,23 +136,31 @@ describe("the frozen price: the median of the last 30 minutes", () => {
     ]);
   });
 
-  it("two venues in one bucket: the median of both, both listed", async () => {
+  it("two venues in one bucket: the one that shows its resting size prices; a size-less quote counts only when it stood", async () => {
     const { teams, game } = await league();
     const player = teams.BUF!.WR;
     const at = minutesAgo(6);
-    const [kalshi, polymarket] = await seedBookSnapshots([
+    const [kalshi] = await seedBookSnapshots([
       { gameId: game, playerId: player, capturedAt: at, source: "kalshi", ask: 0.14 },
-      // Gamma gives no sizes: the market's volume (5,000 by default) stands in.
-      { gameId: game, playerId: player, capturedAt: at, source: "polymarket", bid: 0.09, ask: 0.11 },
+      // Gamma gives no sizes (the market's volume, 5,000 by default, stands in): one cheap order could be all it shows.
+      { gameId: game, playerId: player, capturedAt: at, source: "polymarket", bid: 0.009, ask: 0.01 },
     ]);
     const pick = await makePick(await createUserWithToken(), game, player);
-    expect(pick).toMatchObject({ impliedProbability: 0.12, oddsSource: "kalshi+polymarket", oddsSnapshotAt: at, oddsReason: null });
-    expect(pick.decimalOdds).toBeCloseTo(1 / 0.12, 10);
-    expect(pick.oddsSnapshots).toEqual([
-      { id: kalshi, source: "kalshi", capturedAt: at, probability: 0.14, basis: "ask" },
-      { id: polymarket, source: "polymarket", capturedAt: at, probability: 0.1, basis: "mid" },
+    expect(pick).toMatchObject({ impliedProbability: 0.14, oddsSource: "kalshi", oddsSnapshotAt: at, oddsReason: null });
+    expect(pick.oddsSnapshots.map((s: { id: number }) => s.id)).toEqual([kalshi]);
+
+    // Polymarket alone: one snapshot does not price; two (it stood ten minutes) price at their median.
+    const other = teams.BUF!.TE;
+    await seedBookSnapshots([{ gameId: game, playerId: other, capturedAt: minutesAgo(3), source: "polymarket", ask: 0.01 }]);
+    expect(await makePick(await createUserWithToken(), game, other)).toMatchObject({ ...UNPRICED, oddsReason: "too_thin" });
+    const third = teams.BUF!.QB;
+    const [first, second] = await seedBookSnapshots([
+      { gameId: game, playerId: third, capturedAt: minutesAgo(14), source: "polymarket", bid: 0.09, ask: 0.11 },
+      { gameId: game, playerId: third, capturedAt: minutesAgo(4), source: "polymarket", bid: 0.11, ask: 0.13 },
     ]);
-    expect(JSON.parse((await storedPricing(pick.id))!.odds_snapshot_ids!)).toEqual([kalshi, polymarket]);
+    const stood = await makePick(await createUserWithToken(), game, third);
+    expect(stood).toMatchObject({ impliedProbability: 0.11, oddsSource: "polymarket", oddsReason: null });
+    expect(JSON.parse((await storedPricing(stood.id))!.odds_snapshot_ids!)).toEqual([first, second]);
   });
 
   it("a snapshot older than 30 minutes does not count: odds null, oddsReason stale", async () => {

@@ -133,7 +133,7 @@ describe("POST /v1/picks: happy path", () => {
     expect(await makePick(later, game, player)).toMatchObject({ americanOdds: 700, decimalOdds: 8, impliedProbability: 0.125 });
   });
 
-  it("within one snapshot bucket priced by both venues, freezes the median of both, whatever the insertion order", async () => {
+  it("within one snapshot bucket priced by both venues, freezes the one that shows its resting size (Kalshi), whatever the insertion order", async () => {
     const { teams, game } = await league();
     const player = teams.BUF!.RB;
     const base = { gameId: game, playerId: player, playerName: "BUF RB", snapshotTime: minutesAgo(10) };
@@ -141,7 +141,7 @@ describe("POST /v1/picks: happy path", () => {
     const polymarket = { ...base, source: "polymarket" as const, impliedProbability: 0.1, americanOdds: 900 };
     await seedMarketOdds([polymarket, kalshi]);
     const first = await createUserWithToken();
-    const expected = { oddsSource: "kalshi+polymarket", impliedProbability: 0.1125, americanOdds: 789 };
+    const expected = { oddsSource: "kalshi", impliedProbability: 0.125, americanOdds: 700 };
     expect(await makePick(first, game, player)).toMatchObject(expected);
 
     await env.DB.prepare("DELETE FROM market_odds WHERE game_id = ? AND player_id = ?").bind(game, player).run();

@@ -9,7 +9,7 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { findDifferences } from "../../src/db/recompute";
+import { findDifferences, leagueBoardDifferences } from "../../src/db/recompute";
 import {
   DEFENSE_TD_KINDS,
   type FirstTdKind,
@@ -67,6 +67,8 @@ interface League {
   scorers: Map<string, string[]>;
   /** Results kept from a v8 database (graded_at NULL), by pick: they stand until the rules can grade the pick. */
   legacy: Map<number, { outcome: PickOutcome; profit_cu: number }>;
+  /** A league whose board is kept sorted in league_standings. */
+  leagueId: number;
 }
 
 const GAMES = [
@@ -113,7 +115,39 @@ async function buildLeague(season: number): Promise<League> {
   }
   const users: number[] = [];
   for (let i = 1; i <= 6; i++) users.push(await addUser(db, `prop-${season}-${i}`));
-  return { season, games, picks: new Map(), users, pickable, scorers, legacy: new Map() };
+  // A league whose board is kept sorted (league_standings; as a league of 50 members would be) with users 1-4, and users
+  // 2 and 5 on the public board: the boards must mirror the standings through every step (membership changes too).
+  const row = await db
+    .prepare("INSERT INTO leagues (name, commissioner_id, created_at) VALUES (?, ?, '2025-01-01T00:00:00Z') RETURNING id")
+    .bind(`prop ${season}`, users[0])
+    .first<{ id: number }>();
+  await db.batch([
+    ...users.slice(0, 4).map((u) => db.prepare("INSERT INTO league_members (league_id, user_id, joined_at) VALUES (?, ?, '2025-01-01T00:00:00Z')").bind(row!.id, u)),
+    db.prepare("UPDATE leagues SET board_materialized = 1 WHERE id = ?").bind(row!.id),
+    db.prepare("UPDATE users SET on_global_board = 1 WHERE id IN (?, ?)").bind(users[1], users[4]),
+  ]);
+  return { season, games, picks: new Map(), users, pickable, scorers, legacy: new Map(), leagueId: row!.id };
+}
+
+/** Someone joins or leaves the sorted league, or turns the public board on or off. */
+function boardStep(league: League, rng: Rng): Step {
+  const user = rng.pickOne(league.users);
+  if (rng.chance(0.5)) {
+    const join = rng.chance(0.5);
+    return {
+      label: `${join ? "join" : "leave"} league: user ${user}`,
+      statement: join
+        ? db.prepare("INSERT OR IGNORE INTO league_members (league_id, user_id, joined_at) VALUES (?, ?, '2025-01-02T00:00:00Z')").bind(league.leagueId, user)
+        : db.prepare("DELETE FROM league_members WHERE league_id = ? AND user_id = ?").bind(league.leagueId, user),
+      apply: () => {},
+    };
+  }
+  const on = rng.chance(0.5) ? 1 : 0;
+  return {
+    label: `public board ${on ? "on" : "off"}: user ${user}`,
+    statement: db.prepare("UPDATE users SET on_global_board = ? WHERE id = ?").bind(on, user),
+    apply: () => {},
+  };
 }
 
 function isGraded(g: ModelGame): boolean {
@@ -389,6 +423,7 @@ async function checkAgreement(league: League, context: () => string) {
 
   // 1. The maintained tables equal the recompute.
   expect(differences, `recompute differs; ${context()}`).toEqual({ results: [], standings: [], playerStats: [] });
+  expect(await leagueBoardDifferences(db, { season: league.season }), `league boards differ from the standings; ${context()}`).toEqual([]);
 
   // 2. Results equal what src/domain/grading.ts says for each pick.
   const expectedResults = [...modelResults(league).entries()]
@@ -459,7 +494,7 @@ async function runSeed(seed: number, steps: number) {
       kinds.batch++;
     } else {
       const onGame = rng.chance(0.55);
-      const s = onGame ? gameStep(league, rng) : pickStep(league, rng);
+      const s = rng.chance(0.06) ? boardStep(league, rng) : onGame ? gameStep(league, rng) : pickStep(league, rng);
       if (s === null) continue;
       const { results } = await s.statement.run();
       s.apply(results as Array<Record<string, unknown>>);

@@ -14,13 +14,21 @@ import {
 const PICK_AT = new Date("2026-09-13T16:45:00Z");
 
 /** A snapshot taken `minutesBefore` the pick. */
-function snap(id: number, minutesBefore: number, probability: number | null, options: { source?: string; basis?: string | null } = {}): PricingSnapshot {
+function snap(
+  id: number,
+  minutesBefore: number,
+  probability: number | null,
+  options: { source?: string; basis?: string | null; depthKnown?: boolean } = {},
+): PricingSnapshot {
+  const source = options.source ?? "kalshi";
   return {
     id,
-    source: options.source ?? "kalshi",
+    source,
     capturedAt: new Date(PICK_AT.getTime() - minutesBefore * 60_000).toISOString().replace(".000Z", "Z"),
     probability,
     basis: options.basis === undefined ? (probability === null ? null : "ask") : options.basis,
+    // Kalshi says how many contracts rest at its quotes; Polymarket's listing does not.
+    depthKnown: options.depthKnown ?? source === "kalshi",
   };
 }
 
@@ -55,9 +63,11 @@ describe("freezeOdds: the price a pick freezes", () => {
     });
   });
 
-  it("counts both venues' snapshots: two venues in one bucket give the mean of both", () => {
-    const freeze = freezeOdds([snap(7, 4, 0.1, { source: "polymarket" }), snap(6, 4, 0.14)], true, PICK_AT);
-    expect(freeze.priced).toMatchObject({ impliedProbability: 0.12, oddsSource: "kalshi+polymarket", snapshotIds: [6, 7] });
+  it("counts both venues' snapshots when both show their depth (or neither): two venues in one bucket give the mean of both", () => {
+    const both = freezeOdds([snap(7, 4, 0.1, { source: "polymarket", depthKnown: true }), snap(6, 4, 0.14)], true, PICK_AT);
+    expect(both.priced).toMatchObject({ impliedProbability: 0.12, oddsSource: "kalshi+polymarket", snapshotIds: [6, 7] });
+    const neither = freezeOdds([snap(7, 4, 0.1, { source: "polymarket" }), snap(6, 4, 0.14, { depthKnown: false })], true, PICK_AT);
+    expect(neither.priced).toMatchObject({ impliedProbability: 0.12, oddsSource: "kalshi+polymarket" });
   });
 
   it("leaves out snapshots older than 30 minutes, and those taken after the pick", () => {
@@ -101,5 +111,16 @@ describe("freezeOdds: the price a pick freezes", () => {
     const freeze = freezeOdds([snap(1, 10, 0.005), snap(2, 5, 0.01)], true, PICK_AT);
     expect(freeze.priced).toMatchObject({ impliedProbability: 0.019608, americanOdds: 5000 });
     expect(freeze.priced!.impliedProbability).toBeCloseTo(MIN_PROBABILITY, 6);
+  });
+
+  it("a quote without a known resting size never prices alone: one such snapshot is too thin, two price at their median", () => {
+    // One cheap ask posted on a venue that gives no sizes, caught by one snapshot: no price.
+    expect(freezeOdds([snap(1, 5, 1 / 51, { source: "polymarket" })], true, PICK_AT)).toEqual({ priced: null, reason: "too_thin" });
+    // Caught by two snapshots ten minutes apart, it stood: their median prices.
+    const twice = freezeOdds([snap(1, 15, 0.1, { source: "polymarket" }), snap(2, 5, 0.12, { source: "polymarket" })], true, PICK_AT);
+    expect(twice.priced).toMatchObject({ impliedProbability: 0.11, snapshotIds: [1, 2] });
+    // Beside a snapshot whose resting size is known, it does not count at all.
+    const beside = freezeOdds([snap(1, 5, 0.1), snap(2, 5, 1 / 51, { source: "polymarket" })], true, PICK_AT);
+    expect(beside.priced).toMatchObject({ impliedProbability: 0.1, oddsSource: "kalshi", snapshotIds: [1] });
   });
 });

@@ -251,9 +251,10 @@ export async function seedMarketOdds(rows: SeedMarketOdds[]) {
   await env.DB.batch(
     rows.map((r) =>
       env.DB.prepare(
+        // Kalshi says how many contracts rest at its quotes (a real book's: plenty); Polymarket's listing does not.
         `INSERT INTO market_odds (source, kind, game_id, player_id, player_name, implied_probability, american_odds, price_basis,
-           snapshot_time, captured_at, market_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           snapshot_time, captured_at, market_id, bid_size, ask_size)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, CASE WHEN ?1 = 'kalshi' THEN 1000 END, CASE WHEN ?1 = 'kalshi' THEN 1000 END)`,
       ).bind(
         r.source ?? "kalshi",
         r.kind ?? "first_td",
@@ -354,7 +355,15 @@ export type FirstTdBody =
   | { type: "clear" };
 
 /** PUT /v1/admin/games/{id}/first-td, asserting 200. */
+/**
+ * Records a game's first-TD facts as an admin, as after the game: a game whose kickoff is still ahead (test games kick
+ * off in the real future so that they take picks) kicks off first, a minute ago, since facts of a game not begun are
+ * refused (409 game_not_started).
+ */
 export async function setFirstTd(gameId: string, fact: FirstTdBody, token: string = ADMIN_TOKEN) {
+  if (fact.type !== "clear") {
+    await env.DB.prepare("UPDATE games SET kickoff_at = ? WHERE id = ? AND kickoff_at > ?").bind(nowIso(new Date(realNow() - 60_000)), gameId, nowIso(new Date(realNow() - 60_000))).run();
+  }
   const response = await api(`/v1/admin/games/${gameId}/first-td`, { method: "PUT", token, body: fact });
   if (response.status !== 200) throw new Error(`first-td ${gameId} failed: ${response.status} ${JSON.stringify(response.json)}`);
   return response.json;

@@ -7,6 +7,7 @@ import gamesFile from "../fixtures/jobs/games_2025.csv?raw";
 import rosterFile from "../fixtures/jobs/roster_2025.csv?raw";
 import aliasesFile from "../fixtures/nflverse/clean_player_names_excerpt.csv?raw";
 import { api, createUserWithToken, seedMarketOdds, type TestUser } from "../helpers/api";
+import { showOnGlobalBoard } from "../helpers/boards";
 import { addDays, addDaysToDate, addMinutes, weeksIntoFuture } from "../helpers/real-clock";
 import { lastRun, rows, runScheduled } from "./support/db";
 import { corePlay, scoreboard, summary, type GameState, type PlaySpec } from "./support/espn";
@@ -218,6 +219,8 @@ describe("a week from schedule to standings, then a stat correction", () => {
       u4: await createUserWithToken("e2e-u4"),
       u5: await createUserWithToken("e2e-u5"),
     };
+    // They chose to appear on the global board, which the checks below read.
+    await showOnGlobalBoard(Object.values(users));
     // Snapshots of the market sync ten minutes before the picks (a pick counts those of the last 30 minutes), priced at
     // the probability of these American odds.
     const price = (game: WeekGame, playerId: string, playerName: string, americanOdds: number) => ({
