@@ -1,8 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppBindings } from "../env";
 import { createRouter } from "../http/router";
 import { CursorSchema, errorResponses, LimitSchema, SeasonSchema, security, WeekSchema } from "../http/schemas";
 import { cursorSigner } from "../services/keyset";
-import { getLeaderboard } from "../services/leaderboards";
+import { getLeaderboard, getLeagueBoard } from "../services/leaderboards";
+import { leagueForReader } from "../services/leagues";
+import { IdParamSchema } from "../http/schemas";
 
 const LeaderboardEntrySchema = z
   .object({
@@ -25,9 +29,27 @@ const LeaderboardSchema = z
     sort: z.enum(["wins", "units"]),
     entries: z.array(LeaderboardEntrySchema),
     nextCursor: z.string().nullable(),
-    me: LeaderboardEntrySchema.nullable().openapi({ description: "The caller's own row and rank, when they have picks" }),
+    me: LeaderboardEntrySchema.nullable().openapi({
+      description: "The caller's own row and rank among every player (on the board or not), when they have picks; null otherwise",
+    }),
   })
   .openapi("Leaderboard");
+
+const LeagueLeaderboardSchema = z
+  .object({
+    leagueId: z.number().int(),
+    season: z.number().int(),
+    week: z.number().int().nullable(),
+    ranking: z.enum(["wins", "units"]),
+    tiebreak: z.enum(["wins", "units"]).openapi({ description: "Breaks ties of the ranking; members level on both share a rank" }),
+    entries: z.array(LeaderboardEntrySchema),
+    nextCursor: z.string().nullable(),
+    me: LeaderboardEntrySchema.nullable().openapi({ description: "The caller's own row and rank in the league, when they have picks" }),
+    winners: z
+      .array(z.object({ userId: z.number().int(), name: z.string() }))
+      .openapi({ description: "A week's winners: every member ranked first once the week has graded picks (empty on the season board)" }),
+  })
+  .openapi("LeagueLeaderboard");
 
 const PageQuerySchema = z.object({ sort: z.enum(["wins", "units"]).default("wins"), limit: LimitSchema, cursor: CursorSchema });
 
@@ -51,6 +73,34 @@ const weekRoute = createRoute({
   responses: { 200: { description: "A page of the leaderboard", content: { "application/json": { schema: LeaderboardSchema } } }, ...errorResponses() },
 });
 
+const LeaguePageQuerySchema = z.object({ limit: LimitSchema, cursor: CursorSchema });
+
+const leagueSeasonRoute = createRoute({
+  method: "get",
+  path: "/leagues/{id}/leaderboards/{season}",
+  tags: ["Leagues"],
+  summary: "A league's season board (members and the operator)",
+  security,
+  request: { params: IdParamSchema.extend({ season: SeasonSchema }), query: LeaguePageQuerySchema },
+  responses: {
+    200: { description: "A page of the league's board", content: { "application/json": { schema: LeagueLeaderboardSchema } } },
+    ...errorResponses(403, 404),
+  },
+});
+
+const leagueWeekRoute = createRoute({
+  method: "get",
+  path: "/leagues/{id}/leaderboards/{season}/weeks/{week}",
+  tags: ["Leagues"],
+  summary: "A league's week board with the week's winners (members and the operator)",
+  security,
+  request: { params: IdParamSchema.extend({ season: SeasonSchema, week: WeekSchema }), query: LeaguePageQuerySchema },
+  responses: {
+    200: { description: "A page of the league's week board", content: { "application/json": { schema: LeagueLeaderboardSchema } } },
+    ...errorResponses(403, 404),
+  },
+});
+
 function callerUserId(caller: { kind: string; userId?: number }): number | null {
   return caller.kind === "user" ? caller.userId! : null;
 }
@@ -65,4 +115,23 @@ export const leaderboardRoutes = createRouter()
     const query = { ...c.req.valid("param"), ...c.req.valid("query"), callerUserId: callerUserId(c.get("caller")) };
     const board = await getLeaderboard(c.env.DB, query, cursorSigner(c.env.SESSION_SECRET));
     return c.json(board, 200);
+  })
+  .openapi(leagueSeasonRoute, async (c) => {
+    const { id, ...scope } = c.req.valid("param");
+    return c.json(await leagueBoard(c, id, { ...scope, ...c.req.valid("query") }), 200);
+  })
+  .openapi(leagueWeekRoute, async (c) => {
+    const { id, ...scope } = c.req.valid("param");
+    return c.json(await leagueBoard(c, id, { ...scope, ...c.req.valid("query") }), 200);
   });
+
+async function leagueBoard(
+  c: Context<AppBindings>,
+  leagueId: number,
+  q: { season: number; week?: number; limit: number; cursor?: string },
+) {
+  const caller = c.get("caller");
+  const league = await leagueForReader(c.get("db"), leagueId, caller.kind === "user" ? { kind: "user", userId: caller.userId } : { kind: "admin_secret" });
+  const board = { id: league.id, ranking: league.ranking as "wins" | "units", boardMaterialized: league.boardMaterialized === 1 };
+  return getLeagueBoard(c.env.DB, board, { ...q, callerUserId: callerUserId(caller) }, cursorSigner(c.env.SESSION_SECRET));
+}

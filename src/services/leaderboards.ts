@@ -249,12 +249,12 @@ function smallLeagueStatement(d1: D1Database, leagueId: number, q: LeagueBoardQu
 function sortedLeagueRankStatement(d1: D1Database, leagueId: number, q: LeagueBoardQuery, order: BoardOrder, userId: number) {
   const p = SCORE_COLUMN[order.metric];
   const s2 = SCORE_COLUMN[OTHER_METRIC[order.metric]];
-  const from = `league_standings INDEXED BY ${BOARD_INDEX[order.metric]}`;
+  const from = `league_standings b INDEXED BY ${BOARD_INDEX[order.metric]}`;
   const scope = `b.league_id = s.league_id AND b.season = s.season AND b.week = s.week AND b.picks > 0`;
   return d1
     .prepare(
-      `SELECT ${STANDING_COLUMNS}, 1 + (SELECT count(*) FROM ${from} b WHERE ${scope} AND b.${p} > s.${p})
-         + (SELECT count(*) FROM ${from} b WHERE ${scope} AND b.${p} = s.${p} AND b.${s2} > s.${s2}) AS rank
+      `SELECT ${STANDING_COLUMNS}, 1 + (SELECT count(*) FROM ${from} WHERE ${scope} AND b.${p} > s.${p})
+         + (SELECT count(*) FROM ${from} WHERE ${scope} AND b.${p} = s.${p} AND b.${s2} > s.${s2}) AS rank
        FROM league_standings s JOIN users u ON u.id = s.user_id
        WHERE s.league_id = ?1 AND s.season = ?2 AND s.week = ?3 AND s.user_id = ?4 AND s.picks > 0`,
     )
@@ -268,7 +268,7 @@ function sortedWinnersStatement(d1: D1Database, leagueId: number, q: LeagueBoard
   const from = `league_standings INDEXED BY ${BOARD_INDEX[order.metric]}`;
   return d1
     .prepare(
-      `SELECT ${STANDING_COLUMNS} FROM ${from} s JOIN users u ON u.id = s.user_id
+      `SELECT ${STANDING_COLUMNS} FROM league_standings s INDEXED BY ${BOARD_INDEX[order.metric]} JOIN users u ON u.id = s.user_id
        WHERE s.league_id = ?1 AND s.season = ?2 AND s.week = ?3 AND s.picks > 0
          AND (s.${p}, s.${s2}) = (SELECT ${p}, ${s2} FROM ${from} WHERE league_id = ?1 AND season = ?2 AND week = ?3 AND picks > 0
                                   ORDER BY ${p} DESC, ${s2} DESC LIMIT 1)

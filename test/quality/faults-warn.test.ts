@@ -139,6 +139,41 @@ describe("drift against the recompute (src/db/recompute.ts)", () => {
   });
 });
 
+describe("league boards", () => {
+  it("drift_league_boards: a sorted board's row off from the standings, and a row of someone who left", async () => {
+    // A large league of ann and bob (its board kept sorted), ann on the public board too.
+    const league = await value<number>(
+      "INSERT INTO leagues (name, commissioner_id, created_at) VALUES ('fault league', ?, '2025-09-01T00:00:00Z') RETURNING id",
+      f.users.ann,
+    );
+    onUndo(() =>
+      db().batch([
+        db().prepare("DELETE FROM leagues WHERE id = ?").bind(league),
+        db().prepare("UPDATE users SET on_global_board = 0 WHERE id = ?").bind(f.users.ann),
+      ]),
+    );
+    await db().batch([
+      db().prepare("INSERT INTO league_members (league_id, user_id, joined_at) VALUES (?1, ?2, 'x'), (?1, ?3, 'x')").bind(league, f.users.ann, f.users.bob),
+      db().prepare("UPDATE leagues SET board_materialized = 1 WHERE id = ?").bind(league),
+      db().prepare("UPDATE users SET on_global_board = 1 WHERE id = ?").bind(f.users.ann),
+    ]);
+    expect(await problems()).toEqual({});
+    // A write that bypassed the mirror (a hand fix, a dropped trigger): wins off on the public board, and a row left
+    // behind for someone no longer a member.
+    await db().batch([
+      db().prepare("UPDATE league_standings SET wins = wins + 1 WHERE league_id = 0 AND season = 2025 AND week = 1 AND user_id = ?").bind(f.users.ann),
+      db().prepare("DELETE FROM league_members WHERE league_id = ? AND user_id = ?").bind(league, f.users.bob),
+      db().prepare(
+        "INSERT INTO league_standings (league_id, season, week, user_id, picks, wins, losses, voids, units_cu) SELECT ?, season, week, user_id, picks, wins, losses, voids, units_cu FROM standings WHERE season = 2025 AND week = 0 AND user_id = ?",
+      ).bind(league, f.users.bob),
+    ]);
+    const found = (await problems()).drift_league_boards;
+    expect(found).toMatchObject({ status: "warn", failingRows: 2 });
+    expect(found!.sampleKeys[0]).toBe(`league 0 2025/1/user ${f.users.ann}: wins 2 != 1`);
+    expect(found!.sampleKeys[1]).toMatch(new RegExp(`^league ${league} 2025/0/user ${f.users.bob}: counts \\{.*\\}, expected nothing$`));
+  });
+});
+
 describe("markets", () => {
   it("markets_snapshot_missing: a game kicking off within 24 h without a snapshot from the last 2 h", async () => {
     // Game 7 has no snapshot, game 0 has one from 01:50 (10 minutes before NOW); both now kick off at noon.

@@ -4,7 +4,7 @@
  * findDifferences call (one batch, one snapshot), for the run's season only: a nightly recompute of every season
  * would read every pick ever made, and corrections only touch the current season.
  */
-import { findDifferences, type Differences } from "../../db/recompute";
+import { findDifferences, leagueBoardDifferences, type Differences } from "../../db/recompute";
 import { functionCheck, SAMPLE_KEYS, type CheckContext, type QualityCheck } from "../types";
 
 /** Differences listed per table at most (counts above it are reported as this many). */
@@ -54,6 +54,23 @@ export const driftChecks: QualityCheck[] = [
         sampleKeys: diffs
           .slice(0, SAMPLE_KEYS)
           .map((d) => `${d.season}/${d.week}/user ${d.userId}: ${describe(d.maintained, d.expected)}`),
+        details: { season: ctx.season, capped: diffs.length >= DRIFT_LIMIT },
+      };
+    },
+  }),
+  functionCheck({
+    name: "drift_league_boards",
+    table: "league_standings",
+    severity: "warn",
+    description:
+      "A row of a sorted board (a large league's or the public board's, league_standings) differs from the member's standings row, is missing, or belongs to no member.",
+    run: async (ctx) => {
+      const diffs = await leagueBoardDifferences(ctx.db as unknown as D1Database, { season: ctx.season, limit: DRIFT_LIMIT });
+      return {
+        failingRows: diffs.length,
+        sampleKeys: diffs
+          .slice(0, SAMPLE_KEYS)
+          .map((d) => `league ${d.leagueId} ${d.season}/${d.week}/user ${d.userId}: ${describe(d.maintained, d.expected)}`),
         details: { season: ctx.season, capped: diffs.length >= DRIFT_LIMIT },
       };
     },
