@@ -10,14 +10,21 @@ import { rateLimit, rateLimitAnonymousReads } from "./http/rate-limit";
 import { corsFromEnv, requestContext } from "./http/request-context";
 import { createRouter } from "./http/router";
 import { adminRoutes } from "./routes/admin";
+import { accountRoutes } from "./routes/accounts";
 import { auditRoutes } from "./routes/audit";
 import { gameRoutes } from "./routes/games";
 import { healthRoutes } from "./routes/health";
+import { inviteRoutes, publicInviteRoutes } from "./routes/invites";
 import { jobRoutes } from "./routes/jobs";
 import { leaderboardRoutes } from "./routes/leaderboards";
+import { leagueRoutes } from "./routes/leagues";
 import { meRoutes } from "./routes/me";
+import { passkeyRoutes } from "./routes/passkeys";
 import { pickRoutes } from "./routes/picks";
+import { profileRoutes } from "./routes/profile";
 import { qualityRoutes } from "./routes/quality";
+import { sessionRoutes } from "./routes/sessions";
+import { signInRoutes } from "./routes/sign-in";
 import { playerRoutes } from "./routes/players";
 import { userRoutes } from "./routes/users";
 import { statusRoutes } from "./status/routes";
@@ -29,13 +36,23 @@ v1Middleware.use("/users/*", adminOnly);
 v1Middleware.use("/admin/*", adminOnly);
 v1Middleware.use("*", rateLimit);
 
+// Routes a person without an account calls (each authenticates only a request that sends credentials, and is
+// rate-limited per token or address): mounted before the /v1 chain, whose authentication they answer ahead of.
+const v1WithoutAccount = createRouter().route("/", accountRoutes).route("/", publicInviteRoutes);
+
 const v1 = v1Middleware
   .route("/", meRoutes)
+  .route("/", profileRoutes)
+  .route("/", sessionRoutes)
+  .route("/", passkeyRoutes)
+  .route("/", signInRoutes)
   .route("/", userRoutes)
   .route("/", gameRoutes)
   .route("/", playerRoutes)
   .route("/", pickRoutes)
   .route("/", leaderboardRoutes)
+  .route("/", leagueRoutes)
+  .route("/", inviteRoutes)
   .route("/", adminRoutes)
   .route("/", auditRoutes)
   .route("/", jobRoutes)
@@ -55,7 +72,7 @@ export function createApp() {
   app.route("/", healthRoutes);
   // Admin status page (HTML; its own authentication: bearer header, or a session cookie from its login form).
   app.route("/", statusRoutes);
-  const routes = app.route("/v1", v1);
+  const routes = app.route("/v1", v1WithoutAccount).route("/v1", v1);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", {

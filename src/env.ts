@@ -8,6 +8,11 @@ export interface AppEnv extends Cloudflare.Env {
   ADMIN_TOKEN?: string;
   /** Secret: signs session cookies, CSRF tokens and leaderboard cursors (src/lib/crypto.ts signValue). */
   SESSION_SECRET?: string;
+  /**
+   * Var: the web app's origin ("https://firsttd.example"), when it is not the Worker's own: the passkeys' relying
+   * party (its host is the RP ID) and the base of one-time sign-in links. Unset: the request's own origin.
+   */
+  WEB_ORIGIN?: string;
 
 }
 

@@ -1,15 +1,24 @@
 import type { Context, MiddlewareHandler } from "hono";
+import { except } from "hono/combine";
 import type { AppBindings } from "../env";
 import { nowIso } from "../lib/clock";
 import { clientAddressKey } from "../lib/client-address";
 import type { AuditActor } from "../services/audit";
 import { checkBearerToken } from "../services/credentials";
 import { ApiError } from "./errors";
+import { callerOfWebSession, webSessionCredential } from "./web-session";
 
-/** Who is calling: a user through one of their tokens, or automation through the ADMIN_TOKEN secret. */
+/**
+ * Who is calling: a user through one of their tokens or their web session (the `ftd_session` cookie), or automation
+ * through the ADMIN_TOKEN secret.
+ */
 export type Caller =
-  | { kind: "user"; userId: number; isAdmin: boolean; tokenId: number }
+  | { kind: "user"; userId: number; isAdmin: boolean; tokenId: number; sessionId?: undefined }
+  | { kind: "user"; userId: number; isAdmin: boolean; sessionId: number; tokenId?: undefined }
   | { kind: "admin_secret"; isAdmin: true };
+
+/** Paths under /v1 that answer without a caller: signing in (src/routes/sign-in.ts). */
+export const ANONYMOUS_PATHS = ["/v1/sign-in/*"];
 
 /** last_used_at is written at most this often per token, to keep reads cheap. */
 const LAST_USED_RESOLUTION_MS = 5 * 60 * 1000;
@@ -19,9 +28,18 @@ export function bearerToken(header: string | undefined): string | null {
   return match?.[1] ?? null;
 }
 
-export const authenticate: MiddlewareHandler<AppBindings> = async (c, next) => {
+/**
+ * A bearer token (a user's API token or the ADMIN_TOKEN secret), else a player's web session cookie (whose changes
+ * need its CSRF token: src/http/web-session.ts). A bearer header wins over a cookie.
+ */
+const authenticateCaller: MiddlewareHandler<AppBindings> = async (c, next) => {
   const token = bearerToken(c.req.header("authorization"));
-  if (!token) throw new ApiError("unauthorized", "Send an API token: 'Authorization: Bearer <token>'.");
+  if (!token) {
+    const session = webSessionCredential(c);
+    if (!session) throw new ApiError("unauthorized", "Send an API token ('Authorization: Bearer <token>') or sign in (the ftd_session cookie).");
+    c.set("caller", await callerOfWebSession(c, session));
+    return next();
+  }
 
   const check = await checkBearerToken(c.get("db"), { token, client: clientAddressKey(c.req.raw.headers), adminSecret: c.env.ADMIN_TOKEN }, new Date());
   if (!check.ok) {
@@ -39,6 +57,19 @@ export const authenticate: MiddlewareHandler<AppBindings> = async (c, next) => {
   c.set("caller", { kind: "user", userId: identity.userId, isAdmin: identity.isAdmin, tokenId: identity.tokenId });
   recordTokenUse(c, identity.tokenId, identity.lastUsedAt);
   return next();
+};
+
+/** Every /v1 request but ANONYMOUS_PATHS has a caller, or is refused (401) before any route sees it. */
+export const authenticate: MiddlewareHandler<AppBindings> = except(ANONYMOUS_PATHS, authenticateCaller);
+
+/**
+ * For the routes that serve people without an account as well as signed-in users (invites, open sign-up; mounted apart
+ * from the authenticated /v1 chain): a request that sends credentials (a bearer header or the session cookie) is
+ * authenticated as everywhere, a bad one refused (401); one that sends none goes on without a caller.
+ */
+export const authenticateOptional: MiddlewareHandler<AppBindings> = async (c, next) => {
+  if (c.req.header("authorization") === undefined && !webSessionCredential(c)) return next();
+  return authenticateCaller(c, next);
 };
 
 function recordTokenUse(c: Context<AppBindings>, tokenId: number, lastUsedAt: string | null) {
@@ -76,13 +107,14 @@ export function requireOperator(c: Context<AppBindings>, what: string): Caller {
 /** The calling user's id; the ADMIN_TOKEN secret acts for no user and cannot use user endpoints. */
 export function requireUserId(c: Context<AppBindings>): number {
   const caller = c.get("caller");
-  if (caller.kind !== "user") throw new ApiError("forbidden", "This endpoint acts for a user: use a user's API token.");
+  if (caller.kind !== "user") throw new ApiError("forbidden", "This endpoint acts for a user: use a user's API token or session.");
   return caller.userId;
 }
 
-/** The credential a request came with, as picks record it (picks.changed_by): 'token:<id>' or 'operator'. */
+/** The credential a request came with, as picks record it (picks.changed_by): 'token:<id>', 'session:<id>' or 'operator'. */
 export function credentialLabel(caller: Caller): string {
-  return caller.kind === "user" ? `token:${caller.tokenId}` : "operator";
+  if (caller.kind !== "user") return "operator";
+  return caller.sessionId !== undefined ? `session:${caller.sessionId}` : `token:${caller.tokenId}`;
 }
 
 /** How the caller is named in audit columns (first_td_recorded_by, created_by). */

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppBindings } from "../env";
 import { clientAddressKey } from "../lib/client-address";
+import { credentialLabel } from "./auth";
 import { ApiError } from "./errors";
 
 /**
@@ -30,13 +31,14 @@ function limiterFor(method: string): LimiterName {
 }
 
 /**
- * Whom a request is counted against, one rule for both budgets: the token it authenticated with (a user's token by
- * its id, so that a user's phone and script do not share; the ADMIN_TOKEN secret as the one credential it is), and
- * a request that has not authenticated by its address (src/lib/client-address.ts: CF-Connecting-IP, IPv6 by /64).
+ * Whom a request is counted against, one rule for both budgets: the credential it authenticated with (a user's token
+ * or web session by its id, so that a user's phone and script do not share; the ADMIN_TOKEN secret as the one
+ * credential it is), and a request that has not authenticated (signing in) by its address (src/lib/client-address.ts:
+ * CF-Connecting-IP, IPv6 by /64).
  */
 export function rateLimitKey(c: Context<AppBindings>): string {
   const caller = c.get("caller") as AppBindings["Variables"]["caller"] | undefined;
-  if (caller?.kind === "user") return `token:${caller.tokenId}`;
+  if (caller?.kind === "user") return credentialLabel(caller);
   if (caller?.kind === "admin_secret") return "admin_token";
   return `address:${clientAddressKey(c.req.raw.headers)}`;
 }

@@ -13,10 +13,11 @@ export const ErrorSchema = z
 
 const ERROR_DESCRIPTIONS = {
   400: "Invalid request (validation_failed names each field)",
-  401: "Missing, unknown, revoked or expired token, or its user is disabled",
-  403: "Not allowed for this caller",
+  401: "Missing, unknown, revoked or expired token or session, or its user is disabled",
+  403: "Not allowed for this caller, or a change made with a session cookie without its CSRF token (csrf_token_invalid)",
   404: "Not found",
   409: "Conflict with the current state",
+  410: "Gone: used already, expired or revoked (sign_in_link_gone; invite_gone with details.reason)",
   413: "Request body larger than 64 KiB (payload_too_large; every route, src/http/body-limit.ts)",
   422: "Well-formed but breaks a rule of the game",
   429: "Rate limited (rate_limited), or too many failed authentications from this address (too_many_failed_attempts); see Retry-After",
@@ -48,4 +49,5 @@ export const CursorSchema = z
 export const TeamCodeSchema = z.string().trim().min(2).max(30);
 export const IdParamSchema = z.object({ id: z.coerce.number().int().positive() });
 
-export const security = [{ bearerAuth: [] }];
+/** Every /v1 route takes a bearer token or a player's session cookie (ftd_session; changes also need x-csrf-token). */
+export const security: { [scheme: string]: string[] }[] = [{ bearerAuth: [] }, { sessionCookie: [] }];

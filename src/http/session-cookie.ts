@@ -1,7 +1,8 @@
 /**
- * A session credential (src/services/sessions.ts) in a cookie: HttpOnly (no script reads it), SameSite=Strict (no
- * other site's page sends it: no cross-site request forgery of a signed-in action), Secure over https, and limited
- * to the path of the pages it serves.
+ * A session credential (src/services/sessions.ts) in a cookie: HttpOnly (no script reads it), Secure over https, and
+ * limited to the path of the pages it serves. SameSite=Strict by default (no other site's page sends it: the status
+ * page); the players' web session is Lax (a link from a mail or a chat opens the app signed in) and every change made
+ * with it needs its CSRF token instead (src/http/web-session.ts).
  */
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
@@ -10,6 +11,7 @@ export interface SessionCookie {
   name: string;
   path: string;
   maxAgeSeconds: number;
+  sameSite?: "Strict" | "Lax";
 }
 
 export function readSessionCookie(c: Context, cookie: SessionCookie): string | undefined {
@@ -21,7 +23,7 @@ export function writeSessionCookie(c: Context, cookie: SessionCookie, credential
   setCookie(c, cookie.name, credential, {
     path: cookie.path,
     httpOnly: true,
-    sameSite: "Strict",
+    sameSite: cookie.sameSite ?? "Strict",
     secure: new URL(c.req.url).protocol === "https:",
     maxAge: cookie.maxAgeSeconds,
   });

@@ -37,14 +37,18 @@ const getMe = createRoute({
   method: "get",
   path: "/me",
   tags: ["Users"],
-  summary: "Who the token belongs to",
+  summary: "Who the token or session belongs to",
   security,
   responses: {
     200: {
       description: "The caller",
       content: {
         "application/json": {
-          schema: z.object({ user: UserSchema.nullable(), isAdmin: z.boolean(), via: z.enum(["user_token", "admin_token"]) }),
+          schema: z.object({
+            user: UserSchema.nullable(),
+            isAdmin: z.boolean(),
+            via: z.enum(["user_token", "session", "admin_token"]).openapi({ description: "The credential: an API token, a web session cookie, the ADMIN_TOKEN" }),
+          }),
         },
       },
     },
@@ -95,7 +99,8 @@ export const meRoutes = createRouter()
   .openapi(getMe, async (c) => {
     const caller = c.get("caller");
     if (caller.kind === "admin_secret") return c.json({ user: null, isAdmin: true, via: "admin_token" as const }, 200);
-    return c.json({ user: await getUser(c.get("db"), caller.userId), isAdmin: caller.isAdmin, via: "user_token" as const }, 200);
+    const via = caller.sessionId !== undefined ? ("session" as const) : ("user_token" as const);
+    return c.json({ user: await getUser(c.get("db"), caller.userId), isAdmin: caller.isAdmin, via }, 200);
   })
   .openapi(listMyTokens, async (c) => c.json({ tokens: await listTokens(c.get("db"), requireUserId(c)) }, 200))
   .openapi(createMyToken, async (c) => {

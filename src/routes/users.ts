@@ -3,6 +3,8 @@ import { auditActor, callerLabel, requireAdmin, requireOperator } from "../http/
 import { ApiError } from "../http/errors";
 import { createRouter } from "../http/router";
 import { errorResponses, IdParamSchema, security } from "../http/schemas";
+import { webOrigin } from "../http/relying-party";
+import { issueSignInLink } from "../services/sign-in-links";
 import { createUser, getUserForAdmin, issueToken, listTokens, revokeToken, updateUser } from "../services/users";
 import { NewTokenBodySchema, NewTokenSchema, TokenSchema, UserSchema } from "./me";
 
@@ -93,6 +95,25 @@ const revokeUserTokenRoute = createRoute({
   responses: { 200: { description: "The revoked token", content: { "application/json": { schema: TokenSchema } } }, ...errorResponses(403, 404) },
 });
 
+export const SignInLinkSchema = z
+  .object({
+    userId: z.number().int(),
+    url: z.string().openapi({ description: "The link (shown in this answer only): signs the user in once, until expiresAt. Hand it over by a channel you trust" }),
+    expiresAt: z.string(),
+  })
+  .openapi("SignInLink");
+
+const issueSignInLinkRoute = createRoute({
+  method: "post",
+  path: "/users/{id}/sign-in-link",
+  operationId: "issueUserSignInLink",
+  tags: ["Users"],
+  summary: "Issue a one-time sign-in link for a user who lost their passkeys (operator only: it lets the holder act as them); audited; 24 hours",
+  security,
+  request: { params: IdParamSchema },
+  responses: { 201: { description: "The link", content: { "application/json": { schema: SignInLinkSchema } } }, ...errorResponses(403, 404) },
+});
+
 export const userRoutes = createRouter()
   .openapi(createUserRoute, async (c) => {
     const body = c.req.valid("json");
@@ -131,4 +152,9 @@ export const userRoutes = createRouter()
     const { id, tokenId } = c.req.valid("param");
     const token = await revokeToken(c.get("db"), { userId: id, tokenId, revokedBy: callerLabel(caller), audit: auditActor(caller) }, new Date());
     return c.json(token, 200);
+  })
+  .openapi(issueSignInLinkRoute, async (c) => {
+    const caller = requireOperator(c, "Issuing a sign-in link for a user");
+    const link = await issueSignInLink(c.get("db"), c.env, { userId: c.req.valid("param").id, createdBy: auditActor(caller), origin: webOrigin(c) });
+    return c.json(link, 201);
   });

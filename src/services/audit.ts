@@ -1,4 +1,7 @@
-/** The admin audit (table `admin_audit`): every change an admin or the operator made to a user or a token. */
+/**
+ * The admin audit (table `admin_audit`): every change an admin or the operator made to a user or a token, and every
+ * one-time sign-in link issued (by the operator or a league's commissioner).
+ */
 import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import { adminAudit } from "../db/schema";
 import type { Database } from "../env";
@@ -12,6 +15,10 @@ export const AUDIT_ACTIONS = [
   "user.enabled",
   "token.issued",
   "token.revoked",
+  "sign_in_link.issued",
+  /** The operator's invites (src/services/invites.ts): detail.inviteId, leagueId (null: a sign-up invite), expiresAt, maxUses. */
+  "invite.created",
+  "invite.revoked",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

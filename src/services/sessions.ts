@@ -1,12 +1,13 @@
 /**
- * Server-side sessions (table `sessions`), for any browser sign-in: the status page today, the players' web app later.
+ * Server-side sessions (table `sessions`) of every browser sign-in: the status page (purpose 'status') and the players'
+ * web sessions (purpose 'web', src/http/web-session.ts).
  *
  * A session's credential is `<random token>.<HMAC-SHA256 of it under SESSION_SECRET>` (lib/crypto signValue, purpose
  * "session"); the database keeps only the token's SHA-256. So reading the database gives neither a credential (the
  * hash cannot be turned back into the token) nor a way to make one (that needs SESSION_SECRET), and a row revoked or
  * expired ends its session whoever holds the credential. Rotating SESSION_SECRET ends every session at once.
  */
-import { and, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import { sessions, users, type SESSION_PURPOSES } from "../db/schema";
 import type { Database } from "../env";
 import { nowIso } from "../lib/clock";
@@ -120,4 +121,41 @@ export function revokeUserSessionsStatement(db: Database, userId: number, now: D
     .update(sessions)
     .set({ revokedAt: nowIso(now) })
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), purpose ? eq(sessions.purpose, purpose) : undefined));
+}
+
+/** A user's live session as its owner sees it (never the credential). */
+export interface OwnSessionView {
+  id: number;
+  purpose: SessionPurpose;
+  createdAt: string;
+  expiresAt: string;
+  lastSeenAt: string | null;
+  userAgent: string | null;
+}
+
+/** The user's sessions that still work (not revoked, not expired), newest first. */
+export async function listUserSessions(db: Database, userId: number, now: Date): Promise<OwnSessionView[]> {
+  const rows = await db
+    .select({
+      id: sessions.id,
+      purpose: sessions.purpose,
+      createdAt: sessions.createdAt,
+      expiresAt: sessions.expiresAt,
+      lastSeenAt: sessions.lastSeenAt,
+      userAgent: sessions.userAgent,
+    })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, nowIso(now))))
+    .orderBy(desc(sessions.id));
+  return rows.map((row) => ({ ...row, purpose: row.purpose as SessionPurpose }));
+}
+
+/** Ends one of the user's live sessions; false when they have no such live session (another user's included). */
+export async function revokeUserSession(db: Database, userId: number, sessionId: number, now: Date): Promise<boolean> {
+  const ended = await db
+    .update(sessions)
+    .set({ revokedAt: nowIso(now) })
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, nowIso(now))))
+    .returning({ id: sessions.id });
+  return ended.length > 0;
 }

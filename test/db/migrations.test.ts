@@ -637,6 +637,22 @@ describe("a dirty v8 database taken through the chain", () => {
     expect(await appliedMigrationNames(db)).toEqual(env.TEST_MIGRATIONS.map((m) => m.name));
   });
 
+  it("v23 makes each v8 group a league: its users the members, its first admin (else its first user) the commissioner", async () => {
+    expect(await rows(db, "SELECT id, name, commissioner_id, ranking, members_may_invite, legacy_group_id, board_materialized FROM leagues ORDER BY id")).toEqual([
+      { id: 1, name: "Group 1", commissioner_id: USER.alice, ranking: "wins", members_may_invite: 1, legacy_group_id: 1, board_materialized: 0 },
+      { id: 2, name: "Group 2", commissioner_id: USER.carol, ranking: "wins", members_may_invite: 1, legacy_group_id: 2, board_materialized: 0 },
+    ]);
+    // alice (an admin) and bob in group 1, carol alone in group 2; dave, in no group, in no league.
+    expect(await rows(db, "SELECT league_id, user_id FROM league_members ORDER BY league_id, user_id")).toEqual([
+      { league_id: 1, user_id: USER.alice },
+      { league_id: 1, user_id: USER.bob },
+      { league_id: 2, user_id: USER.carol },
+    ]);
+    expect(V8_USERS.filter((u) => u.group_id === null).map((u) => u.id)).toEqual([USER.dave]);
+    expect(await count(db, "SELECT count(*) AS n FROM league_members WHERE user_id = ?", USER.dave)).toBe(0);
+    expect(await count(db, "SELECT count(*) AS n FROM invites")).toBe(0);
+  });
+
   // Changes the data: keep last.
   it("after the rebuild a new pick takes an id above every legacy pick (quarantined ones too) and the triggers act", async () => {
     const highestLegacyId = Math.max(...V8_PICKS.map((p) => p.id));
