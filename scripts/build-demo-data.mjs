@@ -9,18 +9,22 @@
 //
 // What it writes (see demo/README.md):
 // - season 2025 week 13: the 16 real games from nflverse games.csv (kickoffs US Eastern -> UTC, final scores,
-//   ESPN event ids), the active skill players (QB RB WR TE K; a fullback is an RB) of those teams from the
+//   ESPN event ids), the active skill players (QB RB WR TE K; a fullback is an RB) of all 32 teams from the
 //   nflverse 2025 roster, plus the week's starting QBs and first-TD scorers whatever their end-of-season status,
-//   the teams' DEF pseudo-players on the roster, 5 users, their picks, and the real first-TD facts of 8 games,
+//   the teams' DEF pseudo-players on the roster, 5 users, their picks, and the real first-TD facts of all 16 games,
 //   applied with UPDATE games after the picks exist so that the v14 triggers grade them;
-// - season 2026 week 13: the real schedule (NFL shield schedule, kickoffs already UTC), and 2026 roster rows for
-//   its teams built from the same 2025 players (no 2026 roster is available offline), so a pick can be made.
+// - 2026 rosters for all 32 teams built from the same 2025 players (no 2026 roster is available offline);
+// - the whole 2026 regular season (NFL shield schedule, kickoffs already UTC; games whose kickoff is still "TBD" are
+//   placeholders without one), one block per week, and per week a few made-up picks of blake, casey and devon with
+//   the time they were made left to the load. Which weeks are loaded, and whether the open one moves, is decided at
+//   load time (scripts/lib/demo-clock.mjs): the file holds every week, the load takes the open one and those after it.
 //
 // Every statement is idempotent (INSERT ... ON CONFLICT DO NOTHING; grading only WHERE the game has no facts yet)
 // and is kept far below D1's 100 KB statement limit (plain SQL literals, no bound parameters).
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { OPEN_SEASON, PICKED_AT_PLACEHOLDER, blockMarker } from "./lib/demo-clock.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -36,10 +40,12 @@ const DATA = resolve(SHARED, "data");
 // Choices of the demo (all real data; only the users and their picks are made up).
 // ------------------------------------------------------------------------------------------------
 const PAST = { season: 2025, week: 13 };
-const FUTURE = { season: 2026, week: 13 };
+/** The season whose schedule the demo holds in full; one of its weeks is open for picks at load time. */
+const FUTURE = { season: OPEN_SEASON };
+const LAST_REG_WEEK = 18;
 /** The games of PAST graded with their real first-TD facts: all of them (the week is long over, and the nightly
  *  quality checks rightly flag a final game left ungraded). They show every kind: rushes and catches, a DEF
- *  interception return, a punt return, an offensive lineman's catch nobody could pick. FUTURE stays open. */
+ *  interception return, a punt return, an offensive lineman's catch nobody could pick. */
 const GRADED_GAMES = [
   "2025_13_GB_DET",
   "2025_13_KC_DAL",
@@ -79,9 +85,9 @@ const FIXED_PAST_PICKS = [
 ];
 /** How many PAST games each user skipped (picks are optional per game). */
 const SKIPPED_GAMES = { alex: 2, blake: 4, casey: 3, devon: 5, emery: 6 };
-/** A few picks already made in the FUTURE week (hidden from others until kickoff); the rest is open. */
+/** A few picks already made in the open week (hidden from others until kickoff); the rest is open. Made up for every
+ *  week of FUTURE (each week from its own seed), loaded only for the week that opens; made a day before the load. */
 const FUTURE_PICKS_PER_USER = { blake: 3, casey: 2, devon: 4 };
-const FUTURE_PICKS_MADE_AT = "2026-11-24T15:00:00Z";
 const SKILL_POSITIONS = new Set(["QB", "RB", "WR", "TE", "K"]);
 const POSITIONS = new Set(["QB", "RB", "WR", "TE", "K", "DEF", "OL", "DL", "LB", "DB", "P", "LS"]);
 const TEAMS = new Set(
@@ -203,19 +209,19 @@ function prng(seed) {
   };
 }
 const random = prng(20251130);
-function weightedChoice(items, weight) {
+function weightedChoice(items, weight, rng = random) {
   const total = items.reduce((s, x) => s + weight(x), 0);
-  let r = random() * total;
+  let r = rng() * total;
   for (const x of items) {
     r -= weight(x);
     if (r < 0) return x;
   }
   return items[items.length - 1];
 }
-function shuffled(items) {
+function shuffled(items, rng = random) {
   const a = [...items];
   for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
+    const j = Math.floor(rng() * (i + 1));
     [a[i], a[j]] = [a[j], a[i]];
   }
   return a;
@@ -291,32 +297,63 @@ const pastGames = nflverseGames
 if (pastGames.length === 0) fail(`no games for ${PAST.season} week ${PAST.week}`);
 const pastTeams = new Set(pastGames.flatMap((g) => [g.homeTeam, g.awayTeam]));
 
-// --- FUTURE week games ---
+// --- FUTURE: the whole regular season, week by week ---
+// A game whose kickoff the NFL has not set yet (a late-season flex: "TBD") has no kickoff_utc: it becomes a
+// placeholder (kickoff_at NULL, is_placeholder 1), which the schema allows, the pick rules keep locked and the
+// nightly checks and the live sync leave alone.
+const byKickoff = (a, b) => (a.kickoffAt ?? "~").localeCompare(b.kickoffAt ?? "~") || a.id.localeCompare(b.id);
 const futureGames = shield
-  .filter((g) => +g.season === FUTURE.season && +g.week === FUTURE.week)
+  .filter((g) => +g.season === FUTURE.season && g.game_type === "REG")
   .map((g) => {
     for (const team of [g.home_team, g.away_team]) if (!TEAMS.has(team)) fail(`unknown team ${team} in ${g.game_id}`);
     const id = `${g.season}_${String(g.week).padStart(2, "0")}_${g.away_team}_${g.home_team}`;
     if (id !== g.game_id) fail(`shield game id ${g.game_id} is not the nflverse form ${id}`);
-    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(g.kickoff_utc)) fail(`${id}: kickoff ${g.kickoff_utc}`);
-    if (easternToUtc(g.gameday_et, g.gametime_et) !== g.kickoff_utc) fail(`${id}: kickoff UTC and US Eastern disagree`);
+    const tbd = g.kickoff_utc === "";
+    if (tbd && (g.gameday_et !== "" || g.gametime_et !== "")) fail(`${id}: no UTC kickoff but an Eastern one`);
+    if (!tbd && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(g.kickoff_utc)) fail(`${id}: kickoff ${g.kickoff_utc}`);
+    if (!tbd && easternToUtc(g.gameday_et, g.gametime_et) !== g.kickoff_utc) fail(`${id}: kickoff UTC and US Eastern disagree`);
+    if (g.home_score !== "" || g.away_score !== "") fail(`${id}: a ${FUTURE.season} game with a score`);
     return {
       id,
       season: +g.season,
       week: +g.week,
       gameType: g.game_type,
-      kickoffAt: g.kickoff_utc,
+      kickoffAt: tbd ? null : g.kickoff_utc,
       homeTeam: g.home_team,
       awayTeam: g.away_team,
       homeScore: null,
       awayScore: null,
       status: "scheduled",
       espnEventId: null,
+      isPlaceholder: tbd ? 1 : 0,
     };
   })
-  .sort((a, b) => a.kickoffAt.localeCompare(b.kickoffAt) || a.id.localeCompare(b.id));
-if (futureGames.length === 0) fail(`no games for ${FUTURE.season} week ${FUTURE.week}`);
+  .sort((a, b) => a.week - b.week || byKickoff(a, b));
+const futureWeeks = [];
+for (let week = 1; week <= LAST_REG_WEEK; week++) {
+  const games = futureGames.filter((g) => g.week === week);
+  if (games.length < 13 || games.length > 16) fail(`${FUTURE.season} week ${week} has ${games.length} games`);
+  const teams = games.flatMap((g) => [g.homeTeam, g.awayTeam]);
+  if (new Set(teams).size !== teams.length) fail(`${FUTURE.season} week ${week}: a team plays twice`);
+  const known = games.filter((g) => g.kickoffAt !== null);
+  futureWeeks.push({
+    season: FUTURE.season,
+    week,
+    games,
+    tbd: games.length - known.length,
+    firstKickoff: known[0]?.kickoffAt ?? null,
+    lastKickoff: known[known.length - 1]?.kickoffAt ?? null,
+  });
+}
+if (futureGames.length !== futureWeeks.reduce((n, w) => n + w.games.length, 0)) fail(`${FUTURE.season} games outside weeks 1-${LAST_REG_WEEK}`);
+// The load picks the first week whose first kickoff lies ahead: the weeks must follow one another.
+for (let i = 1; i < futureWeeks.length; i++) {
+  const [before, after] = [futureWeeks[i - 1], futureWeeks[i]];
+  if (before.lastKickoff && after.firstKickoff && before.lastKickoff >= after.firstKickoff)
+    fail(`${FUTURE.season} week ${after.week} begins before week ${before.week} ends`);
+}
 const futureTeams = new Set(futureGames.flatMap((g) => [g.homeTeam, g.awayTeam]));
+if (futureTeams.size !== TEAMS.size) fail(`${FUTURE.season}: ${futureTeams.size} teams play`);
 
 // --- Players and 2025 roster rows ---
 const rosterById = new Map();
@@ -469,17 +506,27 @@ const pastPicks = [];
     }
   }
 }
-const futurePicks = [];
-for (const u of USERS) {
-  const n = FUTURE_PICKS_PER_USER[u.name] ?? 0;
-  const taken = new Set();
-  for (const game of shuffled(futureGames).slice(0, n)) {
-    const candidates = candidatesFor(game).filter((c) => !taken.has(c.id) && (c.id.startsWith("DEF-") || rosterByPlayer.get(c.id).status === "ACT"));
-    const choice = weightedChoice(candidates, (c) => c.weight);
-    taken.add(choice.id);
-    futurePicks.push(pickRow(u.name, game, choice.id, FUTURE_PICKS_MADE_AT));
+// Per week of FUTURE, from the week's own seed (so that weeks do not depend on one another): among the games with a
+// kickoff, made at load time (PICKED_AT_PLACEHOLDER: a day before the load; the open week's first kickoff is at least
+// a day after it).
+const futurePicksByWeek = new Map();
+for (const { week, games } of futureWeeks) {
+  const rng = prng(FUTURE.season * 100 + week);
+  const open = games.filter((g) => g.kickoffAt !== null);
+  const picks = [];
+  for (const u of USERS) {
+    const n = FUTURE_PICKS_PER_USER[u.name] ?? 0;
+    const taken = new Set();
+    for (const game of shuffled(open, rng).slice(0, n)) {
+      const candidates = candidatesFor(game).filter((c) => !taken.has(c.id) && (c.id.startsWith("DEF-") || rosterByPlayer.get(c.id).status === "ACT"));
+      const choice = weightedChoice(candidates, (c) => c.weight, rng);
+      taken.add(choice.id);
+      picks.push(pickRow(u.name, game, choice.id, PICKED_AT_PLACEHOLDER));
+    }
   }
+  futurePicksByWeek.set(week, picks);
 }
+const futurePicks = [...futurePicksByWeek.values()].flat();
 // The pick rules, checked here as well as by the database: one pick per user per game, never the same player
 // (by name: the v11 rule is UNIQUE(user, week, player_name)) twice per user per week.
 {
@@ -493,20 +540,40 @@ for (const u of USERS) {
     if (seenName.has(n)) fail(`same player twice ${n}`);
     seenGame.add(g);
     seenName.add(n);
-    if (p.createdAt >= [...pastGames, ...futureGames].find((x) => x.id === p.gameId).kickoffAt)
-      fail(`pick after kickoff ${g}`);
+    const kickoffAt = [...pastGames, ...futureGames].find((x) => x.id === p.gameId).kickoffAt;
+    if (kickoffAt === null) fail(`pick in a game without kickoff ${g}`);
+    if (p.createdAt !== PICKED_AT_PLACEHOLDER && p.createdAt >= kickoffAt) fail(`pick after kickoff ${g}`);
   }
 }
 
 // ------------------------------------------------------------------------------------------------
 // Write the SQL
 // ------------------------------------------------------------------------------------------------
+// The part always loaded comes first; then one block per FUTURE week and one of picks per FUTURE week, each opened by
+// a marker line (blockMarker) that scripts/lib/demo-clock.mjs reads to choose what to load.
 const statements = [];
 const section = (title) => statements.push(`-- ${"-".repeat(100)}\n-- ${title}\n-- ${"-".repeat(100)}`);
 function insertValues(head, rows, tail) {
   for (const chunk of chunks(rows)) statements.push(`${head}\n  ${chunk.map(tuple).join(",\n  ")}\n${tail};`);
 }
 const teamList = (teams) => [...teams].sort().map(sql).join(", ");
+const weekRow = (season, week, first, last) => [season, week, first, last];
+const gamesHead =
+  "INSERT INTO `games` (`id`, `season`, `week`, `game_type`, `kickoff_at`, `home_team`, `away_team`, `home_score`, `away_score`, `status`, `espn_event_id`, `is_placeholder`) VALUES";
+const gameTuple = (g) => [
+  g.id,
+  g.season,
+  g.week,
+  g.gameType,
+  g.kickoffAt,
+  g.homeTeam,
+  g.awayTeam,
+  g.homeScore,
+  g.awayScore,
+  g.status,
+  g.espnEventId,
+  g.isPlaceholder ?? 0,
+];
 
 section("Users (made up); one admin");
 insertValues(
@@ -515,31 +582,15 @@ insertValues(
   "ON CONFLICT DO NOTHING",
 );
 
-section(`Weeks: ${PAST.season} week ${PAST.week} (played) and ${FUTURE.season} week ${FUTURE.week} (upcoming); started_at/ended_at = first/last kickoff`);
+section(`Week ${PAST.season} week ${PAST.week} (played); started_at/ended_at = first/last kickoff`);
 insertValues(
   "INSERT INTO `weeks` (`season`, `week`, `started_at`, `ended_at`) VALUES",
-  [pastGames, futureGames].map((gs) => [gs[0].season, gs[0].week, gs[0].kickoffAt, gs[gs.length - 1].kickoffAt]),
+  [weekRow(PAST.season, PAST.week, pastGames[0].kickoffAt, pastGames[pastGames.length - 1].kickoffAt)],
   "ON CONFLICT DO NOTHING",
 );
 
-section(`Games: ${PAST.season} week ${PAST.week} from nflverse games.csv (US Eastern -> UTC), ${FUTURE.season} week ${FUTURE.week} from the NFL shield schedule`);
-insertValues(
-  "INSERT INTO `games` (`id`, `season`, `week`, `game_type`, `kickoff_at`, `home_team`, `away_team`, `home_score`, `away_score`, `status`, `espn_event_id`) VALUES",
-  [...pastGames, ...futureGames].map((g) => [
-    g.id,
-    g.season,
-    g.week,
-    g.gameType,
-    g.kickoffAt,
-    g.homeTeam,
-    g.awayTeam,
-    g.homeScore,
-    g.awayScore,
-    g.status,
-    g.espnEventId,
-  ]),
-  "ON CONFLICT DO NOTHING",
-);
+section(`Games: ${PAST.season} week ${PAST.week} from nflverse games.csv (US Eastern -> UTC)`);
+insertValues(gamesHead, pastGames.map(gameTuple), "ON CONFLICT DO NOTHING");
 
 section(
   `Players: the ${players.length - extras.length} active skill players (QB RB WR TE K) of the ${pastTeams.size} teams of ${PAST.season} week ${PAST.week} ` +
@@ -576,17 +627,16 @@ const defRoster = (season, teams) =>
   );
 defRoster(PAST.season, pastTeams);
 
+const futureRosterRows = rosterRows.filter((r) => futureTeams.has(r.team));
 section(
   `Rosters ${FUTURE.season}: NO ${FUTURE.season} roster is available offline, so the demo reuses the ${PAST.season} end-of-season rosters ` +
-    `(same players, teams, positions and statuses) for the ${futureTeams.size} teams that play ${FUTURE.season} week ${FUTURE.week}`,
+    `(same players, teams, positions and statuses) for all ${futureTeams.size} teams, with their DEF pseudo-players`,
 );
-insertValues(
-  rosterHead,
-  rosterRows.filter((r) => futureTeams.has(r.team)).map(rosterTuple(FUTURE.season)),
-  "ON CONFLICT DO NOTHING",
-);
+insertValues(rosterHead, futureRosterRows.map(rosterTuple(FUTURE.season)), "ON CONFLICT DO NOTHING");
 defRoster(FUTURE.season, futureTeams);
 
+// Picks: `created_at` is a literal, or PICKED_AT_PLACEHOLDER replaced at load. A pick lands only in a game that had not
+// kicked off when it was made (a database whose schedule moved on keeps its integrity: no pick after kickoff).
 const pickStatements = (picks) =>
   chunks(picks).forEach((chunk) =>
     statements.push(
@@ -597,7 +647,7 @@ const pickStatements = (picks) =>
         "JOIN `games` g ON g.`id` = v.column2\n" +
         "JOIN `weeks` w ON w.`season` = g.`season` AND w.`week` = g.`week`\n" +
         "JOIN `players` pl ON pl.`id` = v.column4\n" +
-        "WHERE true\nON CONFLICT DO NOTHING;",
+        "WHERE g.`kickoff_at` > v.column5\nON CONFLICT DO NOTHING;",
     ),
   );
 section(
@@ -605,8 +655,6 @@ section(
     "Inserted before grading: the triggers count them into standings.",
 );
 pickStatements(pastPicks);
-section(`Picks ${FUTURE.season} week ${FUTURE.week}: a few made already; the games are open for more`);
-pickStatements(futurePicks);
 
 section(
   `Grading: the real first-TD facts (truth/first_td_2023_2025.csv) of ${GRADED_GAMES.length} of the ${pastGames.length} games, set by UPDATE so that ` +
@@ -635,21 +683,53 @@ for (const id of GRADED_GAMES) {
   );
 }
 
+// The weeks of FUTURE: each one's weeks row (started_at/ended_at = first/last kickoff set) and its games, as the NFL
+// shield schedule has them (kickoffs in UTC). Loaded from the open week on; shifted only when none is ahead.
+statements.push(
+  `-- ${"=".repeat(100)}\n` +
+    `-- ${FUTURE.season}, the regular season week by week (NFL shield schedule). Read by scripts/lib/demo-clock.mjs: the load takes\n` +
+    "-- the open week (the first one at least a day ahead, or the last complete one moved ahead) and, when real, the weeks after\n" +
+    "-- it; only the open week's picks; PICKED_AT stands for a day before the load. Do not load this file as it is.\n" +
+    `-- ${"=".repeat(100)}`,
+);
+for (const w of futureWeeks) {
+  statements.push(
+    blockMarker("week", { season: w.season, week: w.week, games: w.games.length, tbd: w.tbd, first_kickoff: w.firstKickoff, last_kickoff: w.lastKickoff }),
+  );
+  insertValues(
+    "INSERT INTO `weeks` (`season`, `week`, `started_at`, `ended_at`) VALUES",
+    [weekRow(w.season, w.week, w.firstKickoff, w.lastKickoff)],
+    "ON CONFLICT DO NOTHING",
+  );
+  for (const g of w.games.filter((g) => g.isPlaceholder)) statements.push(`-- ${g.id}: kickoff not set yet (TBD): a placeholder`);
+  insertValues(gamesHead, w.games.map(gameTuple), "ON CONFLICT DO NOTHING");
+}
+for (const w of futureWeeks) {
+  const picks = futurePicksByWeek.get(w.week);
+  statements.push(blockMarker("picks", { season: w.season, week: w.week, picks: picks.length }));
+  pickStatements(picks);
+}
+
 for (const s of statements)
   if (Buffer.byteLength(s) > MAX_STATEMENT_BYTES) fail(`a statement has ${Buffer.byteLength(s)} bytes`);
 
 const header = [
   "-- firsttd local demo data. GENERATED by scripts/build-demo-data.mjs from ../shared/data: do not edit by hand.",
-  "-- Idempotent: every INSERT is ON CONFLICT DO NOTHING and grading only touches games not graded yet, so running",
-  "-- it twice leaves the same data. Needs the migrations in drizzle/ applied first (teams, DEF players, triggers).",
-  "-- Apply: npm run db:seed:local   (or npx wrangler d1 execute DB --local --file demo/seed.sql)",
-  `-- ${PAST.season} week ${PAST.week}: ${pastGames.length} games, ${GRADED_GAMES.length} graded; ${FUTURE.season} week ${FUTURE.week}: ${futureGames.length} games; ` +
-    `${players.length} players; ${USERS.length} users; ${pastPicks.length + futurePicks.length} picks.`,
+  "-- Load it with `npm start` or `npm run db:seed:local`: they choose the open week of 2026 for the date",
+  "-- (scripts/lib/demo-clock.mjs), fill in when its picks were made, and load only that week and the ones after it.",
+  "-- Idempotent: every INSERT is ON CONFLICT DO NOTHING and grading only touches games not graded yet, so loading",
+  "-- twice leaves the same data. Needs the migrations in drizzle/ applied first (teams, DEF players, triggers).",
+  `-- ${PAST.season} week ${PAST.week}: ${pastGames.length} games, ${GRADED_GAMES.length} graded, ${pastPicks.length} picks; ` +
+    `${FUTURE.season} weeks 1-${LAST_REG_WEEK}: ${futureGames.length} games (${futureGames.filter((g) => g.isPlaceholder).length} without kickoff yet), ` +
+    `${FUTURE_PICKS_PER_USER.blake + FUTURE_PICKS_PER_USER.casey + FUTURE_PICKS_PER_USER.devon} picks in the open week; ` +
+    `${players.length} players; ${USERS.length} users.`,
   ...pastGames
     .filter((g) => g.scoreSource !== "nflverse games.csv")
     .map((g) => `-- ${g.id}: final score from the ${g.scoreSource}.`),
 ];
 const text = `${header.join("\n")}\n\n${statements.join("\n\n")}\n`;
+const MAX_FILE_BYTES = 1_000_000;
+if (Buffer.byteLength(text) > MAX_FILE_BYTES) fail(`the file has ${Buffer.byteLength(text)} bytes (at most ${MAX_FILE_BYTES})`);
 mkdirSync(dirname(OUT), { recursive: true });
 writeFileSync(OUT, text);
 
@@ -660,12 +740,14 @@ const won = pastPicks.filter((p) => {
   return p.playerId === f.playerId || (["return", "defense"].includes(f.kind) && p.playerId === `DEF-${f.team}`);
 });
 const graded = pastPicks.filter((p) => GRADED_GAMES.includes(p.gameId));
+const sqlStatements = statements.filter((s) => !s.split("\n").every((line) => line.startsWith("--")));
 console.log(
   [
-    `wrote ${OUT} (${Buffer.byteLength(text)} bytes, ${statements.filter((s) => !s.startsWith("--")).length} statements)`,
-    `games: ${pastGames.length} (${PAST.season} wk ${PAST.week}, ${GRADED_GAMES.length} graded) + ${futureGames.length} (${FUTURE.season} wk ${FUTURE.week})`,
+    `wrote ${OUT} (${Buffer.byteLength(text)} bytes, ${sqlStatements.length} statements, the largest ${Math.max(...sqlStatements.map((s) => Buffer.byteLength(s)))} bytes)`,
+    `games: ${pastGames.length} (${PAST.season} wk ${PAST.week}, ${GRADED_GAMES.length} graded) + ${futureGames.length} (${FUTURE.season} wk 1-${LAST_REG_WEEK}, ` +
+      `${futureGames.filter((g) => g.isPlaceholder).length} TBD placeholders in weeks ${futureWeeks.filter((w) => w.tbd > 0).map((w) => w.week).join(", ")})`,
     `players: ${players.length} (+ DEF pseudo-players from the migrations), extras: ${extras.length}`,
-    `roster rows: ${rosterRows.length} (${PAST.season}) + ${rosterRows.filter((r) => futureTeams.has(r.team)).length} (${FUTURE.season}) + DEF ${pastTeams.size} + ${futureTeams.size}`,
-    `picks: ${pastPicks.length} (${PAST.season}: ${graded.length} graded, ${won.length} wins) + ${futurePicks.length} (${FUTURE.season})`,
+    `roster rows: ${rosterRows.length} (${PAST.season}) + ${futureRosterRows.length} (${FUTURE.season}) + DEF ${pastTeams.size} + ${futureTeams.size}`,
+    `picks: ${pastPicks.length} (${PAST.season}: ${graded.length} graded, ${won.length} wins) + ${futurePicks.length} over the ${FUTURE.season} weeks with kickoffs (only the open week's are loaded)`,
   ].join("\n"),
 );

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run db:seed:local`: loads the demo data (demo/seed.sql) into the local D1 and prints what is there.
 // Only seeds: the migrations must be applied already (`npm run db:migrate:local`, or `npm start` does both).
-// Idempotent: running it again changes nothing. Offline: see scripts/lib/local-d1.mjs.
+// Idempotent: running it again changes nothing (the first load fixes which week of 2026 is open: see
+// scripts/lib/demo-clock.mjs). Offline: see scripts/lib/local-d1.mjs. It makes no credentials: `npm start` does.
 import { printSummary, queryLocal, seedDemo } from "./lib/local-d1.mjs";
 
 try {
@@ -15,7 +16,7 @@ try {
     console.error("The local D1 has no schema yet: run `npm run db:migrate:local` first (or `npm start`).");
     process.exit(1);
   }
-  seedDemo();
+  await seedDemo();
   printSummary();
 } catch (error) {
   console.error(error.message);

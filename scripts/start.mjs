@@ -2,8 +2,13 @@
 // `npm start`: the local demo, offline. On a fresh clone after `npm ci`:
 //   1. creates .dev.vars from .dev.vars.example when missing (local secrets: ADMIN_TOKEN),
 //   2. applies the migrations to the local D1 (wrangler d1 migrations apply DB --local, non-interactive),
-//   3. loads the demo data demo/seed.sql (idempotent: a second start changes nothing) and prints a summary,
-//   4. runs `wrangler dev --port 8787` until Ctrl-C. Extra arguments go to wrangler dev: `npm start -- --ip 0.0.0.0`.
+//   3. loads the demo data demo/seed.sql (idempotent: a second start changes nothing) with its open week of 2026 chosen
+//      for today (scripts/lib/demo-clock.mjs: the next real week, or a real week moved to the coming days) and prints a
+//      summary,
+//   4. makes the demo player's one-time sign-in link and API token (new at every start, the previous ones stop working)
+//      and prints them with the open week and a game of it, for the README's curl session,
+//   5. runs `wrangler dev --port 8787` until Ctrl-C, and prints the sign-in link again once it answers.
+//      Extra arguments go to wrangler dev: `npm start -- --ip 0.0.0.0`.
 // The local D1 lives in .wrangler/state; delete .wrangler/ to start over.
 import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
@@ -12,6 +17,7 @@ import { constants } from "node:os";
 import { ROOT, WRANGLER_BIN, applyMigrations, printSummary, seedDemo, wranglerEnv } from "./lib/local-d1.mjs";
 
 const PORT = "8787";
+const ORIGIN = `http://localhost:${PORT}`;
 
 function ensureDevVars() {
   const devVars = join(ROOT, ".dev.vars");
@@ -36,10 +42,46 @@ function warnMissingVars(devVars, example) {
   if (missing.length > 0) console.warn(`.dev.vars has no ${missing.join(", ")}: copy the line(s) from .dev.vars.example.`);
 }
 
-function startDev() {
+/** What a person needs first: how to sign in as the demo player, and the curl session's variables. */
+function demoBanner({ seed, credentials, sample }) {
+  const line = "-".repeat(100);
+  const exports = [`TOKEN="Authorization: Bearer ${credentials.apiToken}"`, `WEEK=${seed.week}`];
+  if (sample) exports.push(`GAME=${sample.game}`, `TEAM=${sample.team}`, ...(sample.player ? [`PLAYER=${sample.player}`] : []));
+  return [
+    line,
+    `Open ${ORIGIN} and sign in as the demo player ${credentials.player} with this one-time link (good once, until ${credentials.expiresAt};`,
+    "a new one at every start):",
+    `  ${credentials.signInUrl}`,
+    "",
+    `Open for picks: ${seed.season} week ${seed.week}, ${seed.real ? "the real schedule" : `SHIFTED ${seed.shiftWeeks} week(s) ahead of the real one`}, ` +
+      `first kickoff ${seed.firstKickoff}.` +
+      (sample ? ` For example ${sample.game} (${sample.opponent} at ${sample.team}, ${sample.kickoff})${sample.player_name ? `, ${sample.player_name} of ${sample.team}` : ""}.` : ""),
+    `The README's curl session as ${credentials.player} (this API token is replaced at every start):`,
+    `  export ${exports.join(" ")}`,
+    `  curl -s "${ORIGIN.replace("http://", "")}/v1/games?season=${seed.season}&week=$WEEK" -H "$TOKEN"`,
+    line,
+  ].join("\n");
+}
+
+/** Polls /health until wrangler dev answers (or gives up after 2 minutes), then calls `ready`. */
+function whenServing(ready) {
+  const deadline = Date.now() + 120_000;
+  const attempt = () =>
+    fetch(`${ORIGIN}/health`, { signal: AbortSignal.timeout(10_000) })
+      .then((response) => (response.ok ? ready() : retry()))
+      .catch(retry);
+  const retry = () => {
+    if (Date.now() < deadline) setTimeout(attempt, 500).unref();
+  };
+  setTimeout(attempt, 1_000).unref();
+}
+
+function startDev(onReady) {
   const args = [WRANGLER_BIN, "dev", "--port", PORT, ...process.argv.slice(2)];
   console.log(`Starting wrangler dev on http://localhost:${PORT} (Ctrl-C to stop) ...`);
   const child = spawn(process.execPath, args, { cwd: ROOT, env: wranglerEnv(), stdio: "inherit" });
+  // Another --port given to wrangler: the link printed would be wrong; say nothing more then.
+  if (onReady && !process.argv.slice(2).some((arg) => arg.startsWith("--port"))) whenServing(onReady);
   let stopping = false;
   const forward = (signal) => {
     if (stopping) return;
@@ -59,15 +101,18 @@ function startDev() {
   });
 }
 
+let signInUrl;
 try {
   ensureDevVars();
   console.log("Applying migrations to the local D1 ...");
   applyMigrations();
   console.log("Loading the demo data (demo/seed.sql) ...");
-  seedDemo();
-  printSummary();
+  const { seed, credentials } = await seedDemo(new Date(), { credentials: true, origin: ORIGIN });
+  const { sample } = printSummary({ open: seed, player: credentials.player });
+  signInUrl = credentials.signInUrl;
+  console.log(demoBanner({ seed, credentials, sample }));
 } catch (error) {
   console.error(error.message);
   process.exit(error.exitCode ?? 1);
 }
-startDev();
+startDev(() => console.log(`\nReady: open ${signInUrl} to sign in as the demo player (the curl variables are printed above).\n`));

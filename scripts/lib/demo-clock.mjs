@@ -1,13 +1,42 @@
-// The demo's open week must lie ahead of whoever loads it, on any date. demo/seed.sql holds a real week of the 2026
-// schedule; when that week has already begun at load time, its instants (kickoffs, the week's bounds, the time its
-// demo picks were made) move forward by the fewest whole weeks that put its first kickoff at least a day ahead, on the
-// same weekdays and at the same US Eastern wall-clock times (NFL kickoffs are set in Eastern time, across DST).
-// Used by `npm start` / `npm run db:seed:local` and by the browser tests, which load the demo as a person would.
+// The demo's clock: which week of demo/seed.sql is open for picks when the demo is loaded, so that the demo never ages.
+//
+// demo/seed.sql (scripts/build-demo-data.mjs) holds a part always loaded (users, the graded 2025 week 13, players,
+// 2025 and 2026 rosters) and, after it, one block per week of the real 2026 regular-season schedule and one block of
+// made-up picks per week, each opened by a marker line:
+//
+//   -- @demo week season=2026 week=14 games=15 tbd=0 first_kickoff=2026-12-11T01:15:00Z last_kickoff=...
+//   -- @demo picks season=2026 week=14 picks=9
+//
+// At load (seedForDate, used by `npm start`, `npm run db:seed:local`, the workerd test of the demo and the browser
+// tests) the open week is:
+//   - the first 2026 week whose first kickoff is at least a day after now, as it really is; loaded with every later
+//     week of the season (the rest of the real schedule). The weeks before it are left out: they have begun, and
+//     unplayed games in the past are what the nightly checks flag (games_not_final_after_kickoff) and what the live
+//     sync's catch-up would go after;
+//   - when no 2026 week is ahead any more (after the season): the last week whose kickoffs are all set (week 15: later
+//     weeks still have flexible "TBD" games), its kickoffs moved by the fewest whole weeks that put the first one at
+//     least a day ahead, on the same weekdays at the same US Eastern wall-clock times (NFL kickoffs are set in Eastern
+//     time, across DST). Loaded alone: real later weeks would now lie in the past.
+// Only the open week gets the demo picks (blake, casey, devon), made "yesterday": a day before the load.
+//
+// The first load fixes the dates: when a database already holds a demo (a 2026 weeks row with a start), the same week
+// stays open with the same shift, so that loading again changes nothing (every statement is ON CONFLICT DO NOTHING).
+// Plain JavaScript, no Node built-ins: the workerd tests import it through Vite.
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
-/** Every instant of the open week in seed.sql is a literal of this season. */
-const OPEN_SEASON = "2026";
-const INSTANT = new RegExp(`'(${OPEN_SEASON}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ)'`, "g");
+
+/** The season of the schedule blocks; the demo's open week is one of its weeks. */
+export const OPEN_SEASON = 2026;
+/** Stands for the time the open week's demo picks were made; replaced at load by a day before the load. */
+export const PICKED_AT_PLACEHOLDER = "{{PICKED_AT}}";
+/** The marker line that opens a block of demo/seed.sql: `-- @demo <kind> key=value ...`. */
+export function blockMarker(kind, fields) {
+  return `-- @demo ${kind} ${Object.entries(fields)
+    .map(([key, value]) => `${key}=${value ?? "none"}`)
+    .join(" ")}`;
+}
+const MARKER = /^-- @demo (week|picks) (.*)$/;
+const INSTANT = /'(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)'/g;
 
 const eastern = new Intl.DateTimeFormat("en-US", {
   timeZone: "America/New_York",
@@ -19,6 +48,8 @@ const eastern = new Intl.DateTimeFormat("en-US", {
   minute: "2-digit",
   second: "2-digit",
 });
+
+const isoUtc = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /** Minutes Eastern time is ahead of UTC at this instant (-300 in winter, -240 in summer). */
 function easternOffsetMinutes(ms) {
@@ -34,28 +65,127 @@ export function shiftWeeksEastern(iso, weeks) {
   // The offset of the target instant: try the wall clock's own offset, then correct once across a DST change.
   let target = wallClock - easternOffsetMinutes(wallClock) * 60_000;
   target = wallClock - easternOffsetMinutes(target) * 60_000;
-  return new Date(target).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return isoUtc(target);
 }
 
-/** Whole weeks the open week must move so that its first kickoff is at least a day after `now` (0 if it already is). */
+/** Whole weeks a week must move so that its first kickoff is at least a day after `now` (0 if it already is). */
 export function weeksToShift(firstKickoffIso, now) {
   const lateBy = now.getTime() + DAY_MS - Date.parse(firstKickoffIso);
   return lateBy <= 0 ? 0 : Math.ceil(lateBy / WEEK_MS);
 }
 
-/** seed.sql as it should be loaded at `now`: its open week moved ahead when it has begun. */
-export function seedForDate(sql, now) {
-  const instants = [...sql.matchAll(INSTANT)].map((m) => m[1]);
-  const kickoffs = [...sql.matchAll(/\(\s*'\d{4}_\d\d_\w+', (\d{4}), \d+, '\w+', '([^']+)'/g)]
-    .filter((m) => m[1] === OPEN_SEASON)
-    .map((m) => m[2]);
-  if (instants.length === 0 || kickoffs.length === 0) return { sql, weeks: 0, firstKickoff: null };
-  const first = kickoffs.sort()[0];
-  const weeks = weeksToShift(first, now);
-  if (weeks === 0) return { sql, weeks, firstKickoff: first };
+/** "Thu Dec 10, 20:15 ET": how a kickoff reads in Eastern time. */
+export function easternLabel(iso) {
+  return `${new Intl.DateTimeFormat("en-US", { timeZone: "America/New_York", weekday: "short", month: "short", day: "numeric", year: "numeric" }).format(new Date(iso))}, ${new Intl.DateTimeFormat("en-US", { timeZone: "America/New_York", hourCycle: "h23", hour: "2-digit", minute: "2-digit" }).format(new Date(iso))} ET`;
+}
+
+/**
+ * demo/seed.sql cut into its parts: `base` (always loaded), `weeks` (the schedule blocks, in week order: season, week,
+ * games, tbd = games without a kickoff yet, firstKickoff/lastKickoff or null, sql) and `picks` (week -> sql).
+ */
+export function parseSeed(sql) {
+  const base = [];
+  const weeks = [];
+  const picks = new Map();
+  let current = { lines: base };
+  for (const line of sql.split("\n")) {
+    const marker = MARKER.exec(line);
+    if (!marker) {
+      current.lines.push(line);
+      continue;
+    }
+    const fields = Object.fromEntries(marker[2].split(" ").map((pair) => pair.split("=")));
+    const value = (key) => (fields[key] === undefined || fields[key] === "none" ? null : fields[key]);
+    current = { lines: [line] };
+    if (marker[1] === "week") {
+      weeks.push({
+        season: +fields.season,
+        week: +fields.week,
+        games: +fields.games,
+        tbd: +fields.tbd,
+        firstKickoff: value("first_kickoff"),
+        lastKickoff: value("last_kickoff"),
+        block: current,
+      });
+    } else picks.set(+fields.week, current);
+  }
+  const text = (block) => `${block.lines.join("\n").trim()}\n`;
   return {
-    sql: sql.replace(INSTANT, (_, iso) => `'${shiftWeeksEastern(iso, weeks)}'`),
-    weeks,
-    firstKickoff: shiftWeeksEastern(first, weeks),
+    base: text({ lines: base }),
+    weeks: weeks
+      .sort((a, b) => a.week - b.week)
+      .map(({ block, ...week }) => ({ ...week, sql: text(block) })),
+    picks: new Map([...picks].map(([week, block]) => [week, text(block)])),
   };
+}
+
+/**
+ * Which week opens, and how far it moves: { week, shiftWeeks, how } with how 'real' (the next week of the schedule, as
+ * it is), 'shifted' (none left: the last complete week moved ahead) or 'kept' (the choice of an earlier load,
+ * `previous` = { week, startedAt } as the database holds it).
+ */
+export function chooseOpenWeek(weeks, now, previous = null) {
+  const scheduled = weeks.filter((w) => w.firstKickoff !== null);
+  if (scheduled.length === 0) throw new Error("demo/seed.sql has no week with a kickoff");
+  if (previous) {
+    const week = scheduled.find((w) => w.week === previous.week);
+    if (week && previous.startedAt) {
+      const shiftWeeks = Math.max(0, Math.round((Date.parse(previous.startedAt) - Date.parse(week.firstKickoff)) / WEEK_MS));
+      return { week, shiftWeeks, how: "kept" };
+    }
+  }
+  const ahead = scheduled.find((w) => Date.parse(w.firstKickoff) >= now.getTime() + DAY_MS);
+  if (ahead) return { week: ahead, shiftWeeks: 0, how: "real" };
+  const complete = scheduled.filter((w) => w.tbd === 0);
+  const week = complete[complete.length - 1] ?? scheduled[scheduled.length - 1];
+  return { week, shiftWeeks: weeksToShift(week.firstKickoff, now), how: "shifted" };
+}
+
+/**
+ * demo/seed.sql as it is loaded at `now`: the part always loaded, the open week (moved ahead when it must be) and, when
+ * it is real, the later weeks of the season, then the open week's picks made a day before `now`.
+ * `previous`: the open week of a demo already in the database ({ week, startedAt }), kept as it is.
+ * Returns the SQL and what was chosen (season, week, how, shiftWeeks, real, firstKickoff/lastKickoff of the open week
+ * as loaded, weeksLoaded, weeksLeftOut, pickedAt, games of the open week).
+ */
+export function seedForDate(sql, now, { previous = null } = {}) {
+  const seed = parseSeed(sql);
+  const choice = chooseOpenWeek(seed.weeks, now, previous);
+  const open = choice.week;
+  const real = choice.shiftWeeks === 0;
+  const shift = (text) => text.replace(INSTANT, (_, iso) => `'${shiftWeeksEastern(iso, choice.shiftWeeks)}'`);
+  const loaded = real ? seed.weeks.filter((w) => w.week >= open.week) : [open];
+  const pickedAt = isoUtc(Math.floor((now.getTime() - DAY_MS) / 60_000) * 60_000);
+  const picks = (seed.picks.get(open.week) ?? "").replaceAll(`'${PICKED_AT_PLACEHOLDER}'`, `'${pickedAt}'`);
+  const parts = [seed.base, ...loaded.map((w) => (w === open && !real ? shift(w.sql) : w.sql)), picks];
+  const moved = (iso) => (iso === null ? null : shiftWeeksEastern(iso, choice.shiftWeeks));
+  return {
+    sql: parts.filter((part) => part.trim() !== "").join("\n"),
+    season: open.season,
+    week: open.week,
+    games: open.games,
+    how: choice.how,
+    shiftWeeks: choice.shiftWeeks,
+    real,
+    firstKickoff: moved(open.firstKickoff),
+    lastKickoff: moved(open.lastKickoff),
+    realFirstKickoff: open.firstKickoff,
+    weeksLoaded: loaded.map((w) => w.week),
+    weeksLeftOut: seed.weeks.filter((w) => !loaded.includes(w)).map((w) => w.week),
+    pickedAt,
+  };
+}
+
+/** What a load chose, in a sentence or two (printed by `npm start` and `npm run db:seed:local`). */
+export function describeChoice(seed, now) {
+  const range = (weeks) => (weeks.length === 0 ? "none" : weeks.length === 1 ? `week ${weeks[0]}` : `weeks ${weeks[0]}-${weeks[weeks.length - 1]}`);
+  const head = `The demo opens ${seed.season} week ${seed.week} for picks (${seed.games} games, first kickoff ${easternLabel(seed.firstKickoff)} = ${seed.firstKickoff})`;
+  const how = seed.real
+    ? `the real schedule (${seed.season} ${range(seed.weeksLoaded)} loaded; ${range(seed.weeksLeftOut.filter((w) => w < seed.week))} left out: begun)`
+    : `SHIFTED: no ${seed.season} week is ahead any more, so its real kickoffs (from ${seed.realFirstKickoff}) moved ${seed.shiftWeeks} week(s) ahead, same weekdays and Eastern times; loaded alone`;
+  const lines = [`${head}: ${how}.`];
+  if (seed.how === "kept") lines.push("  (kept from the first load into this database: loading again changes nothing)");
+  if (Date.parse(seed.firstKickoff) <= now.getTime())
+    lines.push(`  It has begun since that first load: delete .wrangler/ and start again for a demo whose week lies ahead.`);
+  return lines.join("\n");
 }
