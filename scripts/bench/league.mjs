@@ -446,3 +446,49 @@ SELECT uid, week_id, team, player_name, am, 1 + am / 100.0, game_id,
 FROM priced
 ORDER BY 8, uid, k`;
 }
+
+// -------------------------------------------------------------------------------------------------------------
+// Leagues (v23): every user in 1-3 leagues, one large league (a fifth of the users: 20,000 at 100,000 users, id 1)
+// whose board is mirrored into league_standings, the rest small leagues of a dozen members (read whole), and a tenth
+// of the users on the public board (league_standings league 0).
+// -------------------------------------------------------------------------------------------------------------
+
+/** The large league's id (its board reaches 50 members and is mirrored into league_standings). */
+export const LARGE_LEAGUE_ID = 1;
+/** Members per small league (they stay under the 50 from which a board is mirrored). */
+export const SMALL_LEAGUE_SIZE = 12;
+
+/** The large league's size: a fifth of the users (20,000 at the default 100,000). */
+export function largeLeagueSize(users) {
+  return Math.floor(users / 5);
+}
+
+/**
+ * The memberships into helper table _bench_league_slots (league_id, user_id), deterministic from the seed: user u is in
+ * the large league when ((u - 1) * 7919 + seed) mod N < N / 5 (a bijection of [0, N) when 7919 does not divide N: exactly
+ * N / 5 members), in 1-3 leagues in all (k(u) from a hash), its other leagues small ones: every (user, slot) pair in an
+ * order shuffled by a hash, cut into groups of 12. ?1 users N, ?2 seed, ?3 large league size. A user whose two slots
+ * fall in one group (rare) is in it once.
+ */
+export function leagueSlotsSql() {
+  return `
+INSERT OR IGNORE INTO _bench_league_slots (league_id, user_id)
+WITH RECURSIVE
+  u AS (SELECT id AS uid, ((id - 1) * 7919 + ?2) % ?1 AS perm, (id * 48271 + ?2) % 2147483647 AS x FROM users WHERE id <= ?1),
+  uk AS (SELECT uid, perm < ?3 AS large, 1 + (((x * x + 13) % 2147483647) / 7) % 3 AS k FROM u),
+  slot(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM slot WHERE j < 2),
+  slots AS (SELECT uk.uid, slot.j AS j FROM uk CROSS JOIN slot WHERE slot.j < uk.k - uk.large),
+  hashed AS (SELECT uid, j, (uid * 31337 + j * 65537 + ?2 * 5) % 2147483647 AS y FROM slots),
+  ordered AS (SELECT uid, row_number() OVER (ORDER BY (y * y + 7) % 2147483647, uid, j) AS rn FROM hashed)
+SELECT ${LARGE_LEAGUE_ID}, uid FROM uk WHERE large
+UNION ALL
+SELECT ${LARGE_LEAGUE_ID + 1} + (rn - 1) / ${SMALL_LEAGUE_SIZE}, uid FROM ordered`;
+}
+
+/**
+ * The users on the public board: exactly a tenth, ((u - 1) * 104729 + 3 * seed) mod N < N / 10 (?1 N, ?2 seed).
+ * Set through the column, so the v23 trigger users_global_board mirrors their standings as an opt-in does.
+ */
+export function globalBoardOptInSql() {
+  return `UPDATE users SET on_global_board = 1 WHERE id <= ?1 AND ((id - 1) * 104729 + 3 * ?2) % ?1 < ?1 / 10`;
+}

@@ -9,7 +9,18 @@
 //             sqlite_master, dropped, re-created afterwards); picks go in without them, then results, standings,
 //             player_stats and the histogram are computed set-based with the migrations' own statements; the
 //             bench then verifies every derived table against src/db/recompute.ts (and the histogram).
-import { CANDIDATE_SLOTS, MARQUEE_WEEK, SEASON, WEEKS, leagueRosterCsv, picksInsertSql } from "./league.mjs";
+//
+// Leagues (v23) go in before the picks, while standings are still empty, through the production triggers: the large
+// league's 50th member marks its board materialized, each opt-in to the public board goes through users_global_board.
+// With the triggers on (--load triggers), every standings row the picks make is mirrored into league_standings as it
+// is made; in bulk mode the standings triggers (the mirror among them) are suspended, so the sorted boards are filled
+// afterwards, set-based, from the standings, exactly as the v23 triggers would have (checked by leagueBoardDifferences).
+// Why before: the v23 triggers that copy a user's standings when they join a mirrored board (league_members_board_insert,
+// users_global_board) look standings up by user_id, which no index of standings leads with: each such insert scans all
+// of standings (bench/README.md, "Leagues").
+import {
+  CANDIDATE_SLOTS, LARGE_LEAGUE_ID, MARQUEE_WEEK, SEASON, WEEKS, globalBoardOptInSql, largeLeagueSize, leagueRosterCsv, leagueSlotsSql, picksInsertSql,
+} from "./league.mjs";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../lib/local-d1.mjs";
@@ -206,6 +217,13 @@ export async function loadLeague({ client, adminToken, league, users, picksPerUs
   await runInBatches(sql, insertStatements("api_tokens", Object.keys(tokenRows[0]), tokenRows), "api tokens");
   mark("users_tokens", t);
 
+  // 3b. Leagues, their members and the public board's opt-ins (before any standings exist, see the top of this file).
+  t = performance.now();
+  const leagues = await loadLeagues({ sql, users, seed, recordedAt });
+  log(`  leagues: ${leagues.leagues} (large league ${LARGE_LEAGUE_ID}: ${leagues.largeMembers} members), ${leagues.memberships} memberships, ` +
+    `${leagues.onGlobalBoard} users on the public board`);
+  mark("leagues", t);
+
   // 4. Picks, set-based inside D1.
   let saved = [];
   if (mode === "bulk") {
@@ -279,12 +297,14 @@ export async function loadLeague({ client, adminToken, league, users, picksPerUs
     if (histogram) log(`  bulk: score histogram backfilled`);
     await sql(saved.map((trigger) => ({ sql: trigger.sql })));
     log(`  bulk: re-created ${saved.length} triggers`);
+    const mirrored = await leagueBoardsBackfill(sql);
+    log(`  bulk: sorted boards (large leagues and the public board) filled from standings: ${mirrored.toLocaleString("en-US")} league_standings rows`);
   }
   mark("grading", t);
 
   await sql({ sql: "SELECT 1" });
   timings.total = Math.round((performance.now() - started) / 100) / 10;
-  return { timings, tokens, candidateSlots: CANDIDATE_SLOTS };
+  return { timings, tokens, leagues, candidateSlots: CANDIDATE_SLOTS };
 }
 
 function factColumns(game, nameOf, recordedAt) {
@@ -327,5 +347,66 @@ async function histogramBackfill(sql) {
 }
 
 export async function dropHelperTables(sql) {
-  await sql([{ sql: "DROP TABLE IF EXISTS _bench_week_games" }, { sql: "DROP TABLE IF EXISTS _bench_candidates" }]);
+  await sql([
+    { sql: "DROP TABLE IF EXISTS _bench_week_games" },
+    { sql: "DROP TABLE IF EXISTS _bench_candidates" },
+    { sql: "DROP TABLE IF EXISTS _bench_league_slots" },
+  ]);
+}
+
+/**
+ * The leagues: memberships computed inside D1 (leagueSlotsSql), the leagues (commissioner: the lowest member; the large
+ * league and even ids rank by wins, odd ids by units), their members through the v23 member trigger (the large league's
+ * 50th member marks its board materialized), and a tenth of the users on the public board through users_global_board.
+ */
+async function loadLeagues({ sql, users, seed, recordedAt }) {
+  const large = largeLeagueSize(users);
+  await sql([
+    { sql: "CREATE TABLE _bench_league_slots (league_id INTEGER NOT NULL, user_id INTEGER NOT NULL, PRIMARY KEY (league_id, user_id)) WITHOUT ROWID" },
+    { sql: leagueSlotsSql(), params: [users, seed, large] },
+    {
+      sql: `INSERT INTO leagues (id, name, commissioner_id, ranking, members_may_invite, created_at)
+        SELECT league_id, CASE WHEN league_id = ${LARGE_LEAGUE_ID} THEN 'Bench big league' ELSE 'Bench league ' || league_id END, min(user_id),
+          CASE WHEN league_id = ${LARGE_LEAGUE_ID} OR league_id % 2 = 0 THEN 'wins' ELSE 'units' END, 1, ?1
+        FROM _bench_league_slots GROUP BY league_id ORDER BY league_id`,
+      params: [recordedAt],
+    },
+  ]);
+  const [range] = await sql({ sql: "SELECT max(league_id) AS maxId, count(*) AS memberships FROM _bench_league_slots" });
+  const { maxId, memberships } = range.results[0];
+  const perStatement = 2000;
+  const statements = [];
+  for (let lo = LARGE_LEAGUE_ID; lo <= maxId; lo += perStatement) {
+    statements.push({
+      sql: `INSERT INTO league_members (league_id, user_id, joined_at)
+        SELECT league_id, user_id, ?3 FROM _bench_league_slots WHERE league_id BETWEEN ?1 AND ?2 ORDER BY league_id, user_id`,
+      params: [lo, Math.min(maxId, lo + perStatement - 1), recordedAt],
+    });
+  }
+  await runInBatches(sql, statements, "league members", 4);
+  await sql({ sql: globalBoardOptInSql(), params: [users, seed] });
+  const [check] = await sql({
+    sql: `SELECT (SELECT count(*) FROM leagues) AS leagues, (SELECT count(*) FROM league_members WHERE league_id = ${LARGE_LEAGUE_ID}) AS largeMembers,
+      (SELECT count(*) FROM leagues WHERE board_materialized = 1) AS materialized, (SELECT count(*) FROM users WHERE on_global_board = 1) AS onGlobalBoard`,
+  });
+  const counts = check.results[0];
+  if (counts.materialized !== 1) throw new Error(`expected exactly the large league's board materialized, found ${counts.materialized}`);
+  return { ...counts, memberships };
+}
+
+/**
+ * Bulk mode: the sorted boards of materialized leagues and of the public board (league 0) from the standings, scope by
+ * scope: what standings_to_league_boards_insert would have mirrored had it not been suspended.
+ */
+async function leagueBoardsBackfill(sql) {
+  const statements = Array.from({ length: WEEKS + 1 }, (_, week) => ({
+    sql: `INSERT INTO league_standings (league_id, season, week, user_id, picks, wins, losses, voids, units_cu)
+      SELECT b.league_id, s.season, s.week, s.user_id, s.picks, s.wins, s.losses, s.voids, s.units_cu
+      FROM (SELECT m.league_id AS league_id, m.user_id AS user_id FROM leagues l JOIN league_members m ON m.league_id = l.id WHERE l.board_materialized = 1
+            UNION ALL SELECT 0, u.id FROM users u WHERE u.on_global_board = 1) b
+      JOIN standings s ON s.season = ?1 AND s.week = ?2 AND s.user_id = b.user_id`,
+    params: [SEASON, week],
+  }));
+  const results = await sql(statements);
+  return results.reduce((n, r) => n + (r.meta?.changes ?? 0), 0);
 }

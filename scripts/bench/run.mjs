@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join, resolve } from "node:path";
 import { ROOT } from "../lib/local-d1.mjs";
-import { buildLeague, fullRosterCsv, MARQUEE_WEEK, SEASON, UPCOMING_WEEK } from "./league.mjs";
+import { buildLeague, fullRosterCsv, LARGE_LEAGUE_ID, MARQUEE_WEEK, SEASON, UPCOMING_WEEK } from "./league.mjs";
 import { dropHelperTables, loadLeague, sqlRunner } from "./load.mjs";
 import { createClient, percentile, progressBar, runScenario } from "./measure.mjs";
 import { evaluateTargets, printReport } from "./report.mjs";
@@ -150,7 +150,12 @@ async function main() {
     // Migrations (wrangler, into the temporary directory) while the Worker bundles and the league is generated.
     const phase = {};
     let t = performance.now();
-    const [applied, scriptPath] = await Promise.all([applyMigrations(dir), buildWorker(join(dir, "build"))]);
+    // Both settle before either failure is thrown: a failed build must not remove the directory while wrangler is
+    // still writing the migrations into it (it would be left behind).
+    const settled = await Promise.allSettled([applyMigrations(dir), buildWorker(join(dir, "build"))]);
+    const failed = settled.find((x) => x.status === "rejected");
+    if (failed) throw failed.reason;
+    const [applied, scriptPath] = settled.map((x) => x.value);
     phase.migrate_build = (performance.now() - t) / 1000;
     log(`fresh D1 in ${dir}: ${applied.length} of ${migrationFiles().length} migrations applied (${phase.migrate_build.toFixed(1)} s)`);
     if (applied.length !== migrationFiles().length) throw new Error("not every migration was applied");
@@ -203,7 +208,16 @@ async function main() {
         (SELECT count(*) FROM games WHERE first_td_player_id IS NOT NULL OR no_td = 1 OR status = 'canceled') AS graded_games,
         (SELECT count(*) FROM players) AS players, (SELECT count(*) FROM rosters) AS roster_rows,
         (SELECT count(*) FROM market_odds) AS market_odds, (SELECT count(*) FROM player_stats) AS player_stats,
-        (SELECT count(*) FROM picks WHERE game_id = '${league.marquee.id}') AS marquee_game_picks`,
+        (SELECT count(*) FROM picks WHERE game_id = '${league.marquee.id}') AS marquee_game_picks,
+        (SELECT count(*) FROM leagues) AS leagues, (SELECT count(*) FROM league_members) AS league_members,
+        (SELECT count(*) FROM league_members WHERE league_id = ${LARGE_LEAGUE_ID}) AS large_league_members,
+        (SELECT max(n) FROM (SELECT count(*) AS n FROM league_members WHERE league_id <> ${LARGE_LEAGUE_ID} GROUP BY league_id)) AS small_league_max_members,
+        (SELECT min(n) FROM (SELECT count(*) AS n FROM league_members GROUP BY user_id)) AS leagues_per_user_min,
+        (SELECT max(n) FROM (SELECT count(*) AS n FROM league_members GROUP BY user_id)) AS leagues_per_user_max,
+        (SELECT count(*) FROM users u WHERE NOT EXISTS (SELECT 1 FROM league_members m WHERE m.user_id = u.id)) AS users_in_no_league,
+        (SELECT count(*) FROM leagues WHERE board_materialized = 1) AS materialized_boards,
+        (SELECT count(*) FROM users WHERE on_global_board = 1) AS on_global_board,
+        (SELECT count(*) FROM league_standings) AS league_standings`,
     });
     const dataset = counts.results[0];
     log(`loaded in ${load.timings.total} s: ${JSON.stringify(dataset)}`);
@@ -220,26 +234,63 @@ async function main() {
     const tokens = load.tokens;
     const markTokensUsed = () =>
       sql({ sql: "UPDATE api_tokens SET last_used_at = ? WHERE name = 'bench'", params: [new Date().toISOString().replace(/\.\d{3}Z$/, "Z")] });
-    const [depthRows] = await sql({
-      sql: `SELECT count(*) AS n FROM standings WHERE season = ${SEASON} AND week = 0 AND picks > 0`,
-    });
-    const boardSize = depthRows.results[0].n;
-    // Deep-page cursors: 20 positions spread over the middle of the board (what a client holds after paging there).
-    const deepCursors = [];
-    for (let k = 0; k < 20; k++) {
-      const position = Math.max(1, Math.floor(boardSize * (0.3 + 0.4 * (k / 19))));
-      const [row] = await sql({
-        sql: `SELECT wins, user_id FROM standings WHERE season = ${SEASON} AND week = 0 AND picks > 0 ORDER BY wins DESC, user_id LIMIT 1 OFFSET ?1`,
-        params: [position - 1],
+    // Deep-page cursors: 20 positions spread over the middle of a sorted board (what a client holds after paging there),
+    // signed by the Worker as the API issues them. The cursor's fields are the last row's [primary metric, secondary
+    // metric, user id, position, rank]: the global board orders by its sort then the other metric and ranks by its sort
+    // alone; a league orders and ranks by its ranking then its tiebreak (the other metric).
+    const boardCursors = async ({ board, sort }) => {
+      const leagueId = board === "global" ? 0 : board;
+      const [p, s2] = sort === "wins" ? ["wins", "units_cu"] : ["units_cu", "wins"];
+      const rankOrder = board === "global" ? `${p} DESC` : `${p} DESC, ${s2} DESC`;
+      const scope = `league_id = ${leagueId} AND season = ${SEASON} AND week = 0 AND picks > 0`;
+      const [size] = await sql({ sql: `SELECT count(*) AS n FROM league_standings WHERE ${scope}` });
+      const boardSize = size.results[0].n;
+      const positions = Array.from({ length: 20 }, (_, k) => Math.max(1, Math.floor(boardSize * (0.3 + 0.4 * (k / 19)))));
+      const [rows] = await sql({
+        sql: `SELECT user_id AS userId, ${p} AS "primary", ${s2} AS secondary, position, rank FROM (
+            SELECT user_id, wins, units_cu, row_number() OVER (ORDER BY ${p} DESC, ${s2} DESC, user_id) AS position, rank() OVER (ORDER BY ${rankOrder}) AS rank
+            FROM league_standings WHERE ${scope})
+          WHERE position IN (${positions.join(", ")}) ORDER BY position`,
       });
-      const { wins, user_id } = row.results[0];
-      const [rank] = await sql({ sql: `SELECT 1 + count(*) AS r FROM standings WHERE season = ${SEASON} AND week = 0 AND picks > 0 AND wins > ?1`, params: [wins] });
-      // Signed by the Worker (cursors are tamper-evident): the cursor the API issues after that row.
-      const query = `season=${SEASON}&score=${wins}&key=${user_id}&position=${position}&rank=${rank.results[0].r}`;
-      const issued = await client.request({ path: `/__bench/leaderboard-cursor?${query}`, token: admin });
-      if (issued.status !== 200) throw new Error(`deep cursor: ${issued.status}`);
-      deepCursors.push(encodeURIComponent(issued.json().cursor));
-    }
+      const cursors = [];
+      for (const row of rows.results) {
+        const query = `board=${board}&sort=${sort}&season=${SEASON}&primary=${row.primary}&secondary=${row.secondary}&key=${row.userId}&position=${row.position}&rank=${row.rank}`;
+        const issued = await client.request({ path: `/__bench/leaderboard-cursor?${query}`, token: admin });
+        if (issued.status !== 200) throw new Error(`deep cursor (${board}): ${issued.status} ${issued.body.slice(0, 200)}`);
+        cursors.push(encodeURIComponent(issued.json().cursor));
+      }
+      return { boardSize, cursors };
+    };
+    const globalBoard = await boardCursors({ board: "global", sort: "wins" });
+    const deepCursors = globalBoard.cursors;
+    const largeBoard = await boardCursors({ board: LARGE_LEAGUE_ID, sort: "wins" });
+    log(`public board: ${globalBoard.boardSize.toLocaleString("en-US")} users with picks; large league ${LARGE_LEAGUE_ID}: ${largeBoard.boardSize.toLocaleString("en-US")} members with picks`);
+
+    // League members holding a token: the large league's, with their rank in it (SQL rank() over the sorted board), and
+    // one small league per user, with the rank the league's ranking and tiebreak give them (from standings).
+    const [largeRows] = await sql({
+      sql: `SELECT user_id AS userId, rank FROM (
+          SELECT user_id, rank() OVER (ORDER BY wins DESC, units_cu DESC) AS rank FROM league_standings
+          WHERE league_id = ${LARGE_LEAGUE_ID} AND season = ${SEASON} AND week = 0 AND picks > 0)
+        WHERE user_id <= ?1 ORDER BY rank, user_id`,
+      params: [tokens.length],
+    });
+    const largeMembers = largeRows.results;
+    const [smallRows] = await sql({
+      sql: `WITH chosen AS (SELECT user_id, min(league_id) AS league_id FROM league_members WHERE league_id <> ${LARGE_LEAGUE_ID} AND user_id <= ?1 GROUP BY user_id),
+        ranked AS (
+          SELECT m.league_id, m.user_id, rank() OVER (PARTITION BY m.league_id
+              ORDER BY CASE l.ranking WHEN 'wins' THEN s.wins ELSE s.units_cu END DESC, CASE l.ranking WHEN 'wins' THEN s.units_cu ELSE s.wins END DESC) AS rank
+          FROM league_members m JOIN leagues l ON l.id = m.league_id
+          JOIN standings s ON s.season = ${SEASON} AND s.week = 0 AND s.user_id = m.user_id AND s.picks > 0
+          WHERE m.league_id IN (SELECT league_id FROM chosen))
+        SELECT c.user_id AS userId, c.league_id AS leagueId, r.rank AS rank FROM chosen c JOIN ranked r ON r.league_id = c.league_id AND r.user_id = c.user_id
+        ORDER BY c.user_id`,
+      params: [tokens.length],
+    });
+    const smallMembers = smallRows.results;
+    if (largeMembers.length < 10 || smallMembers.length < 10) throw new Error(`too few league members with a token: ${largeMembers.length} large, ${smallMembers.length} small`);
+    log(`league scenarios: ${largeMembers.length} members of the large league and ${smallMembers.length} of small leagues hold a token`);
     const upcoming = league.games.filter((g) => g.week === UPCOMING_WEEK);
     // Pick targets: (user with a token, upcoming game without a pick of theirs), an active pickable player of the game.
     const [targetRows] = await sql({
@@ -273,6 +324,23 @@ async function main() {
     const userToken = (i) => at(tokens, i * 7 + 3).token;
     const positions = ["WR", "RB", "TE", "QB", "DEF"];
     const expectMe = (response) => (response.json().me ? null : "me is null for a user with picks");
+    const leaguePath = (leagueId, extra = "") => `/v1/leagues/${leagueId}/leaderboards/${SEASON}${extra}`;
+    const tokenOfUser = (userId) => tokens[userId - 1].token;
+    // A member's answer: a full page (or the whole small league), `me` there, at the rank SQL's rank() gives them.
+    const expectLeague = ({ rankOf, page = 50, winners = false }) => (response, spec) => {
+      const body = response.json();
+      if (body.entries.length < Math.min(page, 2)) return `${body.entries.length} entries`;
+      if (page === 50 && body.entries.length !== 50) return `${body.entries.length} entries, not a page of 50`;
+      if (winners && body.winners.length === 0) return "no winners on a graded week";
+      if (rankOf) {
+        if (!body.me) return "me is null for a member with picks";
+        const expected = rankOf(spec);
+        if (expected !== undefined && body.me.rank !== expected) return `me.rank ${body.me.rank}, SQL rank() says ${expected}`;
+      }
+      return null;
+    };
+    const largeRank = new Map(largeMembers.map((m) => [m.userId, m.rank]));
+    const smallRank = new Map(smallMembers.map((m) => [`${m.leagueId}:${m.userId}`, m.rank]));
     const scenarios = [
       { id: "floor.select1", title: "SELECT 1 floor (admin token)", next: () => ({ path: "/__bench/select1", token: admin }) },
       { id: "floor.select1.user", title: "SELECT 1 floor (user token)", users: true, next: (i) => ({ path: "/__bench/select1", token: userToken(i) }) },
@@ -289,6 +357,65 @@ async function main() {
       { id: "lb.season.me.units", title: "season leaderboard + my rank (units)", users: true, next: (i) => ({ path: `/v1/leaderboards/${SEASON}?limit=50&sort=units`, token: userToken(i) }), check: expectMe },
       { id: "lb.week.first", title: "week leaderboard, first page", next: () => ({ path: `/v1/leaderboards/${SEASON}/weeks/10?limit=50`, token: admin }) },
       { id: "lb.week.me.units", title: "week leaderboard + my rank (units)", users: true, next: (i) => ({ path: `/v1/leaderboards/${SEASON}/weeks/10?limit=50&sort=units`, token: userToken(i) }), check: expectMe },
+      {
+        id: "league.large.first",
+        title: "large league, first page (a member: the answer carries me)",
+        users: true,
+        next: (i) => {
+          const m = at(largeMembers, i * 7 + 3);
+          return { path: leaguePath(LARGE_LEAGUE_ID, "?limit=50"), token: tokenOfUser(m.userId), userId: m.userId };
+        },
+        check: expectLeague({ rankOf: (spec) => largeRank.get(spec.userId) }),
+        returned: (r) => r.json().entries.length,
+      },
+      {
+        id: "league.large.page",
+        title: "large league, first page (the operator: the page alone)",
+        next: () => ({ path: leaguePath(LARGE_LEAGUE_ID, "?limit=50"), token: admin }),
+        check: expectLeague({}),
+        returned: (r) => r.json().entries.length,
+      },
+      {
+        id: "league.large.deep",
+        title: "large league, deep page (cursor, operator)",
+        next: (i) => ({ path: leaguePath(LARGE_LEAGUE_ID, `?limit=50&cursor=${at(largeBoard.cursors, i)}`), token: admin }),
+        check: expectLeague({}),
+        returned: (r) => r.json().entries.length,
+      },
+      {
+        id: "league.large.me",
+        title: "large league + my rank (members at every rank)",
+        users: true,
+        // Members taken by a golden-ratio stride over the rank order: any prefix of the phase (however short) samples
+        // the ranks evenly, top to bottom.
+        next: (i) => {
+          const m = largeMembers[Math.floor(((i * 0.6180339887498949) % 1) * largeMembers.length)];
+          return { path: leaguePath(LARGE_LEAGUE_ID, "?limit=50"), token: tokenOfUser(m.userId), userId: m.userId };
+        },
+        check: expectLeague({ rankOf: (spec) => largeRank.get(spec.userId) }),
+      },
+      {
+        id: "league.small.first",
+        title: "small league, first page + my rank (a member)",
+        users: true,
+        next: (i) => {
+          const m = at(smallMembers, i * 7 + 3);
+          return { path: leaguePath(m.leagueId, "?limit=50"), token: tokenOfUser(m.userId), userId: m.userId, leagueId: m.leagueId };
+        },
+        check: expectLeague({ page: 12, rankOf: (spec) => smallRank.get(`${spec.leagueId}:${spec.userId}`) }),
+        returned: (r) => r.json().entries.length,
+      },
+      {
+        id: "league.large.week",
+        title: "large league, week 10 board + my rank + winners (a member)",
+        users: true,
+        next: (i) => {
+          const m = at(largeMembers, i * 7 + 3);
+          return { path: leaguePath(LARGE_LEAGUE_ID, "/weeks/10?limit=50"), token: tokenOfUser(m.userId), userId: m.userId };
+        },
+        check: expectLeague({ rankOf: () => undefined, winners: true }),
+        returned: (r) => r.json().entries.length,
+      },
       {
         id: "players.position",
         title: "player stats, position filter",
@@ -359,6 +486,52 @@ async function main() {
       paired.firstPageRps = median(paired.rounds.map((r) => r.firstPageRps));
       log(`paired throughput (floor vs first page, 3 alternating rounds): median ${paired.floorRps.toFixed(0)} vs ${paired.firstPageRps.toFixed(0)} req/s`);
     }
+    // The v23 mirror triggers when someone joins a board (measured, not judged; each change undone right after, and the
+    // exactness check below runs after them): joining a small league (its board is read whole: nothing to copy), joining
+    // the large league (the new member's standings copied into its sorted board), the 50th member of a new league (the
+    // whole board copied, once) and an opt-in to the public board. D1's rows read / written of the one statement.
+    memory.setPhase("trigger-probes");
+    const boardProbes = [];
+    {
+      const now = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+      // Users past the token holders (the scenarios' users stay as they were measured).
+      const [outsiders] = await sql({
+        sql: `SELECT id FROM users u WHERE id > ?1 AND on_global_board = 0
+            AND NOT EXISTS (SELECT 1 FROM league_members m WHERE m.user_id = u.id AND m.league_id = ${LARGE_LEAGUE_ID})
+          ORDER BY id LIMIT 51`,
+        params: [tokens.length],
+      });
+      const ids = outsiders.results.map((r) => r.id);
+      const [smallLeague] = await sql({
+        sql: `SELECT league_id AS id FROM league_members WHERE league_id <> ${LARGE_LEAGUE_ID} GROUP BY league_id HAVING count(*) < 40
+          AND sum(user_id = ?1) = 0 ORDER BY league_id LIMIT 1`,
+        params: [ids[0]],
+      });
+      const probe = async (what, change, undo) => {
+        const started = performance.now();
+        const [done] = await sql(change);
+        const ms = performance.now() - started;
+        boardProbes.push({ what, ms, rowsRead: done.meta?.rows_read ?? null, rowsWritten: done.meta?.rows_written ?? null, sqlMs: done.meta?.duration ?? null });
+        if (undo) await sql(undo);
+      };
+      const member = (leagueId, userId) => ({ sql: "INSERT INTO league_members (league_id, user_id, joined_at) VALUES (?1, ?2, ?3)", params: [leagueId, userId, now] });
+      const leave = (leagueId, userId) => ({ sql: "DELETE FROM league_members WHERE league_id = ?1 AND user_id = ?2", params: [leagueId, userId] });
+      await probe("join a small league (board read whole)", member(smallLeague.results[0].id, ids[0]), leave(smallLeague.results[0].id, ids[0]));
+      await probe(`join the large league (${largeBoard.boardSize.toLocaleString("en-US")} members, mirrored)`, member(LARGE_LEAGUE_ID, ids[0]), leave(LARGE_LEAGUE_ID, ids[0]));
+      await probe("opt into the public board", { sql: "UPDATE users SET on_global_board = 1 WHERE id = ?1", params: [ids[0]] }, { sql: "UPDATE users SET on_global_board = 0 WHERE id = ?1", params: [ids[0]] });
+      // A new league of 49 members, then the 50th (it marks the board materialized: the members' standings copied).
+      const [created] = await sql({
+        sql: "INSERT INTO leagues (name, commissioner_id, ranking, members_may_invite, created_at) VALUES ('Bench probe league', ?1, 'wins', 1, ?2) RETURNING id",
+        params: [ids[1], now],
+      });
+      const probeLeague = created.results[0].id;
+      await sql(ids.slice(1, 50).map((id) => member(probeLeague, id)));
+      await probe("the 50th member of a league (its board mirrored)", member(probeLeague, ids[50]), { sql: "DELETE FROM leagues WHERE id = ?1", params: [probeLeague] });
+      const [left] = await sql({ sql: "SELECT (SELECT count(*) FROM league_standings WHERE league_id = ?1) + (SELECT count(*) FROM league_members WHERE league_id = ?1) AS n", params: [probeLeague] });
+      if (left.results[0].n !== 0) throw new Error(`the probe league left ${left.results[0].n} rows`);
+      for (const p of boardProbes) log(`  ${p.what}: ${p.ms.toFixed(0)} ms, rows read ${p.rowsRead?.toLocaleString("en-US")}, written ${p.rowsWritten?.toLocaleString("en-US")}`);
+    }
+
     const perScenario = Object.values(results).map((r) => r.isolateHeap).filter((h) => h && h.samples);
     const heapDuringScenarios = {
       usedMb: Math.max(0, ...perScenario.map((h) => h.usedMb)),
@@ -401,7 +574,7 @@ async function main() {
       runs: gradingRuns,
       gradeMs: { runs: grades.length, first: gradingRuns.find((r) => r.op === "grade").ms, p50: percentile(grades, 50), max: grades.at(-1) },
       exact: verifyAfterGrading.exact,
-      verify: { ms: verifyAfterGrading.ms, counts: verifyAfterGrading.counts },
+      verify: { ms: verifyAfterGrading.ms, counts: verifyAfterGrading.counts, leagueBoardsJoinTurnedAround: verifyAfterGrading.leagueBoardsJoinTurnedAround, sample: verifyAfterGrading.exact ? undefined : verifyAfterGrading.sample },
     };
     log(`grading ${marquee.id} (${grading.picks} picks): ${gradingRuns.map((r) => `${r.op} ${r.ms.toFixed(0)} ms`).join(", ")}; exact=${grading.exact}`);
 
@@ -456,6 +629,7 @@ async function main() {
       meterCheck,
       scenarios: results,
       pairedThroughput: paired,
+      boardProbes,
       grading,
       rosterSync,
       memory: memoryReport,
