@@ -517,6 +517,8 @@ export const standings = sqliteTable(
     // index alone; standings is WITHOUT ROWID since v19 (clustered by its key; drizzle cannot express it).
     index("standings_by_wins_idx").on(t.season, t.week, sql`${t.wins} DESC`, t.userId, t.picks),
     index("standings_by_units_idx").on(t.season, t.week, sql`${t.unitsCu} DESC`, t.userId, t.picks),
+    // v23, "a user's standings": a league member's rows copied to a sorted board (the primary key leads with season).
+    index("standings_user_idx").on(t.userId, t.season, t.week),
     check("standings_week_range", sql`${t.week} BETWEEN 0 AND 22`),
     check(
       "standings_counts_non_negative",
@@ -823,8 +825,8 @@ export const leagueStandings = sqliteTable(
     // "a league board by wins" (tiebreak units) and "by units" (tiebreak wins), keyset-paginated, picks for the filter.
     index("league_standings_by_wins_idx").on(t.leagueId, t.season, t.week, sql`${t.wins} DESC`, sql`${t.unitsCu} DESC`, t.userId, t.picks),
     index("league_standings_by_units_idx").on(t.leagueId, t.season, t.week, sql`${t.unitsCu} DESC`, sql`${t.wins} DESC`, t.userId, t.picks),
-    // The mirror triggers find a user's rows by user (and league: a member leaving).
-    index("league_standings_user_idx").on(t.userId, t.leagueId, t.season, t.week),
+    // The mirror triggers find a user's rows of a scope by user (every standings change), and a member leaving.
+    index("league_standings_user_idx").on(t.userId, t.season, t.week, t.leagueId),
   ],
 );
 

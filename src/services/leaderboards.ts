@@ -235,11 +235,14 @@ export interface LeagueBoardLeague {
 /** A league's board query: its ranking decides the order (the sort of the query is the league's). */
 export type LeagueBoardQuery = Omit<LeaderboardQuery, "sort">;
 
-/** The members of a small league, with their standings of the scope: at most LARGE_LEAGUE_MEMBERS of each. */
+/**
+ * The members of a small league, with their standings of the scope: at most LARGE_LEAGUE_MEMBERS of each. CROSS JOIN
+ * keeps the members outermost (SQLite never reorders it): with standings outside, the plan scanned the whole scope.
+ */
 function smallLeagueStatement(d1: D1Database, leagueId: number, q: LeagueBoardQuery) {
   return d1
     .prepare(
-      `SELECT ${STANDING_COLUMNS} FROM league_members m JOIN standings s ON s.season = ?2 AND s.week = ?3 AND s.user_id = m.user_id
+      `SELECT ${STANDING_COLUMNS} FROM league_members m CROSS JOIN standings s ON s.season = ?2 AND s.week = ?3 AND s.user_id = m.user_id
        JOIN users u ON u.id = m.user_id WHERE m.league_id = ?1 AND s.picks > 0`,
     )
     .bind(leagueId, q.season, q.week ?? SEASON_SCOPE);

@@ -90,7 +90,7 @@ describe("the bench Worker's /__bench routes", () => {
   });
 
   it("GET /__bench/leaderboard-cursor signs a deep page's cursor as the API does: the season board by wins takes it", async () => {
-    const query = "season=2044&score=3&key=7&position=10&rank=9";
+    const query = "board=global&sort=wins&season=2044&primary=3&secondary=0&key=7&position=10&rank=9";
     expectError(await bench(`/__bench/leaderboard-cursor?${query}`, { token: (await createUserWithToken()).token }), 403, "forbidden");
     const { cursor } = (await bench(`/__bench/leaderboard-cursor?${query}`)).json as { cursor: string };
     expect((await bench(`/v1/leaderboards/2044?limit=5&cursor=${encodeURIComponent(cursor)}`)).status).toBe(200);
