@@ -12,7 +12,8 @@ export function handleError(error: Error, c: Context<AppBindings>) {
   return c.json(apiError.toBody(), apiError.status);
 }
 
-function toApiError(error: Error): ApiError {
+/** Any error as the API reports it: an ApiError as it is, a malformed request 400, anything else 500 (the web pages too). */
+export function toApiError(error: Error): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof HTTPException && error.status < 500) {
     // Hono's own validators: a body that is not JSON, or a malformed request.

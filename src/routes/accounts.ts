@@ -15,7 +15,8 @@ export const DisplayNameSchema = z
   .min(1)
   .max(60)
   .regex(/^[^\p{Cc}\p{Cf}]+$/u, "no control or invisible formatting characters")
-  .openapi({ example: "Sam", description: "Your display name, unique: other members see it" });
+  // zod-to-openapi writes the regex with its flags appended ("...$/u"), a pattern nothing matches: the bare source.
+  .openapi({ example: "Sam", description: "Your display name, unique: other members see it", pattern: "^[^\\p{Cc}\\p{Cf}]+$" });
 
 /** Routes that also serve a caller without credentials: a token, a session or nothing. */
 export const optionalSecurity = [{}, ...security];

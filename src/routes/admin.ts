@@ -38,16 +38,18 @@ const GradingResultSchema = z
 const setFirstTdRoute = createRoute({
   method: "put",
   path: "/admin/games/{id}/first-td",
+  operationId: "setGameFirstTd",
   tags: ["Admin"],
-  summary: "Set, correct or clear a game's first-TD facts (a player, a team's defense, or no TD); regrades the game",
+  summary: "Set, correct or clear a game's first-TD facts (a player, a team's defense, or no TD; 409 game_not_started before kickoff); regrades the game",
   security,
   request: { params: GameIdParamSchema, body: { required: true, content: { "application/json": { schema: FirstTdBodySchema } } } },
-  responses: { 200: { description: "Grading after the change", content: { "application/json": { schema: GradingResultSchema } } }, ...errorResponses(403, 404, 422) },
+  responses: { 200: { description: "Grading after the change", content: { "application/json": { schema: GradingResultSchema } } }, ...errorResponses(403, 404, 409, 422) },
 });
 
 const voidGameRoute = createRoute({
   method: "put",
   path: "/admin/games/{id}/void",
+  operationId: "setGameVoided",
   tags: ["Admin"],
   summary: "Void (or un-void) a game: its picks become void",
   security,

@@ -19,6 +19,7 @@ const AuditEntrySchema = z
 const listAuditRoute = createRoute({
   method: "get",
   path: "/admin/audit",
+  operationId: "listAudit",
   tags: ["Admin"],
   summary: "What admins and the operator did to users and tokens, newest first (admin)",
   security,

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { GAME_STATUSES } from "../db/schema";
 import { toTeamCode } from "../domain/teams";
 import { createRouter } from "../http/router";
-import { errorResponses, SeasonSchema, security, TeamCodeSchema, WeekSchema } from "../http/schemas";
+import { errorResponses, nullable, SeasonSchema, security, TeamCodeSchema, WeekSchema } from "../http/schemas";
 import { getGameRow, getGameWithMarkets, listGames } from "../services/games";
 import { latestMarketPrices } from "../services/markets";
 import { listGamePicks } from "../services/picks";
@@ -45,7 +45,7 @@ export const GameSchema = z
     espnEventId: z.string().nullable(),
     locked: z.boolean().openapi({ description: "true from kickoff on: picks can no longer change" }),
     noTd: z.boolean(),
-    firstTd: FirstTdSchema.nullable(),
+    firstTd: nullable(FirstTdSchema, "null until the first TD (or no TD) is known"),
   })
   .openapi("Game");
 
@@ -81,6 +81,7 @@ export const MarketPriceSchema = z
 const listGamesRoute = createRoute({
   method: "get",
   path: "/games",
+  operationId: "listGames",
   tags: ["Games"],
   summary: "Games by season, week, team and status",
   security,
@@ -98,6 +99,7 @@ const listGamesRoute = createRoute({
 const getGameRoute = createRoute({
   method: "get",
   path: "/games/{id}",
+  operationId: "getGame",
   tags: ["Games"],
   summary: "One game with its first-TD facts and the latest market price per player",
   security,
@@ -111,6 +113,7 @@ const getGameRoute = createRoute({
 const gameMarketsRoute = createRoute({
   method: "get",
   path: "/games/{id}/markets",
+  operationId: "listGameMarkets",
   tags: ["Games"],
   summary: "The latest market price per player and source of a game, with its age",
   security,
@@ -124,6 +127,7 @@ const gameMarketsRoute = createRoute({
 const gamePicksRoute = createRoute({
   method: "get",
   path: "/games/{id}/picks",
+  operationId: "listGamePicks",
   tags: ["Games"],
   summary: "Every user's pick in a game, once the game has locked (before: the operator only, never an admin user)",
   security,

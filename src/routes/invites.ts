@@ -3,7 +3,7 @@ import { auditActor, callerLabel, requireOperator } from "../http/auth";
 import { ApiError } from "../http/errors";
 import { webOrigin } from "../http/relying-party";
 import { createRouter } from "../http/router";
-import { errorResponses, security } from "../http/schemas";
+import { errorResponses, nullable, security } from "../http/schemas";
 import { acceptInvite, createSignUpInvite, describeInvite, INVITE_STATUSES, listSignUpInvites, revokeInviteByCode } from "../services/invites";
 import { DisplayNameSchema, optionalAuthentication, optionalCaller, optionalSecurity } from "./accounts";
 import { NewTokenSchema, UserSchema } from "./me";
@@ -55,7 +55,7 @@ const describeInviteRoute = createRoute({
       content: {
         "application/json": {
           schema: z.object({
-            league: LeagueSummarySchema.nullable(),
+            league: nullable(LeagueSummarySchema, "null: the invite creates an account and joins no league"),
             expiresAt: z.string().nullable(),
             usesLeft: z.number().int().nullable().openapi({ description: "null: no limit" }),
           }),
@@ -91,8 +91,8 @@ const acceptInviteRoute = createRoute({
           schema: z
             .object({
               user: UserSchema,
-              token: NewTokenSchema.nullable().openapi({ description: "The new account's personal token, shown once; null when a signed-in user joined" }),
-              league: LeagueSummarySchema.nullable().openapi({ description: "null: an invite that only creates an account" }),
+              token: nullable(NewTokenSchema, "The new account's personal token, shown once; null when a signed-in user joined"),
+              league: nullable(LeagueSummarySchema, "null: an invite that only creates an account"),
             })
             .openapi("AcceptedInvite"),
         },

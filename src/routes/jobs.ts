@@ -35,6 +35,7 @@ const JOB_NAMES = Object.keys(JOBS) as [string, ...string[]];
 const runJobRoute = createRoute({
   method: "post",
   path: "/admin/jobs/{job}/run",
+  operationId: "runJob",
   tags: ["Admin"],
   summary: "Run an ingestion job now (admin); the run is logged like a cron run",
   security,
@@ -54,6 +55,7 @@ const runJobRoute = createRoute({
 const listRunsRoute = createRoute({
   method: "get",
   path: "/admin/sync-runs",
+  operationId: "listSyncRuns",
   tags: ["Admin"],
   summary: "The run log of the ingestion jobs, newest first (admin)",
   security,

@@ -2,11 +2,10 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppBindings } from "../env";
 import { createRouter } from "../http/router";
-import { CursorSchema, errorResponses, LimitSchema, SeasonSchema, security, WeekSchema } from "../http/schemas";
+import { CursorSchema, errorResponses, IdParamSchema, LimitSchema, nullable, SeasonSchema, security, WeekSchema } from "../http/schemas";
 import { cursorSigner } from "../services/keyset";
 import { getLeaderboard, getLeagueBoard } from "../services/leaderboards";
 import { leagueForReader } from "../services/leagues";
-import { IdParamSchema } from "../http/schemas";
 
 const LeaderboardEntrySchema = z
   .object({
@@ -29,9 +28,10 @@ const LeaderboardSchema = z
     sort: z.enum(["wins", "units"]),
     entries: z.array(LeaderboardEntrySchema),
     nextCursor: z.string().nullable(),
-    me: LeaderboardEntrySchema.nullable().openapi({
-      description: "The caller's own row and rank among every player (on the board or not), when they have picks; null otherwise",
-    }),
+    me: nullable(
+      LeaderboardEntrySchema,
+      "The caller's own row and rank among every player (on the board or not), when they have picks; null otherwise (and for the operator)",
+    ),
   })
   .openapi("Leaderboard");
 
@@ -44,7 +44,7 @@ const LeagueLeaderboardSchema = z
     tiebreak: z.enum(["wins", "units"]).openapi({ description: "Breaks ties of the ranking; members level on both share a rank" }),
     entries: z.array(LeaderboardEntrySchema),
     nextCursor: z.string().nullable(),
-    me: LeaderboardEntrySchema.nullable().openapi({ description: "The caller's own row and rank in the league, when they have picks" }),
+    me: nullable(LeaderboardEntrySchema, "The caller's own row and rank in the league, when they have picks; null otherwise (and for the operator)"),
     winners: z
       .array(z.object({ userId: z.number().int(), name: z.string() }))
       .openapi({ description: "A week's winners: every member ranked first once the week has graded picks (empty on the season board)" }),
@@ -56,6 +56,7 @@ const PageQuerySchema = z.object({ sort: z.enum(["wins", "units"]).default("wins
 const seasonRoute = createRoute({
   method: "get",
   path: "/leaderboards/{season}",
+  operationId: "getSeasonLeaderboard",
   tags: ["Leaderboards"],
   summary: "Season leaderboard",
   security,
@@ -66,6 +67,7 @@ const seasonRoute = createRoute({
 const weekRoute = createRoute({
   method: "get",
   path: "/leaderboards/{season}/weeks/{week}",
+  operationId: "getWeekLeaderboard",
   tags: ["Leaderboards"],
   summary: "Week leaderboard",
   security,
@@ -78,6 +80,7 @@ const LeaguePageQuerySchema = z.object({ limit: LimitSchema, cursor: CursorSchem
 const leagueSeasonRoute = createRoute({
   method: "get",
   path: "/leagues/{id}/leaderboards/{season}",
+  operationId: "getLeagueSeasonLeaderboard",
   tags: ["Leagues"],
   summary: "A league's season board (members and the operator)",
   security,
@@ -91,6 +94,7 @@ const leagueSeasonRoute = createRoute({
 const leagueWeekRoute = createRoute({
   method: "get",
   path: "/leagues/{id}/leaderboards/{season}/weeks/{week}",
+  operationId: "getLeagueWeekLeaderboard",
   tags: ["Leagues"],
   summary: "A league's week board with the week's winners (members and the operator)",
   security,

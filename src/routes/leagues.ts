@@ -5,7 +5,7 @@ import type { AppBindings } from "../env";
 import { auditActor, requireUserId } from "../http/auth";
 import { webOrigin } from "../http/relying-party";
 import { createRouter } from "../http/router";
-import { errorResponses, IdParamSchema, security } from "../http/schemas";
+import { errorResponses, IdParamSchema, nullable, security } from "../http/schemas";
 import {
   createLeague,
   createLeagueInvite,
@@ -45,7 +45,7 @@ export const LeagueSchema = z
     createdAt: z.string(),
     updatedAt: z.string().nullable(),
     you: z.object({ isMember: z.boolean(), isCommissioner: z.boolean(), mayInvite: z.boolean() }),
-    invite: InviteSchema.nullable().openapi({ description: "The league's newest open invite, for a reader who may invite; otherwise null" }),
+    invite: nullable(InviteSchema, "The league's newest open invite, for a reader who may invite; otherwise null"),
   })
   .openapi("League");
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { callerLabel, requireUserId } from "../http/auth";
 import { createRouter } from "../http/router";
-import { errorResponses, IdParamSchema, SeasonSchema, security, WeekSchema } from "../http/schemas";
+import { errorResponses, IdParamSchema, nullable, SeasonSchema, security, WeekSchema } from "../http/schemas";
 import { getUser, issueToken, listTokens, revokeToken } from "../services/users";
 import { listUserPicks } from "../services/picks";
 import { PickSchema } from "./picks";
@@ -36,6 +36,7 @@ export const NewTokenBodySchema = z.object({
 const getMe = createRoute({
   method: "get",
   path: "/me",
+  operationId: "getMe",
   tags: ["Users"],
   summary: "Who the token or session belongs to",
   security,
@@ -45,7 +46,7 @@ const getMe = createRoute({
       content: {
         "application/json": {
           schema: z.object({
-            user: UserSchema.nullable(),
+            user: nullable(UserSchema, "null for the operator (ADMIN_TOKEN), who is no user"),
             isAdmin: z.boolean(),
             via: z.enum(["user_token", "session", "admin_token"]).openapi({ description: "The credential: an API token, a web session cookie, the ADMIN_TOKEN" }),
           }),
@@ -59,6 +60,7 @@ const getMe = createRoute({
 const listMyTokens = createRoute({
   method: "get",
   path: "/me/tokens",
+  operationId: "listMyTokens",
   tags: ["Users"],
   summary: "The caller's API tokens (never the secrets)",
   security,
@@ -68,6 +70,7 @@ const listMyTokens = createRoute({
 const createMyToken = createRoute({
   method: "post",
   path: "/me/tokens",
+  operationId: "createMyToken",
   tags: ["Users"],
   summary: "Make an API token for the caller (named, optionally expiring); the token is shown only in this response",
   security,
@@ -78,6 +81,7 @@ const createMyToken = createRoute({
 const revokeMyToken = createRoute({
   method: "delete",
   path: "/me/tokens/{id}",
+  operationId: "revokeMyToken",
   tags: ["Users"],
   summary: "Revoke one of the caller's tokens",
   security,
@@ -88,6 +92,7 @@ const revokeMyToken = createRoute({
 const listMyPicks = createRoute({
   method: "get",
   path: "/me/picks",
+  operationId: "listMyPicks",
   tags: ["Picks"],
   summary: "The caller's picks with their results",
   security,

@@ -55,6 +55,7 @@ const PlayerIdSchema = z.string().trim().min(1).max(40).openapi({ example: "00-0
 const createPickRoute = createRoute({
   method: "post",
   path: "/picks",
+  operationId: "createPick",
   tags: ["Picks"],
   summary: "Pick the first-TD scorer of a game (before kickoff)",
   security,
@@ -77,6 +78,7 @@ const createPickRoute = createRoute({
 const getPickRoute = createRoute({
   method: "get",
   path: "/picks/{id}",
+  operationId: "getPick",
   tags: ["Picks"],
   summary: "One of the caller's picks",
   security,
@@ -87,6 +89,7 @@ const getPickRoute = createRoute({
 const changePickRoute = createRoute({
   method: "patch",
   path: "/picks/{id}",
+  operationId: "changePick",
   tags: ["Picks"],
   summary: "Change the picked player (before kickoff)",
   security,
@@ -100,6 +103,7 @@ const changePickRoute = createRoute({
 const deletePickRoute = createRoute({
   method: "delete",
   path: "/picks/{id}",
+  operationId: "deletePick",
   tags: ["Picks"],
   summary: "Delete a pick (before kickoff)",
   security,

@@ -67,6 +67,7 @@ const PlayerStatsEntrySchema = z
 const listPlayersRoute = createRoute({
   method: "get",
   path: "/players",
+  operationId: "listPlayers",
   tags: ["Players"],
   summary: "Rostered players by season, team, position and name (ignores case, accents, punctuation, suffixes)",
   security,
@@ -97,6 +98,7 @@ const listPlayersRoute = createRoute({
 const getPlayerRoute = createRoute({
   method: "get",
   path: "/players/{id}",
+  operationId: "getPlayer",
   tags: ["Players"],
   summary: "One player with rosters and season stats",
   security,
@@ -110,6 +112,7 @@ const getPlayerRoute = createRoute({
 const playerStatsRoute = createRoute({
   method: "get",
   path: "/player-stats",
+  operationId: "listPlayerStats",
   tags: ["Players"],
   summary: "First-TD leaderboard of players, filtered by season, position and team",
   security,

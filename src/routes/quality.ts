@@ -3,7 +3,7 @@ import { QUALITY_SEVERITIES, QUALITY_STATUSES } from "../db/schema";
 import { requireAdmin } from "../http/auth";
 import { ApiError } from "../http/errors";
 import { createRouter } from "../http/router";
-import { errorResponses, SeasonSchema, security } from "../http/schemas";
+import { errorResponses, nullable, SeasonSchema, security } from "../http/schemas";
 import { runJob } from "../jobs/runner";
 import { QUALITY_JOB } from "../quality/run";
 import { getQualityRun, latestQualityRun, listQualityRuns, qualityResults, type QualityRunView } from "../quality/store";
@@ -37,12 +37,13 @@ const QualityCheckResultSchema = z
   .openapi("QualityCheckResult");
 
 const QualityReportSchema = z
-  .object({ run: QualityRunSchema.nullable().openapi({ description: "null before the first run" }), checks: z.array(QualityCheckResultSchema) })
+  .object({ run: nullable(QualityRunSchema, "null before the first run"), checks: z.array(QualityCheckResultSchema) })
   .openapi("QualityReport");
 
 const latestRoute = createRoute({
   method: "get",
   path: "/admin/quality",
+  operationId: "getQualityReport",
   tags: ["Admin"],
   summary: "The latest finished data-quality run with the result of every check (admin)",
   security,
@@ -55,6 +56,7 @@ const latestRoute = createRoute({
 const listRoute = createRoute({
   method: "get",
   path: "/admin/quality/runs",
+  operationId: "listQualityRuns",
   tags: ["Admin"],
   summary: "Data-quality runs, newest first (admin)",
   security,
@@ -83,6 +85,7 @@ const listRoute = createRoute({
 const runRoute = createRoute({
   method: "post",
   path: "/admin/quality/run",
+  operationId: "runQualityChecks",
   tags: ["Admin"],
   summary: "Run the data-quality checks now (admin); stored, logged and alerted like the nightly run",
   security,

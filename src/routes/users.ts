@@ -18,6 +18,7 @@ const UserTokenParamSchema = z.object({ id: z.coerce.number().int().positive(), 
 const createUserRoute = createRoute({
   method: "post",
   path: "/users",
+  operationId: "createUser",
   tags: ["Users"],
   summary: "Create a user (admin; an admin user only with isAdmin false: only the operator makes admins); audited",
   security,
@@ -41,6 +42,7 @@ const createUserRoute = createRoute({
 const getUserRoute = createRoute({
   method: "get",
   path: "/users/{id}",
+  operationId: "getUser",
   tags: ["Users"],
   summary: "One user with their tokens (admin)",
   security,
@@ -54,6 +56,7 @@ const getUserRoute = createRoute({
 const updateUserRoute = createRoute({
   method: "patch",
   path: "/users/{id}",
+  operationId: "updateUser",
   tags: ["Users"],
   summary:
     "Disable or enable a user (admin; an admin's account: operator only), grant or revoke admin (operator only); audited. " +
@@ -78,6 +81,7 @@ const updateUserRoute = createRoute({
 const issueTokenRoute = createRoute({
   method: "post",
   path: "/users/{id}/tokens",
+  operationId: "issueUserToken",
   tags: ["Users"],
   summary: "Issue an API token for a user (operator only: it lets the caller act as that user); audited; the token is shown only in this response",
   security,
@@ -88,6 +92,7 @@ const issueTokenRoute = createRoute({
 const revokeUserTokenRoute = createRoute({
   method: "delete",
   path: "/users/{id}/tokens/{tokenId}",
+  operationId: "revokeUserToken",
   tags: ["Users"],
   summary: "Revoke any user's token (admin); audited; ends the user's status-page sessions. Revoking twice is harmless",
   security,
