@@ -1,5 +1,4 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { swaggerUI } from "@hono/swagger-ui";
 import { except } from "hono/combine";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppBindings } from "./env";
@@ -28,6 +27,7 @@ import { signInRoutes } from "./routes/sign-in";
 import { playerRoutes } from "./routes/players";
 import { userRoutes } from "./routes/users";
 import { statusRoutes } from "./status/routes";
+import { apiReference, webRoutes } from "./web";
 
 const v1Middleware = createRouter();
 // Registered apart from the route chain below: a chained .use() would erase the routes' types from App.
@@ -72,14 +72,29 @@ export function createApp() {
   app.route("/", healthRoutes);
   // Admin status page (HTML; its own authentication: bearer header, or a session cookie from its login form).
   app.route("/", statusRoutes);
+  // The players' web app (HTML pages and their form posts, outside /v1; src/web, decision 0011).
+  app.route("/", webRoutes);
   const routes = app.route("/v1", v1WithoutAccount).route("/v1", v1);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
-    info: { title: "firsttd API", version: "1.0.0", description: "NFL first-touchdown-scorer pick'em." },
+    info: {
+      title: "firsttd API",
+      version: "1.0.0",
+      description: "NFL first-touchdown-scorer pick'em.",
+      // The project is private (package.json) and ships no license file: nothing is licensed to anyone. OpenAPI 3.1 asks
+      // only for a name; linters (Redocly's info-license-strict) also want a url or an SPDX identifier, and a
+      // LicenseRef-... is SPDX's form for a license that is on no list, so no open-source license is claimed.
+      // (`identifier` is OpenAPI 3.1's: the type of doc31's argument is 3.0's License Object, which knows only `url`.)
+      license: { name: "Proprietary: all rights reserved", identifier: "LicenseRef-Proprietary" } as { name: string },
+    },
+    // Relative: the Worker that serves this document, whichever host it is reached by (workers.dev, a custom domain,
+    // localhost under `npm start`). The repository fixes no production URL, and the document stays the same bytes.
+    servers: [{ url: "/", description: "This Worker: the origin that served this document" }],
   });
-  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+  // The API reference, rendered from the document above by the Worker itself (works offline; decision 0011).
+  app.get("/docs", apiReference(async (c) => (await app.request("/openapi.json", undefined, c.env, c.executionCtx)).json()));
   return routes;
 }
 

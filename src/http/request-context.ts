@@ -13,8 +13,16 @@ export const requestContext: MiddlewareHandler<AppBindings> = async (c, next) =>
   c.set("db", createDatabase(c.env.DB));
   await next();
   c.header("x-request-id", c.get("requestId"));
-  console.log(JSON.stringify({ requestId: c.get("requestId"), method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started }));
+  console.log(JSON.stringify({ requestId: c.get("requestId"), method: c.req.method, path: loggedPath(c.req.path), status: c.res.status, ms: Date.now() - started }));
 };
+
+/** Paths that carry a secret: a one-time sign-in link in its path form (`/sign-in/link/<token>`, src/web). */
+const SECRET_IN_PATH = /^(\/sign-in\/link\/)[^/]+/;
+
+/** The path as the log line keeps it: a secret in it is replaced, so that logs never hold a usable link. */
+export function loggedPath(path: string): string {
+  return path.replace(SECRET_IN_PATH, "$1[redacted]");
+}
 
 function allowedOrigins(setting: string | undefined): string | string[] {
   if (!setting || setting.trim() === "*") return "*";

@@ -1,8 +1,9 @@
-import { and, asc, eq, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, or, type SQL } from "drizzle-orm";
 import { games, type GAME_STATUSES } from "../db/schema";
 import { isLocked } from "../domain/picks";
 import type { Database } from "../env";
 import { ApiError } from "../http/errors";
+import { nowIso } from "../lib/clock";
 import { latestMarketPrices } from "./markets";
 
 type GameRow = typeof games.$inferSelect;
@@ -101,4 +102,27 @@ export async function getGameRow(db: Database, gameId: string): Promise<GameRow>
 export async function getGameWithMarkets(db: Database, d1: D1Database, gameId: string, now: Date) {
   const row = await getGameRow(db, gameId);
   return { ...toGameView(row, now), markets: await latestMarketPrices(d1, gameId, now) };
+}
+
+/** How long a week's last game stays "this week" after its kickoff: through the night after Monday's game. */
+const WEEK_LINGERS_MS = 36 * 60 * 60 * 1000;
+
+/**
+ * The week a player is about at `now` (the web app's home page): the week of the first game that kicked off less
+ * than 36 hours ago or is still ahead, so that a week's results stay in view until the day after its last game; once
+ * no game is ahead, the last week that has games. null when there are no games at all.
+ */
+export async function currentWeek(db: Database, now: Date): Promise<{ season: number; week: number } | null> {
+  const scope = { season: games.season, week: games.week };
+  const [next] = await db
+    .select(scope)
+    .from(games)
+    // The season bound keeps the read on games_schedule_idx to this season and the last (a season starts in one
+    // year and ends in the next): the page is read often, the games of past seasons never change its answer.
+    .where(and(gte(games.season, now.getUTCFullYear() - 1), gte(games.kickoffAt, nowIso(new Date(now.getTime() - WEEK_LINGERS_MS)))))
+    .orderBy(asc(games.kickoffAt))
+    .limit(1);
+  if (next) return next;
+  const [last] = await db.select(scope).from(games).orderBy(desc(games.season), desc(games.week)).limit(1);
+  return last ?? null;
 }

@@ -448,3 +448,22 @@ export async function requireCommissionerOfMember(db: Database, input: { leagueI
   if (!member) throw new ApiError("member_not_found", `User ${input.memberId} is not a member of this league.`);
   if (member.isAdmin === 1) throw new ApiError("forbidden", "This member is an admin: only the operator issues their sign-in links.");
 }
+
+export interface LeagueWeekPickCount {
+  leagueId: number;
+  gameId: string;
+  /** How many of the league's members have a pick in the game (who picked what stays private until kickoff). */
+  pickedCount: number;
+}
+
+/** For each league of the user and each game of a week: how many members have picked, in one read. */
+export async function leaguePickCountsInWeek(db: Database, userId: number, season: number, week: number): Promise<LeagueWeekPickCount[]> {
+  return db.all<LeagueWeekPickCount>(sql`
+    SELECT mine.league_id AS leagueId, p.game_id AS gameId, count(*) AS pickedCount
+    FROM league_members mine
+    JOIN league_members m ON m.league_id = mine.league_id
+    JOIN weeks w ON w.season = ${season} AND w.week = ${week}
+    JOIN picks p ON p.user_id = m.user_id AND p.week_id = w.id
+    WHERE mine.user_id = ${userId}
+    GROUP BY mine.league_id, p.game_id`);
+}

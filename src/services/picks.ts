@@ -385,6 +385,17 @@ export async function listUserPicks(db: Database, userId: number, filter: { seas
   return rows.map((row) => toPickView(row));
 }
 
+/** The user's pick in a game (the unique index on (user_id, game_id)), or null. */
+export async function findUserPickInGame(db: Database, userId: number, gameId: string): Promise<PickView | null> {
+  const [row] = await db
+    .select(pickViewColumns)
+    .from(picks)
+    .innerJoin(games, eq(games.id, picks.gameId))
+    .leftJoin(results, eq(results.pickId, picks.id))
+    .where(and(eq(picks.userId, userId), eq(picks.gameId, gameId)));
+  return row ? toPickView(row) : null;
+}
+
 /** Every user's pick in a game, only once the game has locked (before that they are private, except to admins). */
 export async function listGamePicks(db: Database, gameId: string, now: Date, callerIsAdmin = false) {
   const game = await findGame(db, gameId);

@@ -1,6 +1,8 @@
 import { normalizePlayerName } from "../domain/names";
+import { rosterProblem } from "../domain/picks";
+import { PICKABLE_POSITIONS } from "../domain/positions";
 import { ApiError } from "../http/errors";
-import { upcomingPricesOfPlayer } from "./markets";
+import { latestMarketPrices, upcomingPricesOfPlayer } from "./markets";
 import { invalidCursor, issueRankCursor, rankPage, readRankCursor, type CursorScope, type CursorSigner } from "./keyset";
 
 export interface PlayerListItem {
@@ -166,4 +168,64 @@ export async function listPlayerStats(d1: D1Database, q: PlayerStatsQuery, curso
         ? await issueRankCursor(cursors, scope, { score: last.firstTdCount, key: last.id, position: (after?.position ?? 0) + ranked.length, rank: last.rank })
         : null,
   };
+}
+
+/** A player one can pick in a game, with what helps choose: the latest market price and first TDs this season. */
+export interface GamePlayer {
+  id: string;
+  fullName: string;
+  /** normalizePlayerName of the name: what a name search compares. */
+  nameKey: string;
+  team: string;
+  position: string;
+  jersey: number | null;
+  /** Games of the season in which he scored the first TD (player_stats, summed over his teams). */
+  firstTdCount: number;
+  /** The newest first-TD snapshot of his that carries a price (either venue); null: none. */
+  price: { impliedProbability: number; americanOdds: number | null; source: string; capturedAt: string } | null;
+}
+
+const POSITION_ORDER = new Map<string, number>(PICKABLE_POSITIONS.map((position, i) => [position, i]));
+
+/**
+ * Both teams' pickable players in a game (the same rule as a pick: rosterProblem), away team first, each team by
+ * price (most likely first; unpriced last), then position and name. Three reads: the two current rosters with their
+ * season's first-TD counts, and the game's latest first-TD prices.
+ */
+export async function pickablePlayersOfGame(
+  d1: D1Database,
+  game: { id: string; season: number; homeTeam: string; awayTeam: string },
+  now: Date,
+): Promise<GamePlayer[]> {
+  const [{ results: rows }, prices] = await Promise.all([
+    d1
+      .prepare(
+        `SELECT p.id, p.full_name AS fullName, p.name_key AS nameKey, r.team, r.position, r.status, r.jersey,
+           (SELECT coalesce(sum(s.first_td_count), 0) FROM player_stats s WHERE s.player_id = p.id AND s.season = r.season) AS firstTdCount
+         FROM rosters r JOIN players p ON p.id = r.player_id
+         WHERE r.season = ?1 AND r.is_current = 1 AND r.team IN (?2, ?3)`,
+      )
+      .bind(game.season, game.awayTeam, game.homeTeam)
+      .all<Omit<GamePlayer, "price" | "position"> & { position: string | null; status: string }>(),
+    latestMarketPrices(d1, game.id, now, "first_td"),
+  ]);
+  const priceOf = new Map<string, NonNullable<GamePlayer["price"]>>();
+  for (const row of prices) {
+    if (row.playerId === null || row.impliedProbability === null) continue;
+    const capturedAt = row.capturedAt ?? row.snapshotTime;
+    const known = priceOf.get(row.playerId);
+    if (known && known.capturedAt >= capturedAt) continue;
+    priceOf.set(row.playerId, { impliedProbability: row.impliedProbability, americanOdds: row.americanOdds, source: row.source, capturedAt });
+  }
+  const teamOrder = (team: string) => (team === game.awayTeam ? 0 : 1);
+  return rows
+    .filter((row) => rosterProblem(game, { team: row.team, position: row.position, status: row.status ?? "" }) === null)
+    .map(({ status: _, ...row }): GamePlayer => ({ ...row, position: row.position!, nameKey: row.nameKey ?? normalizePlayerName(row.fullName), price: priceOf.get(row.id) ?? null }))
+    .sort(
+      (a, b) =>
+        teamOrder(a.team) - teamOrder(b.team) ||
+        (b.price?.impliedProbability ?? -1) - (a.price?.impliedProbability ?? -1) ||
+        (POSITION_ORDER.get(a.position) ?? 99) - (POSITION_ORDER.get(b.position) ?? 99) ||
+        a.fullName.localeCompare(b.fullName),
+    );
 }

@@ -19,6 +19,8 @@ import {
   seedMatchup,
   seedTeams,
 } from "../helpers/api";
+import { page, post } from "../helpers/web-pages";
+import { seedSignInLink, signInAs } from "../helpers/web-session";
 
 const SEASON = 2096;
 let teams: Awaited<ReturnType<typeof seedTeams>>;
@@ -189,5 +191,34 @@ describe("the status page", () => {
     const replayed = await statusPage("/status", { cookie });
     expect(replayed.status).toBe(401);
     expect(await replayed.text()).not.toContain('id="job-runs"');
+  });
+});
+
+describe("the web app", () => {
+  // Closes: cross-site request forgery through the app's forms, which the session cookie (SameSite=Lax) would
+  // otherwise authenticate. Detail: test/web/forms.test.ts
+  it("a pick form posted with the session cookie but without its _csrf field: 403, no pick", async () => {
+    const user = await createUserWithToken();
+    const session = await signInAs(user.id);
+    const response = await post(`/games/${gameId}/pick`, session, { playerId: teams.KC!.WR }, { csrf: false });
+    expect(response.status).toBe(403);
+    expect(await picksOf(user.id)).toBe(0);
+  });
+
+  // Closes: login CSRF (another site signing a browser into an account of its own). Detail: test/web/forms.test.ts
+  it("a form posted from another site (Sec-Fetch-Site cross-site, or Origin null): 403, no session started", async () => {
+    const user = await createUserWithToken();
+    for (const headers of [{ "sec-fetch-site": "cross-site" }, { origin: "null" }] as Record<string, string>[]) {
+      const response = await post("/sign-in/link", null, { token: await seedSignInLink(user.id) }, { headers });
+      expect(response.status).toBe(403);
+      expect(response.headers.get("set-cookie")).toBeNull();
+    }
+  });
+
+  // Closes: script injected into a page running. Detail: test/web/weight.test.ts
+  it("pages allow scripts from the Worker only (CSP script-src 'self') and carry no inline script", async () => {
+    const response = await page("/sign-in");
+    expect(response.headers.get("content-security-policy")).toMatch(/(^|; )script-src 'self'(;|$)/);
+    expect(response.html).not.toMatch(/<script(?![^>]*\ssrc=")[^>]*>/);
   });
 });

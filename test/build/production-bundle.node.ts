@@ -66,4 +66,12 @@ describe("the production bundle (wrangler deploy --dry-run)", () => {
     const missing = BENCH_MARKERS.filter((marker) => marker !== "BENCH_METRICS" && !benchBundle.includes(marker));
     expect(missing).toEqual([]);
   });
+
+  it("renders the web pages with Hono's JSX (tsconfig jsxImportSource), never React's, which is not there", () => {
+    // Without "jsx": "react-jsx" and "jsxImportSource": "hono/jsx", esbuild falls back to React.createElement and
+    // every page throws at run time.
+    expect(production).not.toContain("React.createElement");
+    expect(production).toMatch(/hono\/dist\/jsx\/jsx-(dev-)?runtime\.js/);
+    expect(production).toContain("Skip to content");
+  });
 });
