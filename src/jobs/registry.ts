@@ -16,7 +16,7 @@ export const JOBS = {
   quality: qualityJob,
   // Nightly: market snapshots downsampled after kickoff, old run logs and quality history, ended sessions (retention.ts).
   retention,
-  // On demand, with a season: a finished season to R2 as files, and back (season-archive.ts; decision 0011).
+  // On demand, with a season: a finished season to R2 as files, and back (season-archive.ts; decision 0013).
   archive: archiveSeason,
   "archive-restore": restoreSeason,
 } satisfies Record<string, JobHandler>;

@@ -1,6 +1,6 @@
 /**
  * The nightly retention job (cron "30 3 * * *"): keeps D1 from outgrowing its 10 GB (measurements and the reasons for
- * each number: docs/decisions/0011-retention.md).
+ * each number: docs/decisions/0013-retention.md).
  *
  * - market_odds of a game that has kicked off (judged again in the deleting statement: nothing of a game still open is
  *   touched): every snapshot that priced a pick (picks.odds_snapshot_ids) and the closing line (each source's last

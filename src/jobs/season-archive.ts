@@ -1,6 +1,6 @@
 /**
  * Season archives: a finished season's rows as files the operator keeps (the R2 bucket bound as ARCHIVE), and the way
- * back into D1. Decision 0011 (docs/decisions/0011-retention.md) says why; the runbook says how.
+ * back into D1. Decision 0013 (docs/decisions/0013-retention.md) says why; the runbook says how.
  *
  * `archive` (`POST /v1/admin/jobs/archive/run {"season":2024}`, or `npm run job -- archive --season 2024`): every row
  * of the season (games, weeks, rosters, picks, results, standings, player_stats, market_odds and the market tables, the
@@ -18,7 +18,7 @@
  * and the standings derived are compared with the archived ones. Every statement is idempotent, so a run that stops
  * (budget, error) is continued by the next one from the file it had reached (the progress is in the run's details).
  *
- * Nothing is deleted from D1 here: removing an archived season is a separate decision (decision 0011).
+ * Nothing is deleted from D1 here: removing an archived season is a separate decision (decision 0013).
  */
 import { getTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { is } from "drizzle-orm";
