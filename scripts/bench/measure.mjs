@@ -86,6 +86,13 @@ function summarizeD1(samples) {
     rowsWrittenMax: max("rowsWritten"),
     statements: sum("statements") / n,
     calls: sum("calls") / n,
+    callsMax: max("calls"),
+    // Round trips by kind (bench/d1-meter.ts): a read call writes nothing, a write call has a writing statement.
+    readCalls: sum("readCalls") / n,
+    readCallsMax: max("readCalls"),
+    writeCalls: sum("writeCalls") / n,
+    writeCallsMax: max("writeCalls"),
+    sessions: sum("sessions") / n,
     unmetered: sum("unmetered") / n,
     sqlMs: sum("sqlMs") / n,
   };

@@ -10,6 +10,41 @@ function fmt(value, digits = 1) {
   return value.toFixed(digits);
 }
 
+/** "read + write" calls per request, most of any request (the average after it when a request of the phase differs). */
+function callsCell(d1) {
+  if (d1.readCalls === undefined) return "-";
+  const most = `${d1.readCallsMax} + ${d1.writeCallsMax}`;
+  const avg = `${fmt(d1.readCalls, 1)} + ${fmt(d1.writeCalls, 1)}`;
+  return d1.readCalls === d1.readCallsMax && d1.writeCalls === d1.writeCallsMax ? most : `${most} (avg ${avg})`;
+}
+
+/** The floors and the naive aggregate are the bench's yardsticks, not requests a user makes. */
+export function isUserFacing(id) {
+  return !/^(floor|naive)\./.test(id);
+}
+
+/**
+ * Issue 15, Round trips: every user-facing request makes at most one D1 read round trip and at most one write round
+ * trip. Judged on the most of any request measured (latency phase; the rush on all its requests), by the meter's
+ * classification of each call (bench/d1-meter.ts: a write call has a writing statement).
+ */
+export function roundTripTargets(scenarios) {
+  const targets = [];
+  for (const [id, x] of Object.entries(scenarios)) {
+    if (!isUserFacing(id) || !x.d1 || x.d1.readCalls === undefined) continue;
+    const met = x.d1.readCallsMax <= 1 && x.d1.writeCallsMax <= 1 && x.d1.unmetered === 0;
+    targets.push({
+      id: `${id}.calls`,
+      what: `${id}: D1 round trips <= 1 read + 1 write (most of any request; avg ${fmt(x.d1.readCalls, 1)} + ${fmt(x.d1.writeCalls, 1)})`,
+      value: `${x.d1.readCallsMax} + ${x.d1.writeCallsMax}`,
+      limit: "1 + 1",
+      unit: "",
+      met,
+    });
+  }
+  return targets;
+}
+
 export function evaluateTargets(report) {
   const s = report.scenarios;
   const targets = [];
@@ -83,6 +118,7 @@ export function evaluateTargets(report) {
     add("picks.create.rows", "pick creation rows read", create.d1?.rowsRead, 50, create.d1 && create.d1.rowsReadMax <= 50 && create.d1.unmetered === 0);
     add("picks.create.errors", "pick creation errors", create.errors, 0, create.errors === 0);
   }
+  targets.push(...roundTripTargets(s));
   if (report.grading) {
     const g = report.grading;
     // Every grading of the game is judged (the slowest of the three): the first one runs on a cold page cache and
@@ -131,7 +167,7 @@ export function printReport(report) {
   lines.push(`league: ${Object.entries(report.dataset).map(([k, v]) => `${k} ${fmt(v, 0)}`).join(", ")}`);
   lines.push(`load (${report.config.load}): ${Object.entries(report.load).filter(([, v]) => typeof v === "number").map(([k, v]) => `${k} ${fmt(v, 1)}`).join(", ")}`);
   lines.push("");
-  const header = ["scenario", "req", "p50 ms", "p95 ms", "p99 ms", `rps @${report.config.concurrency}`, "err", "rows read", "rows written", "stmts", "calls", "unmetered", "returned"];
+  const header = ["scenario", "req", "p50 ms", "p95 ms", "p99 ms", `rps @${report.config.concurrency}`, "err", "rows read", "rows written", "stmts", "calls", "read/write calls", "unmetered", "returned"];
   const rows = Object.entries(report.scenarios).map(([id, x]) => [
     id,
     fmt(x.requests, 0),
@@ -144,6 +180,7 @@ export function printReport(report) {
     x.d1 ? fmt(x.d1.rowsWritten, 1) : "-",
     x.d1 ? fmt(x.d1.statements, 1) : "-",
     x.d1 ? fmt(x.d1.calls, 1) : "-",
+    x.d1 ? callsCell(x.d1) : "-",
     x.d1 ? fmt(x.d1.unmetered, 1) : "-",
     x.rowsReturned === undefined ? "-" : fmt(x.rowsReturned, 1),
   ]);

@@ -1,5 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { emptyUsage, isWriteSql, meterD1 } from "../../bench/d1-meter";
 import benchWorker from "../../bench/worker";
 import { ADMIN_TOKEN, api, createUserWithToken, expectError, type ApiResponse } from "../helpers/api";
 
@@ -32,7 +33,17 @@ async function bench(
 function usage(response: ApiResponse) {
   const header = response.headers.get("x-bench-d1");
   expect(header).not.toBeNull();
-  return JSON.parse(header!) as { statements: number; calls: number; rowsRead: number; rowsWritten: number; unmetered: number; sqlMs: number };
+  return JSON.parse(header!) as {
+    statements: number;
+    calls: number;
+    readCalls: number;
+    writeCalls: number;
+    sessions: number;
+    rowsRead: number;
+    rowsWritten: number;
+    unmetered: number;
+    sqlMs: number;
+  };
 }
 
 describe("the bench Worker wraps the production Worker", () => {
@@ -57,13 +68,59 @@ describe("the bench Worker wraps the production Worker", () => {
     expect(response.json).toEqual({ one: 1 });
     // One batch of the throttle's row for the address (none: 0 rows) and the token lookup (token and user: 2 rows),
     // then SELECT 1 (0 rows).
-    expect(usage(response)).toMatchObject({ statements: 3, calls: 2, rowsRead: 2, unmetered: 0 });
+    expect(usage(response)).toMatchObject({ statements: 3, calls: 2, readCalls: 2, writeCalls: 0, rowsRead: 2, unmetered: 0 });
   });
 
   it("errors keep the production envelope and still carry the header", async () => {
     const response = await bench("/v1/me", { token: null });
     expectError(response, 401, "unauthorized");
     expect(usage(response).statements).toBe(0);
+  });
+});
+
+describe("the D1 meter tells read round trips from write round trips", () => {
+  it("classifies statements by their verb, past comments and WITH clauses", () => {
+    for (const sql of [
+      "INSERT INTO t VALUES (1)",
+      "  -- a comment\n update t SET x = 1",
+      "/* c */ DELETE FROM t",
+      "replace into t values (1)",
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3) INSERT INTO t SELECT i FROM n",
+      "WITH a AS (SELECT 1), b AS NOT MATERIALIZED (SELECT ')') UPDATE t SET x = (SELECT 1 FROM a)",
+    ]) {
+      expect(isWriteSql(sql), sql).toBe(true);
+    }
+    for (const sql of [
+      "SELECT 1",
+      "select * from picks where note = 'insert'",
+      "WITH d AS (SELECT 'delete' AS x) SELECT x FROM d",
+      "WITH u(update_count) AS (SELECT 1) SELECT update_count FROM u",
+      "PRAGMA table_info(picks)",
+      "VALUES (1)",
+    ]) {
+      expect(isWriteSql(sql), sql).toBe(false);
+    }
+  });
+
+  it("counts a batch with a write as one write call, reads as read calls, and meters sessions", async () => {
+    const spent = emptyUsage();
+    const db = meterD1(env.DB, spent);
+    await db.batch([db.prepare("SELECT 1"), db.prepare("SELECT 2")]);
+    await db.prepare("SELECT ?1 AS x").bind(1).first();
+    expect(spent).toMatchObject({ calls: 2, readCalls: 2, writeCalls: 0, statements: 3 });
+    // A conditional write that writes nothing is still a write round trip (its verb says so).
+    await db.batch([db.prepare("SELECT 1"), db.prepare("UPDATE users SET name = name WHERE id = -1")]);
+    expect(spent).toMatchObject({ calls: 3, readCalls: 2, writeCalls: 1, statements: 5 });
+    // A failed call went to the database too.
+    await expect(db.prepare("INSERT INTO no_such_table VALUES (1)").run()).rejects.toThrow();
+    expect(spent).toMatchObject({ calls: 4, writeCalls: 2 });
+
+    const session = db.withSession("first-primary");
+    const rows = await session.prepare("SELECT 1 AS one").raw();
+    expect(rows).toEqual([[1]]);
+    await session.batch([session.prepare("SELECT 1")]);
+    expect(spent).toMatchObject({ sessions: 1, calls: 6, readCalls: 4, writeCalls: 2, unmetered: 0 });
+    expect(session.getBookmark()).not.toBeUndefined();
   });
 });
 
@@ -80,7 +137,7 @@ describe("the bench Worker's /__bench routes", () => {
     expect(ok.status).toBe(200);
     expect(ok.json).toMatchObject({ ok: true, results: [{ results: [{ two: 2 }] }] });
     // The throttle's row for the address (the operator's token is checked too), then the batch.
-    expect(usage(ok)).toMatchObject({ statements: 2, calls: 2 });
+    expect(usage(ok)).toMatchObject({ statements: 2, calls: 2, readCalls: 2, writeCalls: 0 });
 
     const user = await createUserWithToken();
     const body = { statements: [{ sql: "DELETE FROM users" }] };
