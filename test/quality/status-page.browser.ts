@@ -7,48 +7,15 @@
  * wrong token refused, signing out (the session row revoked: the old cookie, replayed, fails).
  * Run: npm run test:browser (not part of `npm test`: it needs chromium and runs in Node, not workerd).
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { mkdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { unstable_startWorker } from "wrangler";
+import { CHROMIUM, CHROMIUM_LAUNCH, chromiumIsInstalled, ROOT, startDemoWorker, type LocalWorker } from "../helpers/browser-harness";
 import { CHECKS } from "../../src/quality/checks";
-// @ts-expect-error: a plain .mjs module of the scripts (no types)
-import { demoSeedFor } from "../../scripts/lib/local-d1.mjs";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOT = join(ROOT, "test", "quality", "__screenshots__", "status.png");
 const TOKEN = `browser-test-${crypto.randomUUID()}`;
-const SESSION_SECRET = `browser-session-secret-${crypto.randomUUID()}`;
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-/** Offline and quiet wrangler, as scripts/lib/local-d1.mjs runs it. */
-const WRANGLER_ENV = { ...process.env, CI: "true", WRANGLER_HIDE_BANNER: "true", WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-for (const key of ["WRANGLER_SEND_METRICS", "WRANGLER_SEND_ERROR_REPORTS", "CLOUDFLARE_CF_FETCH_ENABLED"] as const) process.env[key] ??= WRANGLER_ENV[key];
-
-function wrangler(args: string[]) {
-  const result = spawnSync(process.execPath, [join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js"), ...args], {
-    cwd: ROOT,
-    env: WRANGLER_ENV,
-    stdio: ["ignore", "pipe", "pipe"],
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
-}
 
 const CLEARED_GAMES = [
   "2025_13_ATL_NYJ",
@@ -61,46 +28,20 @@ const CLEARED_GAMES = [
   "2025_13_NO_MIA",
 ];
 
-let tmp: string;
-let worker: Awaited<ReturnType<typeof unstable_startWorker>>;
+let worker: LocalWorker;
 let base: string;
 let context: BrowserContext;
 
-async function api(path: string, init: { method?: string; body?: unknown } = {}) {
-  const response = await fetch(`${base}${path}`, {
-    method: init.method ?? "GET",
-    headers: { authorization: `Bearer ${TOKEN}`, ...(init.body ? { "content-type": "application/json" } : {}) },
-    body: init.body ? JSON.stringify(init.body) : undefined,
-  });
-  const json = (await response.json()) as any;
-  if (!response.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
+function api(path: string, init: { method?: string; body?: unknown } = {}) {
+  return worker.api(path, init);
 }
 
 beforeAll(async () => {
-  expect(existsSync(CHROMIUM), `${CHROMIUM} missing: apt-get install -y chromium`).toBe(true);
-  tmp = mkdtempSync(join(tmpdir(), "firsttd-status-"));
-  const persist = join(tmp, "state");
-  wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
+  expect(chromiumIsInstalled(), `${CHROMIUM} missing: apt-get install -y chromium`).toBe(true);
   // The demo as `npm start` loads it today: its open week (2026) moved ahead of the clock when it has begun, so the
   // nightly checks judge the same data whatever the date (scripts/lib/demo-clock.mjs).
-  const seedFile = join(tmp, "seed.sql");
-  writeFileSync(seedFile, demoSeedFor(new Date()).sql);
-  wrangler(["d1", "execute", "DB", "--local", "--persist-to", persist, "--yes", "--file", seedFile]);
-
-  worker = await unstable_startWorker({
-    config: join(ROOT, "wrangler.toml"),
-    // No webhook here whatever .dev.vars says; our own admin token.
-    bindings: {
-      ADMIN_TOKEN: { type: "plain_text", value: TOKEN },
-      SESSION_SECRET: { type: "plain_text", value: SESSION_SECRET },
-      QUALITY_WEBHOOK_URL: { type: "plain_text", value: "" },
-    },
-    sendMetrics: false,
-    dev: { persist, server: { hostname: "127.0.0.1", port: 0 }, inspector: false, watch: false, logLevel: "warn" },
-  });
-  await worker.ready;
-  base = (await worker.url).origin;
+  worker = await startDemoWorker({ name: "status", adminToken: TOKEN });
+  base = worker.loopbackOrigin;
 
   // The demo grades every game of 2025 week 13. Here a correction clears the first-TD facts of eight of them (as an
   // overturned TD would), then three nightly runs, with an admin grading one of the eight between two runs.
@@ -111,18 +52,12 @@ beforeAll(async () => {
   await api("/v1/admin/games/2025_13_BUF_PIT/first-td", { method: "PUT", body: { type: "no_td" } });
   await api("/v1/admin/quality/run", { method: "POST", body: { season: 2025 } });
 
-  context = await chromium.launchPersistentContext(join(tmp, "chromium-profile"), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: FLAGS,
-    viewport: { width: 1200, height: 900 },
-  });
+  context = await chromium.launchPersistentContext(join(worker.scratch, "chromium-profile"), { ...CHROMIUM_LAUNCH, viewport: { width: 1200, height: 900 } });
 });
 
 afterAll(async () => {
   await context?.close();
   await worker?.dispose();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 describe("GET /status in chromium", () => {
