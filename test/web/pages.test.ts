@@ -130,7 +130,7 @@ describe("signed in", () => {
     const session = await signInAs(w.member.id);
     const live = await page(`/games/${w.openGame}`, { session });
     expect(live.status).toBe(200);
-    expect(live.html).toContain('<section id="live" aria-labelledby="live-heading" data-live-refresh="30">');
+    expect(live.html).toContain(`<section id="live" aria-labelledby="live-heading" data-live-refresh="30" data-live-src="/games/${w.openGame}">`);
     expect(live.html).toContain('id="live-toggle"');
     const region = textOf(live.html, "live")!;
     expect(region).toContain(`${w.member.name} (you)`);

@@ -3,8 +3,9 @@
  * upgrades something the server already rendered, so every page works without it:
  * - `<time data-local datetime="...Z">` (UTC text from the server) is rewritten in the viewer's own time zone;
  *   `[data-countdown]` counts down to an instant ("in 2 d 3 h"), then shows its `data-done` text;
- * - `[data-live-refresh]` (a live game's region) is fetched again every N seconds and swapped in, until the server
- *   renders it without the attribute (the game is over), with a button to pause and resume;
+ * - `[data-live-refresh]` (a live game's region) is fetched again every N seconds from its `data-live-src` (the page's
+ *   own address when absent) and swapped in, until the server renders it without the attribute (the game is over),
+ *   with a button to pause and resume;
  * - `button[data-copy]` copies the field it names (shown only when this script runs);
  * - `#player-filter` (a GET form: position and name) filters `#players li` as one types, with the same rules the
  *   server applies on submit (rows the server hid are only hidden, so the list can widen again);
@@ -44,12 +45,13 @@ export const APP_SCRIPT = String.raw`(function () {
     var region = document.querySelector("[data-live-refresh]");
     if (!region || !region.id || !window.fetch || !window.DOMParser) return;
     var seconds = Math.max(10, Number(region.getAttribute("data-live-refresh")) || 30);
+    var path = region.getAttribute("data-live-src") || location.pathname + location.search;
     var toggle = document.getElementById("live-toggle");
     var timer = null;
     function stop() { if (timer) clearInterval(timer); timer = null; }
     function start() { stop(); timer = setInterval(refresh, seconds * 1000); }
     function refresh() {
-      fetch(location.href, { headers: { accept: "text/html" }, credentials: "same-origin" })
+      fetch(path, { headers: { accept: "text/html" }, credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.text() : null; })
         .then(function (text) {
           if (text === null) return;

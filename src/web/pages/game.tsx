@@ -251,7 +251,14 @@ function LiveRegion(props: { viewer: Viewer; data: GamePageData; now: Date }) {
   const live = isLive(game);
   const firstTd = firstTdText(game);
   return (
-    <section id="live" aria-labelledby="live-heading" data-live-refresh={live ? String(LIVE_REFRESH_SECONDS) : undefined}>
+    <section
+      id="live"
+      aria-labelledby="live-heading"
+      data-live-refresh={live ? String(LIVE_REFRESH_SECONDS) : undefined}
+      // Where the script fetches the region again: the game's page, also when this is the answer to a refused form
+      // post, whose own address has no GET.
+      data-live-src={live ? `/games/${encodeURIComponent(game.id)}` : undefined}
+    >
       <h2 id="live-heading">{live ? "Live" : "Result"}</h2>
       <p>
         <GameState game={game} now={props.now} />
