@@ -14,7 +14,7 @@
  * serious or critical violation), checked for width (nothing wider than the phone) and for console errors (none).
  * Run: npm run test:browser (not part of `npm test`: it needs chromium and runs in Node, not workerd).
  */
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
@@ -51,7 +51,7 @@ class Phone {
     readonly page: Page,
   ) {
     page.on("console", (message) => {
-      if (message.type() === "error") this.problems.push(`console error on ${page.url()}: ${message.text()}`);
+      if (message.type() === "error") this.problems.push(`console error on ${page.url()}: ${message.text()} (${message.location().url})`);
     });
     page.on("pageerror", (error) => this.problems.push(`page error on ${page.url()}: ${error.message}`));
   }
@@ -85,10 +85,12 @@ class Phone {
 
     await page.evaluate(AXE_SOURCE);
     // Runs in the page (tsconfig has no DOM types: the page's globals are reached through globalThis).
-    const violations: AxeViolation[] = await page.evaluate(async () => {
+    const { violations, rulesPassed }: { violations: AxeViolation[]; rulesPassed: number } = await page.evaluate(async () => {
       const { axe, document } = globalThis as any;
-      return (await axe.run(document)).violations;
+      const results = await axe.run(document);
+      return { violations: results.violations, rulesPassed: results.passes.length };
     });
+    expect(rulesPassed, `axe-core ran on ${name}`).toBeGreaterThan(10);
     const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
     expect(serious.map(describeViolation), `axe-core on ${name} (${page.url()})`).toEqual([]);
 
@@ -147,14 +149,16 @@ async function receiversOn(phone: Phone, team: string): Promise<{ name: string; 
   return found;
 }
 
-function playerRadio(phone: Phone, name: string) {
-  return phone.page.getByRole("radio", { name: new RegExp(`^${escapeRegExp(name)} `) });
+/** A receiver's radio button, by its label: his name, then his position ("Jalen Nailor WR #83 · MIN · ..."). */
+function receiverRadio(phone: Phone, name: string) {
+  return phone.page.getByRole("radio", { name: new RegExp(`^${escapeRegExp(name)} WR\\b`) });
 }
 
 beforeAll(async () => {
   expect(chromiumIsInstalled(), `${CHROMIUM} missing: apt-get install -y chromium`).toBe(true);
-  rmSync(SCREENSHOTS, { recursive: true, force: true });
+  // A run leaves this run's pictures only (the folder's .gitignore stays).
   mkdirSync(SCREENSHOTS, { recursive: true });
+  for (const file of readdirSync(SCREENSHOTS)) if (file.endsWith(".png")) rmSync(join(SCREENSHOTS, file));
   worker = await startDemoWorker({ name: "story", adminToken: ADMIN_TOKEN });
   browser = await chromium.launch(CHROMIUM_LAUNCH);
 });
@@ -225,14 +229,14 @@ describe("a league's week on phones, in chromium", () => {
     const homeReceivers = await receiversOn(blair, game.homeTeam);
     const awayReceivers = await receiversOn(blair, game.awayTeam);
     const [first, second] = homeReceivers as [{ name: string; id: string }, { name: string; id: string }];
-    await playerRadio(blair, first.name).check();
+    await receiverRadio(blair, first.name).check();
     expect(await blair.submit(blair.page.getByRole("button", { name: "Pick", exact: true }))).toBe(gamePath);
     await expect.poll(() => blair.main()).toContain("Your pick is in.");
     expect(await blair.page.locator("#my-pick").innerText()).toContain(`Your pick: ${first.name}`);
     await blair.check("picked");
 
     await receiversOn(blair, game.homeTeam);
-    await playerRadio(blair, second.name).check();
+    await receiverRadio(blair, second.name).check();
     expect(await blair.submit(blair.page.getByRole("button", { name: "Change pick" }))).toBe(gamePath);
     await expect.poll(() => blair.main()).toContain("Your pick is changed.");
     expect(await blair.page.locator("#my-pick").innerText()).toContain(`Your pick: ${second.name}`);
@@ -262,7 +266,7 @@ describe("a league's week on phones, in chromium", () => {
     await avery.goto(gamePath);
     const [averyPick] = awayReceivers as [{ name: string; id: string }];
     await receiversOn(avery, game.awayTeam);
-    await playerRadio(avery, averyPick.name).check();
+    await receiverRadio(avery, averyPick.name).check();
     expect(await avery.submit(avery.page.getByRole("button", { name: "Pick", exact: true }))).toBe(gamePath);
     await expect.poll(() => avery.main()).toContain("Your pick is in.");
     expect(await avery.main()).toContain("Sunday Crew: 2 of 2 members have picked");
@@ -274,11 +278,13 @@ describe("a league's week on phones, in chromium", () => {
     // Kickoff passes while Blair's game page is open: the change sent from it is refused (409), with the rule.
     await blair.goto(gamePath);
     await receiversOn(blair, game.homeTeam);
-    await playerRadio(blair, first.name).check();
+    await receiverRadio(blair, first.name).check();
     const moved = worker.sql(
       `UPDATE games SET kickoff_at = strftime('%Y-%m-%dT%H:%M:00Z', 'now', '-2 minutes') WHERE id = '${game.id}' RETURNING kickoff_at AS kickoffAt`,
     );
     expect(moved).toHaveLength(1);
+    // Fake timers from here on (time still flows), so that the live region's 30 s refresh can be run at once.
+    await blair.context.clock.install();
     const [refused] = await Promise.all([
       blair.page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/pick/change")),
       blair.page.getByRole("button", { name: "Change pick" }).click(),
@@ -287,6 +293,11 @@ describe("a league's week on phones, in chromium", () => {
     await blair.page.waitForLoadState("load");
     expect(await blair.page.locator("#form-error").innerText()).toContain("Picks lock at kickoff");
     await blair.check("change-refused-after-kickoff", { allowedConsoleErrors: [/status of 409/] });
+    // The game is live: its region refreshes from the game's own address, not the form's the refusal answered.
+    const refresh = blair.page.waitForResponse((r) => r.request().resourceType() === "fetch");
+    await blair.page.clock.runFor(31_000);
+    expect(new URL((await refresh).url()).pathname).toBe(gamePath);
+    expect((await refresh).status()).toBe(200);
 
     // Locked: no form, and the league's picks are shown to its members.
     await blair.goto(gamePath);
