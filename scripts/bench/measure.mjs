@@ -73,7 +73,7 @@ export function percentile(sorted, p) {
   return sorted[index];
 }
 
-function summarizeD1(samples) {
+export function summarizeD1(samples) {
   const withMeta = samples.filter((s) => s.d1);
   if (withMeta.length === 0) return null;
   const sum = (key) => withMeta.reduce((s, x) => s + (x.d1[key] ?? 0), 0);

@@ -10,7 +10,8 @@ import { join, resolve } from "node:path";
 import { ROOT } from "../lib/local-d1.mjs";
 import { buildLeague, fullRosterCsv, LARGE_LEAGUE_ID, MARQUEE_WEEK, SEASON, UPCOMING_WEEK } from "./league.mjs";
 import { dropHelperTables, loadLeague, sqlRunner } from "./load.mjs";
-import { createClient, percentile, progressBar, runScenario } from "./measure.mjs";
+import { createClient, percentile, progressBar, runScenario, summarizeD1 } from "./measure.mjs";
+import { kickoffRush } from "./rush.mjs";
 import { evaluateTargets, printReport } from "./report.mjs";
 import { applyMigrations, buildWorker, heapSampler, makeTempDir, memorySampler, migrationFiles, removeDir, startWorker } from "./runtime.mjs";
 
@@ -22,11 +23,17 @@ const USAGE = `usage: npm run bench -- [options]
   --out <file>          JSON result file (default bench/results/bench-<date>.json)
   --load <mode>         bulk (default) or triggers: how picks get graded during the load (bench/README.md)
   --seed <n>            PRNG seed (default 20251)
+  --rush-users <n>      users in the kickoff rush, each with a token (default 20000; --quick: all users up to 2000)
+  --rush-rate <x>       the rush's arrival rate as a fraction of the measured SELECT 1 floor (default 0.6)
+  --rush-after <s>      seconds the rush keeps arriving after kickoff (default 3)
   --keep                keep the temporary D1 directory (its path is printed)
   --quick               a small league and short phases (under a minute)`;
 
 function parseArgs(argv) {
-  const args = { users: null, picksPerUser: 20, seconds: null, concurrency: 8, out: null, load: "bulk", seed: 20251, keep: false, quick: false };
+  const args = {
+    users: null, picksPerUser: 20, seconds: null, concurrency: 8, out: null, load: "bulk", seed: 20251, keep: false, quick: false,
+    rushUsers: null, rushRate: 0.6, rushAfter: 3,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
@@ -45,12 +52,16 @@ function parseArgs(argv) {
     else if (flag === "--load") args.load = value();
     else if (flag === "--seed") args.seed = Math.round(number(flag));
     else if (flag === "--keep") args.keep = true;
+    else if (flag === "--rush-users") args.rushUsers = Math.round(number(flag));
+    else if (flag === "--rush-rate") args.rushRate = number(flag);
+    else if (flag === "--rush-after") args.rushAfter = number(flag);
     else if (flag === "--quick") args.quick = true;
     else throw new Error(`unknown option '${arg}'\n\n${USAGE}`);
   }
   if (!["bulk", "triggers"].includes(args.load)) throw new Error(`--load must be bulk or triggers`);
   args.users ??= args.quick ? 2000 : 100000;
   args.seconds ??= args.quick ? 0.5 : 5;
+  args.rushUsers = Math.min(args.users, args.rushUsers ?? (args.quick ? 2000 : 20000));
   if (args.picksPerUser > 18 * 13) throw new Error("--picks-per-user is at most 234 (18 weeks x the smallest week's games)");
   return args;
 }
@@ -188,7 +199,9 @@ async function main() {
     // ------------------------------------------------------------------------------------------------------
     memory.setPhase("load");
     log(`loading the league (${args.load}) ...`);
-    const tokenUsers = args.quick ? 400 : 3000;
+    // The scenarios rotate over the first 3,000 users' tokens (400 in --quick); the kickoff rush needs one per rush user.
+    const scenarioTokenUsers = args.quick ? 400 : 3000;
+    const tokenUsers = Math.max(scenarioTokenUsers, args.rushUsers);
     const load = await loadLeague({
       client,
       adminToken: admin,
@@ -231,7 +244,7 @@ async function main() {
     // ------------------------------------------------------------------------------------------------------
     // Scenario inputs
     // ------------------------------------------------------------------------------------------------------
-    const tokens = load.tokens;
+    const tokens = load.tokens.slice(0, scenarioTokenUsers);
     const markTokensUsed = () =>
       sql({ sql: "UPDATE api_tokens SET last_used_at = ? WHERE name = 'bench'", params: [new Date().toISOString().replace(/\.\d{3}Z$/, "Z")] });
     // Deep-page cursors: 20 positions spread over the middle of a sorted board (what a client holds after paging there),
@@ -486,6 +499,57 @@ async function main() {
       paired.firstPageRps = median(paired.rounds.map((r) => r.firstPageRps));
       log(`paired throughput (floor vs first page, 3 alternating rounds): median ${paired.floorRps.toFixed(0)} vs ${paired.firstPageRps.toFixed(0)} req/s`);
     }
+    // ------------------------------------------------------------------------------------------------------
+    // The kickoff rush (issue 15): the rush users each make or change a pick in the 1 pm games of the upcoming week in
+    // the last (compressed) minutes before kickoff, open loop at a fraction of the floor's throughput, kickoff passing
+    // during the run; afterwards the database is checked for picks written at or after kickoff.
+    // ------------------------------------------------------------------------------------------------------
+    memory.setPhase("kickoff-rush");
+    let rush = null;
+    {
+      const rushGames = league.games
+        .filter((g) => g.week === UPCOMING_WEEK && g.idx < 10)
+        .map((g) => ({ id: g.id, players: [...league.pickableOf(g.home), ...league.pickableOf(g.away)].map((p) => p.id) }));
+      const rate = Math.max(1, args.rushRate * paired.floorRps);
+      await markTokensUsed();
+      heap.reset?.();
+      const rushClient = createClient(worker.url, 1024);
+      try {
+        rush = await kickoffRush({
+          client: rushClient,
+          sql,
+          games: rushGames,
+          users: load.tokens.slice(0, args.rushUsers),
+          ratePerSecond: rate,
+          afterSeconds: args.rushAfter,
+          seed: args.seed,
+          log,
+        });
+      } finally {
+        rushClient.close();
+      }
+      const j = rush.judged;
+      const answered = rush.outcomes.filter((o) => o.phase === "before" && (o.status === 200 || o.status === 201));
+      results["kickoff.rush"] = {
+        title: "kickoff rush (open loop, latency from the scheduled send)",
+        requests: j.requests,
+        latency: j.latency,
+        throughput: { requests: j.before, seconds: j.seconds, rps: j.rps },
+        errors: j.errors,
+        errorSamples: j.errorSamples,
+        d1: summarizeD1(answered),
+        isolateHeap: heap.peaks(),
+      };
+      rush.floorRps = paired.floorRps;
+      rush.rateFraction = args.rushRate;
+      delete rush.outcomes;
+      log(`  kickoff rush: ${j.accepted.toLocaleString("en-US")} accepted (${j.created} created, ${j.changed} changed), ${j.lockRefusedBeforeKickoff} refused at kickoff, ` +
+        `${j.lockRefusedAfterKickoff}/${j.after} refused after, ${j.acceptedAfterKickoff} accepted after, ${j.errors} errors; ${j.rps?.toFixed(0)} req/s ` +
+        `(offered ${rush.offeredRps.toFixed(0)}), p99 ${j.latency.p99?.toFixed(1)} ms; database: ${rush.database.picksWrittenAtOrAfterKickoff} picks written at or after kickoff, ` +
+        `unchanged since kickoff: ${rush.database.unchangedSinceKickoff}`);
+      if (j.errors > 0) log(`  kickoff rush errors, e.g. ${j.errorSamples.join(" | ")}`);
+    }
+
     // The v23 mirror triggers when someone joins a board (measured, not judged; each change undone right after, and the
     // exactness check below runs after them): joining a small league (its board is read whole: nothing to copy), joining
     // the large league (the new member's standings copied into its sorted board), the 50th member of a new league (the
@@ -623,12 +687,16 @@ async function main() {
       startedAt: startedAt.toISOString(),
       totalSeconds: Math.round(totalSeconds * 10) / 10,
       machine: info,
-      config: { users: args.users, picksPerUser: args.picksPerUser, seconds: args.seconds, concurrency: args.concurrency, load: args.load, seed: args.seed, quick: args.quick },
+      config: {
+        users: args.users, picksPerUser: args.picksPerUser, seconds: args.seconds, concurrency: args.concurrency, load: args.load, seed: args.seed, quick: args.quick,
+        rushUsers: args.rushUsers, rushRate: args.rushRate, rushAfter: args.rushAfter,
+      },
       dataset,
       load: { ...load.timings, migrateAndBuildSeconds: Math.round(phase.migrate_build * 10) / 10 },
       meterCheck,
       scenarios: results,
       pairedThroughput: paired,
+      kickoffRush: rush,
       boardProbes,
       grading,
       rosterSync,
