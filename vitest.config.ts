@@ -16,6 +16,9 @@ export default defineConfig({
           ENVIRONMENT: "test",
           ADMIN_TOKEN: "test-admin-token",
           SESSION_SECRET: "test-session-secret-0123456789abcdef",
+          // A VAPID key pair for tests only (src/notifications/web-push.ts): push is configured in every test.
+          VAPID_PRIVATE_KEY: '{"kty":"EC","crv":"P-256","x":"zfb9mVFKOTRVk4tNgIey-PrLOMJzEs3jotTm6_ht6p8","y":"LxhRXY5wOxW2E1HKSTz-yto6wgpREhxvuNhaf0jJ8BY","d":"zQuwpyUxqyC61epp6nxEeTJNRGvupaO_8l6dfp85wIM"}',
+          VAPID_SUBJECT: "mailto:operator@firsttd.invalid",
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL("./drizzle", import.meta.url))),
         },
       },

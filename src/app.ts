@@ -18,6 +18,7 @@ import { jobRoutes } from "./routes/jobs";
 import { leaderboardRoutes } from "./routes/leaderboards";
 import { leagueRoutes } from "./routes/leagues";
 import { meRoutes } from "./routes/me";
+import { notificationRoutes } from "./routes/notifications";
 import { passkeyRoutes } from "./routes/passkeys";
 import { pickRoutes } from "./routes/picks";
 import { profileRoutes } from "./routes/profile";
@@ -52,6 +53,7 @@ const v1 = v1Middleware
   .route("/", pickRoutes)
   .route("/", leaderboardRoutes)
   .route("/", leagueRoutes)
+  .route("/", notificationRoutes)
   .route("/", inviteRoutes)
   .route("/", adminRoutes)
   .route("/", auditRoutes)

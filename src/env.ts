@@ -13,6 +13,10 @@ export interface AppEnv extends Cloudflare.Env {
    * party (its host is the RP ID) and the base of one-time sign-in links. Unset: the request's own origin.
    */
   WEB_ORIGIN?: string;
+  /** Secrets: Web Push's VAPID keys (public key base64url, private key as a JWK) and contact (src/notifications/). */
+  VAPID_PUBLIC_KEY?: string;
+  VAPID_PRIVATE_KEY?: string;
+  VAPID_SUBJECT?: string;
 
 }
 

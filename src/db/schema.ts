@@ -924,3 +924,136 @@ export const signInLinks = sqliteTable(
   },
   (t) => [index("sign_in_links_user_idx").on(t.userId)],
 );
+
+// ---------------------------------------------------------------------------------------------
+// v24: notifications (src/notifications/, decision 0015): Web Push subscriptions, each user's opt-ins, a league's chat
+// webhook, and the log of every message, whose unique key makes sure nobody gets the same message twice.
+// ---------------------------------------------------------------------------------------------
+
+/** The channels a user opts into (a league's webhook is the commissioner's setting, not a user's channel). */
+export const NOTIFICATION_CHANNELS = ["push"] as const;
+/** What a user can opt into, per channel: reminders to pick, their first-TD results, league week summaries, joins. */
+export const NOTIFICATION_TOPICS = ["reminders", "results", "week_summary", "member_joined"] as const;
+export const NOTIFICATION_KINDS = [
+  "pick_reminder_24h",
+  "pick_reminder_1h",
+  "first_td",
+  "first_td_correction",
+  "week_summary",
+  "member_joined",
+  "test",
+] as const;
+export const NOTIFICATION_STATUSES = ["pending", "queued", "sent", "failed", "skipped"] as const;
+export const WEBHOOK_PROVIDERS = ["discord", "slack"] as const;
+
+/** A browser's Web Push subscription (PushSubscription.toJSON()): one per device, a user may have several. */
+export const pushSubscriptions = sqliteTable(
+  "push_subscriptions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The push service's URL for this device (https, a known push service's host: src/notifications/targets.ts). */
+    endpoint: text("endpoint").notNull().unique(),
+    /** The browser's P-256 public key (65 bytes, base64url) and auth secret (16 bytes, base64url): RFC 8291. */
+    p256dh: text("p256dh").notNull(),
+    auth: text("auth").notNull(),
+    userAgent: text("user_agent"),
+    createdAt: text("created_at").notNull(),
+    lastSuccessAt: text("last_success_at"),
+    lastFailureAt: text("last_failure_at"),
+    lastError: text("last_error"),
+  },
+  (t) => [index("push_subscriptions_user_idx").on(t.userId)],
+);
+
+/** A user's opt-in to one topic on one channel (no row: off; everything is opt-in). */
+export const notificationPreferences = sqliteTable(
+  "notification_preferences",
+  {
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    channel: text("channel").notNull(),
+    topic: text("topic").notNull(),
+    enabled: integer("enabled").notNull().default(1),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.channel, t.topic] }),
+    // "who opted into this topic": the notify job reads the users of one channel and topic.
+    index("notification_preferences_topic_idx").on(t.channel, t.topic, t.enabled, t.userId),
+    check("notification_preferences_channel_valid", sql`${t.channel} IN ('push')`),
+    check("notification_preferences_topic_valid", sql`${t.topic} IN ('reminders', 'results', 'week_summary', 'member_joined')`),
+    check("notification_preferences_enabled_boolean", sql`${t.enabled} IN (0, 1)`),
+  ],
+);
+
+/**
+ * A league's chat webhook (Discord or Slack incoming webhook), set by its commissioner. The URL carries its own
+ * credential, so it is stored encrypted (AES-GCM under a key derived from SESSION_SECRET) and never shown again: only
+ * its provider and host are.
+ */
+export const leagueWebhooks = sqliteTable(
+  "league_webhooks",
+  {
+    leagueId: integer("league_id")
+      .primaryKey()
+      .references(() => leagues.id, { onDelete: "cascade" }),
+    provider: text("provider").notNull(),
+    host: text("host").notNull(),
+    /** 'v1.<iv>.<ciphertext>', base64url (src/notifications/webhook-secret.ts). */
+    urlCiphertext: text("url_ciphertext").notNull(),
+    setBy: integer("set_by").references(() => users.id, { onDelete: "set null" }),
+    setAt: text("set_at").notNull(),
+    lastSuccessAt: text("last_success_at"),
+    lastFailureAt: text("last_failure_at"),
+    lastError: text("last_error"),
+  },
+  (t) => [check("league_webhooks_provider_valid", sql`${t.provider} IN ('discord', 'slack')`)],
+);
+
+/**
+ * Every message, written BEFORE it is queued: the unique (recipient, kind, subject) makes a repeated cron run or a
+ * retried delivery a no-op (INSERT ... ON CONFLICT DO NOTHING, and only the rows that statement inserted are queued).
+ * `recipient` is 'user:<id>' (their push devices) or 'league:<id>' (its webhook). A correction of a first TD is another
+ * kind with the version of the facts in its subject, never the same row again.
+ */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    recipient: text("recipient").notNull(),
+    userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
+    leagueId: integer("league_id").references(() => leagues.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    subject: text("subject").notNull(),
+    /** The game a reminder or a first-TD message is about. */
+    gameId: text("game_id"),
+    /** For first-TD messages: the facts and the outcome they told (a correction is due when these change). */
+    factKey: text("fact_key"),
+    /** JSON { title, body, url }: what every channel renders. */
+    payload: text("payload").notNull(),
+    status: text("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    /** JSON array of the push subscription ids that accepted the message (a retry skips them). */
+    deliveredTo: text("delivered_to"),
+    lastError: text("last_error"),
+    createdAt: text("created_at").notNull(),
+    enqueuedAt: text("enqueued_at"),
+    sentAt: text("sent_at"),
+  },
+  (t) => [
+    uniqueIndex("notifications_recipient_kind_subject_unique").on(t.recipient, t.kind, t.subject),
+    // "the first-TD messages a user got about a game" (corrections), and "messages left pending" (re-queued).
+    index("notifications_recipient_game_idx").on(t.recipient, t.gameId),
+    index("notifications_status_idx").on(t.status, t.createdAt),
+    check("notifications_recipient_valid", sql`(${t.userId} IS NOT NULL AND ${t.leagueId} IS NULL AND ${t.recipient} = 'user:' || ${t.userId}) OR (${t.leagueId} IS NOT NULL AND ${t.userId} IS NULL AND ${t.recipient} = 'league:' || ${t.leagueId})`),
+    check(
+      "notifications_kind_valid",
+      sql`${t.kind} IN ('pick_reminder_24h', 'pick_reminder_1h', 'first_td', 'first_td_correction', 'week_summary', 'member_joined', 'test')`,
+    ),
+    check("notifications_status_valid", sql`${t.status} IN ('pending', 'queued', 'sent', 'failed', 'skipped')`),
+  ],
+);

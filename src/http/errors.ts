@@ -51,6 +51,8 @@ export const ERROR_STATUS = {
   already_has_account: 409,
   /** The commissioner cannot leave (or be removed from) their league: they transfer the role first. */
   commissioner_must_transfer: 409,
+  /** A test notification for a user with no device subscribed to Web Push. */
+  no_push_subscription: 409,
   internal_error: 500,
   /** A secret or binding the deployment needs is missing (docs/runbook.md, Secrets and vars). */
   server_misconfigured: 500,

@@ -1,6 +1,7 @@
 import type { JobHandler } from "./job";
 import { liveSync } from "./live-sync";
 import { marketSync } from "./market-sync";
+import { notify } from "./notify";
 import { retention } from "./retention";
 import { rosterSync } from "./roster-sync";
 import { scheduleSync } from "./schedule-sync";
@@ -19,6 +20,8 @@ export const JOBS = {
   // On demand, with a season: a finished season to R2 as files, and back (season-archive.ts; decision 0013).
   archive: archiveSeason,
   "archive-restore": restoreSeason,
+  // Every 5 minutes: reminders, first-TD results, week summaries and joins, logged and queued (notify.ts; decision 0015).
+  notify,
 } satisfies Record<string, JobHandler>;
 
 export type JobName = keyof typeof JOBS;
@@ -45,4 +48,6 @@ export const CRON_JOBS: Record<string, JobName> = {
   "*/10 * * * *": "market-sync",
   "0 2 * * *": "quality",
   "30 3 * * *": "retention",
+  // Reminders at 24 h and 1 h before kickoff land within 5 minutes of the threshold; results minutes after grading.
+  "*/5 * * * *": "notify",
 };
