@@ -35,10 +35,12 @@ export interface D1Usage {
   unmetered: number;
   /** Time spent executing SQL inside the database (sum of meta.duration), ms. */
   sqlMs: number;
+  /** The longest single statement's meta.duration, ms (D1 stops a query after 30 s). */
+  sqlMsMax: number;
 }
 
 export function emptyUsage(): D1Usage {
-  return { statements: 0, calls: 0, readCalls: 0, writeCalls: 0, sessions: 0, rowsRead: 0, rowsWritten: 0, unmetered: 0, sqlMs: 0 };
+  return { statements: 0, calls: 0, readCalls: 0, writeCalls: 0, sessions: 0, rowsRead: 0, rowsWritten: 0, unmetered: 0, sqlMs: 0, sqlMsMax: 0 };
 }
 
 /** The response header the bench reads (JSON of D1Usage). */
@@ -122,6 +124,7 @@ export function meterD1(d1: D1Database, usage: D1Usage): D1Database {
     usage.rowsRead += meta?.rows_read ?? 0;
     usage.rowsWritten += meta?.rows_written ?? 0;
     usage.sqlMs += meta?.duration ?? 0;
+    usage.sqlMsMax = Math.max(usage.sqlMsMax, meta?.duration ?? 0);
   };
   /** One round trip: a write call when any of its statements writes by verb or wrote rows. */
   const call = (sqls: string[], metas: (D1Meta | undefined)[]) => {
@@ -223,5 +226,5 @@ export function meterD1(d1: D1Database, usage: D1Usage): D1Database {
 }
 
 export function usageHeader(usage: D1Usage): string {
-  return JSON.stringify({ ...usage, sqlMs: Math.round(usage.sqlMs * 1000) / 1000 });
+  return JSON.stringify({ ...usage, sqlMs: Math.round(usage.sqlMs * 1000) / 1000, sqlMsMax: Math.round(usage.sqlMsMax * 1000) / 1000 });
 }

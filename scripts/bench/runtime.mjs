@@ -4,9 +4,9 @@
 // by esbuild as wrangler bundles it, and run in workerd by the Miniflare that this wrangler pins, with the bindings
 // wrangler derives from wrangler.toml (vars, D1, rate limiter) plus the bench's own vars (ENVIRONMENT=bench,
 // ADMIN_TOKEN, NFLVERSE_BASE_URL). The Worker listens on 127.0.0.1 and is measured over HTTP.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -245,4 +245,44 @@ export async function heapSampler(inspectorUrl, everyMs = 250) {
   } catch (error) {
     return { peaks: () => ({ ...peaks, error: String(error) }), reset() {}, stop() {} };
   }
+}
+
+function sqliteFiles(dir) {
+  const found = [];
+  const walk = (d) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".sqlite")) found.push(path);
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+/**
+ * The local D1's size: its SQLite file (page_count x page_size, which D1 will not tell: PRAGMA page_count is not
+ * authorized and dbstat is not compiled in) plus its write-ahead log; per table (its indexes included) from dbstat
+ * when a sqlite3 shell is on the PATH (read-only, beside the running workerd). `picks`: the pick count, for bytes per
+ * pick.
+ */
+export function databaseSize(persistDir, { picks } = {}) {
+  const files = sqliteFiles(join(persistDir, "v3", "d1")).map((file) => ({ file, bytes: statSync(file).size }));
+  const main = files.sort((a, b) => b.bytes - a.bytes)[0];
+  if (!main) return { bytes: null, error: "no SQLite file found" };
+  const wal = existsSync(`${main.file}-wal`) ? statSync(`${main.file}-wal`).size : 0;
+  const result = { file: main.file.slice(persistDir.length + 1), bytes: main.bytes, walBytes: wal, limitBytes: 10 * 1e9 };
+  if (picks) result.bytesPerPick = main.bytes / picks;
+  const shell = spawnSync("sqlite3", ["-readonly", "-json", main.file,
+    `SELECT coalesce(m.tbl_name, d.name) AS tbl, sum(d.pgsize) AS bytes, sum(CASE WHEN m.type = 'index' THEN d.pgsize ELSE 0 END) AS indexBytes
+     FROM dbstat d LEFT JOIN sqlite_master m ON m.name = d.name GROUP BY tbl ORDER BY bytes DESC`], { encoding: "utf8", maxBuffer: 1 << 24 });
+  if (shell.error || shell.status !== 0) {
+    result.byTable = null;
+    result.byTableError = shell.error ? `no sqlite3 shell (${shell.error.code})` : shell.stderr.trim().slice(0, 200);
+  } else {
+    result.byTable = JSON.parse(shell.stdout || "[]");
+    const p = result.byTable.find((t) => t.tbl === "picks");
+    if (p && picks) result.picksTableBytesPerPick = p.bytes / picks;
+  }
+  return result;
 }
