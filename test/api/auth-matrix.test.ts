@@ -210,6 +210,19 @@ function leagueReads(op: string, url: (leagueId: number) => string): Door[] {
   return [{ op, build: async (ctx) => ({ url: url((await ctx.league()).id) }), user: "forbidden", member: "ok", commissioner: "ok", admin: "forbidden", operator: "ok" }];
 }
 
+/** A push subscription of the caller's (alice's for callers turned away before they could have one): its id. */
+async function ownPushSubscription(ctx: Ctx): Promise<number> {
+  const owner = signsIn(ctx) ? ctx.self! : alice;
+  const row = await env.DB.prepare(
+    "INSERT INTO push_subscriptions (user_id, endpoint, p256dh, auth, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+  )
+    .bind(owner.id, `https://fcm.googleapis.com/fcm/send/matrix-${crypto.randomUUID()}`, `B${"A".repeat(86)}`, "AAAAAAAAAAAAAAAAAAAAAA", nowIso())
+    .first<{ id: number }>();
+  return row!.id;
+}
+
+const PUSH_KEYS = { p256dh: `B${"A".repeat(86)}`, auth: "AAAAAAAAAAAAAAAAAAAAAA" };
+
 /** Running a league: its commissioner alone (the operator acts for no user). */
 const commissionerOnly = { user: "forbidden", member: "forbidden", commissioner: "ok", admin: "forbidden", operator: "forbidden" } as const;
 
@@ -568,6 +581,51 @@ const DOORS: Door[] = [
       expect(invite.status, JSON.stringify(invite.json)).toBe(201);
       return { url: `/v1/leagues/${league.id}/invites/${invite.json.id}` };
     },
+    ...commissionerOnly,
+  },
+
+  // Notifications: a user's own settings and devices (the operator is no user), a league's webhook.
+  { op: "GET /v1/me/notifications", build: () => ({ url: "/v1/me/notifications" }), user: "ok", admin: "ok", operator: "forbidden" },
+  {
+    op: "PATCH /v1/me/notifications/preferences",
+    build: () => ({ url: "/v1/me/notifications/preferences", body: { push: { reminders: true } } }),
+    user: "ok",
+    admin: "ok",
+    operator: "forbidden",
+  },
+  {
+    op: "POST /v1/me/push-subscriptions",
+    build: () => ({ url: "/v1/me/push-subscriptions", body: { endpoint: `https://fcm.googleapis.com/fcm/send/matrix-${crypto.randomUUID()}`, keys: PUSH_KEYS } }),
+    user: "ok",
+    admin: "ok",
+    operator: "forbidden",
+  },
+  {
+    op: "DELETE /v1/me/push-subscriptions/{id}",
+    build: async (ctx) => ({ url: `/v1/me/push-subscriptions/${await ownPushSubscription(ctx)}` }),
+    user: "ok",
+    admin: "ok",
+    operator: "forbidden",
+  },
+  {
+    op: "POST /v1/me/notifications/test",
+    build: async (ctx) => {
+      await ownPushSubscription(ctx);
+      return { url: "/v1/me/notifications/test" };
+    },
+    user: "ok",
+    admin: "ok",
+    operator: "forbidden",
+  },
+  ...leagueReads("GET /v1/leagues/{id}/webhook", (id) => `/v1/leagues/${id}/webhook`),
+  {
+    op: "PUT /v1/leagues/{id}/webhook",
+    build: async (ctx) => ({ url: `/v1/leagues/${(await ctx.league()).id}/webhook`, body: { url: "https://discord.com/api/webhooks/123456789/matrix-token" } }),
+    ...commissionerOnly,
+  },
+  {
+    op: "DELETE /v1/leagues/{id}/webhook",
+    build: async (ctx) => ({ url: `/v1/leagues/${(await ctx.league()).id}/webhook` }),
     ...commissionerOnly,
   },
 ];

@@ -542,6 +542,47 @@ describe("leagues", () => {
   });
 });
 
+describe("notifications", () => {
+  const keys = { p256dh: `B${"A".repeat(86)}`, auth: "AAAAAAAAAAAAAAAAAAAAAA" };
+
+  it("a user's settings, opt-ins, devices and a test message", async () => {
+    const settings = await hit("getMyNotificationSettings", { as: asBob() }, 200);
+    expect(settings.push.configured).toBe(true);
+    await hit("getMyNotificationSettings", { as: OPERATOR }, 403);
+    expect((await hit("updateMyNotificationPreferences", { as: asBob(), body: { push: { results: true } } }, 200)).push.results).toBe(true);
+    await hit("updateMyNotificationPreferences", { as: asBob(), body: { push: {} } }, 400);
+    await hit("updateMyNotificationPreferences", { as: OPERATOR, body: { push: { results: true } } }, 403);
+    await hit("sendMyTestNotification", { as: asBob() }, 409);
+    const device = await hit("createMyPushSubscription", { as: asBob(), body: { endpoint: `https://fcm.googleapis.com/fcm/send/contract-${crypto.randomUUID()}`, keys } }, 201);
+    await hit("createMyPushSubscription", { as: asBob(), body: { endpoint: "https://push.example.com/not-a-push-service", keys } }, 400);
+    await hit("createMyPushSubscription", { as: OPERATOR, body: { endpoint: "https://fcm.googleapis.com/fcm/send/x", keys } }, 403);
+    expect((await hit("sendMyTestNotification", { as: asBob() }, 202)).devices).toBe(1);
+    await hit("sendMyTestNotification", { as: OPERATOR }, 403);
+    await hit("deleteMyPushSubscription", { as: asAlice(), params: { id: device.id } }, 404);
+    await hit("deleteMyPushSubscription", { as: asBob(), params: { id: "abc" } }, 400);
+    await hit("deleteMyPushSubscription", { as: OPERATOR, params: { id: device.id } }, 403);
+    await hit("deleteMyPushSubscription", { as: asBob(), params: { id: device.id } }, 204);
+  });
+
+  it("a league's webhook: set and removed by its commissioner (Bob, since the role was handed on), seen by its members as a host only", async () => {
+    expect((await hit("getLeagueWebhook", { as: asAlice(), params: { id: league.id } }, 200)).configured).toBe(false);
+    await hit("getLeagueWebhook", { as: asCarol(), params: { id: league.id } }, 403);
+    await hit("getLeagueWebhook", { as: asAlice(), params: { id: 999_999 } }, 404);
+    await hit("getLeagueWebhook", { as: asAlice(), params: { id: "abc" } }, 400);
+    const url = "https://discord.com/api/webhooks/123456789/contract-secret-token";
+    const set = await hit("setLeagueWebhook", { as: asBob(), params: { id: league.id }, body: { url } }, 200);
+    expect(set).toMatchObject({ configured: true, provider: "discord", host: "discord.com" });
+    expect(JSON.stringify(await hit("getLeagueWebhook", { as: asAlice(), params: { id: league.id } }, 200))).not.toContain("contract-secret-token");
+    await hit("setLeagueWebhook", { as: asBob(), params: { id: league.id }, body: { url: "https://evil.example/api/webhooks/1/x" } }, 400);
+    await hit("setLeagueWebhook", { as: asAlice(), params: { id: league.id }, body: { url } }, 403);
+    await hit("setLeagueWebhook", { as: asBob(), params: { id: 999_999 }, body: { url } }, 404);
+    await hit("deleteLeagueWebhook", { as: asAlice(), params: { id: league.id } }, 403);
+    await hit("deleteLeagueWebhook", { as: asBob(), params: { id: 999_999 } }, 404);
+    await hit("deleteLeagueWebhook", { as: asBob(), params: { id: "abc" } }, 400);
+    await hit("deleteLeagueWebhook", { as: asBob(), params: { id: league.id } }, 204);
+  });
+});
+
 describe("web sessions, passkeys, signing in", () => {
   it("sessions: listed, the current one with its CSRF token, one ended, signing out", async () => {
     const browser = await signIn(carol);
