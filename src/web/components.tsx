@@ -1,4 +1,4 @@
-/** Small pieces the pages share: times, countdowns, prices, outcomes. */
+/** Small pieces the pages share: times, countdowns, prices, outcomes, the display name field. */
 import type { GameView } from "../services/games";
 
 const UTC_TEXT = new Intl.DateTimeFormat("en-GB", {
@@ -123,4 +123,17 @@ export function firstTdText(game: GameView): string | null {
   const who = game.firstTd.playerName ?? "a player not on a roster yet";
   const kind = game.firstTd.kind ? ` (${game.firstTd.kind.replace(/_/g, " ")})` : "";
   return `First TD: ${who}${game.firstTd.team ? `, ${game.firstTd.team}` : ""}${kind}.`;
+}
+
+/** The "Display name" field of the forms that make an account (joining, signing up): posted as `name`. */
+export function DisplayNameField(props: { value: string }) {
+  return (
+    <div class="field">
+      <label for="display-name">Display name</label>
+      <input id="display-name" name="name" required maxlength={60} autocomplete="nickname" value={props.value} aria-describedby="display-name-help" />
+      <span id="display-name-help" class="small muted">
+        What the other members see. It must be unique.
+      </span>
+    </div>
+  );
 }

@@ -1,6 +1,7 @@
 /** Reading what a page's address or a form carries, with the API's own schemas where it has them. */
 import { SeasonSchema, WeekSchema } from "../http/schemas";
 import { ApiError } from "../http/errors";
+import { DisplayNameSchema } from "../routes/accounts";
 import type { WebContext } from "./viewer";
 
 export function optionalSeason(value: string | undefined): number | undefined {
@@ -27,4 +28,15 @@ export async function formFields(c: WebContext): Promise<Record<string, string>>
   const fields: Record<string, string> = {};
   for (const [key, value] of Object.entries(body)) if (typeof value === "string") fields[key] = value;
   return fields;
+}
+
+/** The "Display name" field of the forms that make an account (joining, signing up), by the API's rule, or 400. */
+export function displayNameOf(value: string | undefined): string {
+  const name = DisplayNameSchema.safeParse(value ?? "");
+  if (!name.success) {
+    throw new ApiError("validation_failed", "Choose a display name of 1 to 60 characters (letters, digits, spaces and punctuation).", [
+      { field: "body.name", problem: name.error.issues[0]?.message ?? "invalid" },
+    ]);
+  }
+  return name.data;
 }

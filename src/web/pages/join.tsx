@@ -8,13 +8,12 @@
 import { Hono } from "hono";
 import { ApiError } from "../../http/errors";
 import { startWebSession } from "../../http/web-session";
-import { DisplayNameSchema } from "../../routes/accounts";
 import { acceptInvite, describeInvite, type InviteDescription } from "../../services/invites";
 import { listMyLeagues } from "../../services/leagues";
-import { Time } from "../components";
+import { DisplayNameField, Time } from "../components";
 import { withFlash } from "../flash";
 import { CsrfField, Layout, sendPage } from "../layout";
-import { formFields } from "../params";
+import { displayNameOf, formFields } from "../params";
 import { asAppContext, type Viewer, type WebBindings, type WebContext } from "../viewer";
 
 const GONE_TITLES: Record<string, string> = {
@@ -87,13 +86,7 @@ function JoinPage(props: { viewer: Viewer | null; code: string; invite: InviteDe
       ) : (
         <>
           <form method="post" action={action}>
-            <div class="field">
-              <label for="display-name">Display name</label>
-              <input id="display-name" name="name" required maxlength={60} autocomplete="nickname" value={props.name} aria-describedby="display-name-help" />
-              <span id="display-name-help" class="small muted">
-                What the other members see. It must be unique.
-              </span>
-            </div>
+            <DisplayNameField value={props.name} />
             <button type="submit">Join</button>
           </form>
           <p class="small muted">
@@ -138,13 +131,7 @@ export const joinRoutes = new Hono<WebBindings>()
       }
       // Before the invite is used: an account whose session cannot start would be unreachable.
       if (!c.env.SESSION_SECRET) throw new ApiError("server_misconfigured", "Signing in is not configured: the SESSION_SECRET secret is not set.");
-      const name = DisplayNameSchema.safeParse(fields.name ?? "");
-      if (!name.success) {
-        throw new ApiError("validation_failed", "Choose a display name of 1 to 60 characters (letters, digits, spaces and punctuation).", [
-          { field: "body.name", problem: name.error.issues[0]?.message ?? "invalid" },
-        ]);
-      }
-      const joined = await acceptInvite(db, { code, userId: null, name: name.data }, new Date());
+      const joined = await acceptInvite(db, { code, userId: null, name: displayNameOf(fields.name) }, new Date());
       await startWebSession(asAppContext(c), joined.user.id);
       return c.redirect(joined.league ? withFlash(`/leagues/${joined.league.id}`, "welcome-league") : withFlash("/me#passkeys", "welcome"), 303);
     } catch (error) {
