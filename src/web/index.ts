@@ -13,12 +13,14 @@ import { homeRoutes } from "./pages/home";
 import { joinRoutes } from "./pages/join";
 import { leagueRoutes } from "./pages/league";
 import { meRoutes } from "./pages/me";
+import { notificationWebRoutes } from "./pages/notifications";
 import { signInRoutes } from "./pages/sign-in";
+import { signUpRoutes } from "./pages/sign-up";
 import { handleWebError } from "./problem";
 import { identifyViewer, limitFormPosts, type WebBindings } from "./viewer";
 
 /** Every path a page or a form of the app answers on ("/me/*" matches "/me" too: listing both would run it twice). */
-export const WEB_PATHS = ["/", "/games/*", "/leagues/*", "/join/*", "/me/*", "/sign-in/*", "/sign-out"] as const;
+export const WEB_PATHS = ["/", "/games/*", "/leagues/*", "/join/*", "/me/*", "/sign-in/*", "/sign-up", "/sign-out"] as const;
 
 const web = new Hono<WebBindings>();
 web.onError(handleWebError);
@@ -31,6 +33,8 @@ export const webRoutes = web
   .route("/", leagueRoutes)
   .route("/", joinRoutes)
   .route("/", signInRoutes)
+  .route("/", signUpRoutes)
+  .route("/", notificationWebRoutes)
   .route("/", meRoutes);
 
 export { apiReference } from "./pages/api-reference";

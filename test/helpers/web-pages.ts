@@ -1,5 +1,7 @@
 /** The web app's pages as a browser without JavaScript sees them: GETs and form posts, redirects not followed. */
-import { SELF } from "cloudflare:test";
+import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
+import worker from "../../src/index";
+import type { AppEnv } from "../../src/env";
 import { randomClientAddress } from "./api";
 import type { WebSession } from "./web-session";
 
@@ -19,6 +21,8 @@ export interface PageRequest {
   /** Add the session's CSRF token as the `_csrf` field (as the rendered forms do); default true with a session. */
   csrf?: boolean;
   headers?: Record<string, string>;
+  /** Vars replaced for this request (a deployment configured otherwise, e.g. SIGN_UP "open"). */
+  vars?: Partial<Record<keyof AppEnv, string>>;
 }
 
 export async function page(path: string, init: PageRequest = {}): Promise<PageResponse> {
@@ -31,7 +35,8 @@ export async function page(path: string, init: PageRequest = {}): Promise<PageRe
     body = new URLSearchParams(fields).toString();
     headers["content-type"] = "application/x-www-form-urlencoded";
   }
-  const response = await SELF.fetch(`http://localhost${path}`, { method: init.method ?? (body === undefined ? "GET" : "POST"), headers, body, redirect: "manual" });
+  const request = new Request(`http://localhost${path}`, { method: init.method ?? (body === undefined ? "GET" : "POST"), headers, body, redirect: "manual" });
+  const response = init.vars ? await fetchWithVars(request, init.vars) : await SELF.fetch(request);
   const location = response.headers.get("location");
   return {
     status: response.status,
@@ -39,6 +44,15 @@ export async function page(path: string, init: PageRequest = {}): Promise<PageRe
     html: await response.text(),
     location: location === null ? null : location.replace(/^http:\/\/localhost/, ""),
   };
+}
+
+/** The Worker called in this isolate with the test bindings and some vars replaced (SELF always has wrangler.toml's). */
+async function fetchWithVars(request: Request, vars: Partial<Record<keyof AppEnv, string>>): Promise<Response> {
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, { ...(env as AppEnv), ...vars } as AppEnv, ctx);
+  const body = await response.arrayBuffer();
+  await waitOnExecutionContext(ctx);
+  return new Response(body, { status: response.status, headers: response.headers });
 }
 
 /** A form post from a page: POST with the session's cookie and CSRF field. */

@@ -95,6 +95,7 @@ beforeAll(async () => {
     "join, unknown link": { path: "/join/AAAAAAAAAAAAAAAAAAAAAA", session: null, status: 404 },
     "sign in": { path: "/sign-in", session: null, status: 200 },
     "sign-in link": { path: "/sign-in/link", session: null, status: 200 },
+    "sign up, invite-only": { path: "/sign-up", session: null, status: 403 },
     "me (49 picks this season)": { path: "/me", session: ms, status: 200 },
   };
 }, 120_000);

@@ -13,8 +13,9 @@ import { flashMessage } from "../flash";
 import { CsrfField, Layout, sendPage } from "../layout";
 import { optionalSeason, optionalWeek } from "../params";
 import type { Viewer, WebBindings } from "../viewer";
+import { SIGN_UP_PATH, signUpIsOpen } from "./sign-up";
 
-function Welcome(props: { flash: string | null }) {
+function Welcome(props: { flash: string | null; signUpOpen: boolean }) {
   return (
     <Layout title="Pick the first touchdown scorer" viewer={null} flash={props.flash}>
       <h1>Pick the first touchdown scorer</h1>
@@ -32,7 +33,13 @@ function Welcome(props: { flash: string | null }) {
           Sign in
         </a>
       </p>
-      <p class="muted">New here? Open the invite link someone sent you to join their league.</p>
+      {props.signUpOpen ? (
+        <p>
+          New here? <a href={SIGN_UP_PATH}>Create an account</a>, then start a league or open the invite link someone sent you.
+        </p>
+      ) : (
+        <p class="muted">New here? Open the invite link someone sent you to join their league.</p>
+      )}
     </Layout>
   );
 }
@@ -160,7 +167,7 @@ function WeekPage(props: { viewer: Viewer; flash: string | null; data: WeekData 
 export const homeRoutes = new Hono<WebBindings>().get("/", async (c) => {
   const viewer = c.get("viewer");
   const flash = flashMessage(c.req.query("flash"));
-  if (!viewer) return sendPage(c, <Welcome flash={flash} />);
+  if (!viewer) return sendPage(c, <Welcome flash={flash} signUpOpen={signUpIsOpen(c)} />);
   const db = c.get("db");
   const now = new Date();
   const season = optionalSeason(c.req.query("season"));

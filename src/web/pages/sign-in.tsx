@@ -17,8 +17,9 @@ import { withFlash } from "../flash";
 import { CsrfField, Layout, sendPage } from "../layout";
 import { formFields } from "../params";
 import { asAppContext, localPath, type Viewer, type WebBindings, type WebContext } from "../viewer";
+import { SIGN_UP_PATH, signUpIsOpen } from "./sign-up";
 
-function SignInPage(props: { next: string }) {
+function SignInPage(props: { next: string; signUpOpen: boolean }) {
   return (
     <Layout title="Sign in" viewer={null} scripts={["passkey"]}>
       <h1>Sign in</h1>
@@ -41,6 +42,11 @@ function SignInPage(props: { next: string }) {
       </p>
       <h2>New here?</h2>
       <p>Open the invite link someone sent you: it makes your account and joins their league.</p>
+      {props.signUpOpen ? (
+        <p>
+          No link? <a href={SIGN_UP_PATH}>Create an account</a>, then start a league of your own.
+        </p>
+      ) : null}
     </Layout>
   );
 }
@@ -84,7 +90,7 @@ export const signInRoutes = new Hono<WebBindings>()
   .get("/sign-in", (c) => {
     const next = localPath(c.req.query("next"));
     if (c.get("viewer")) return c.redirect(next, 303);
-    return sendPage(c, <SignInPage next={next} />);
+    return sendPage(c, <SignInPage next={next} signUpOpen={signUpIsOpen(c)} />);
   })
   .get(SIGN_IN_LINK_PATH, (c) => sendPage(c, <SignInLinkPage viewer={c.get("viewer")} error={null} />))
   // The path form of a link (`npm start` prints one): the same page with the token filled in. A GET never uses the
