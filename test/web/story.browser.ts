@@ -5,7 +5,8 @@
  *
  * Avery makes an account through the operator's invite link and starts "Sunday Crew"; Blair opens its invite link,
  * joins, adds a passkey (a virtual authenticator over CDP), picks a player in a game of the open week, changes the
- * pick, sees the league count it, signs out and back in with the passkey. Avery and Cory (through the API) pick too.
+ * pick, sees the league count it, signs out and back in with the passkey. Avery picks too; Cory makes his account
+ * through open sign-up (/sign-up), joins by the same link and picks.
  * Then kickoff passes (the game's kickoff moved into the past in the D1: the Worker reads the real clock), Blair's
  * change from the page still open is refused, the game page shows everyone's picks; the operator records the first
  * TD and the game page and the league board show the grades and the ranks.
@@ -159,7 +160,8 @@ beforeAll(async () => {
   // A run leaves this run's pictures only (the folder's .gitignore stays).
   mkdirSync(SCREENSHOTS, { recursive: true });
   for (const file of readdirSync(SCREENSHOTS)) if (file.endsWith(".png")) rmSync(join(SCREENSHOTS, file));
-  worker = await startDemoWorker({ name: "story", adminToken: ADMIN_TOKEN });
+  // Open sign-up, so that the story also passes through /sign-up (invite links work the same either way).
+  worker = await startDemoWorker({ name: "story", adminToken: ADMIN_TOKEN, vars: { SIGN_UP: "open" } });
   browser = await chromium.launch(CHROMIUM_LAUNCH);
 });
 
@@ -262,7 +264,7 @@ describe("a league's week on phones, in chromium", () => {
     expect(await blair.main()).toContain(`Your pick: ${second.name}`);
     await blair.check("signed-in-with-passkey");
 
-    // Avery picks the other team's receiver; Cory joins by the same link and picks through the API.
+    // Avery picks the other team's receiver.
     await avery.goto(gamePath);
     const [averyPick] = awayReceivers as [{ name: string; id: string }];
     await receiversOn(avery, game.awayTeam);
@@ -271,9 +273,29 @@ describe("a league's week on phones, in chromium", () => {
     await expect.poll(() => avery.main()).toContain("Your pick is in.");
     expect(await avery.main()).toContain("Sunday Crew: 2 of 2 members have picked");
     await avery.check("picked");
-    const inviteCode = new URL(inviteLink).pathname.split("/").pop()!;
-    const cory = await worker.api(`/v1/invites/${inviteCode}/accept`, { method: "POST", token: null, body: { name: "Cory" } });
-    await worker.api("/v1/picks", { method: "POST", token: cory.token.token, body: { gameId: game.id, playerId: first.id } });
+
+    // Cory has no invite of his own: open sign-up makes his account, Avery's link then joins him, and he picks.
+    const cory = await Phone.open("cory");
+    await cory.goto("/");
+    expect(await cory.submit(cory.page.getByRole("link", { name: "Create an account" }))).toBe("/sign-up");
+    await cory.check("sign-up");
+    await cory.page.getByLabel("Display name").fill("Cory");
+    expect(await cory.submit(cory.page.getByRole("button", { name: "Create account" }))).toBe("/me");
+    expect(await cory.main()).toContain("Your account is ready.");
+    expect(await cory.page.getByRole("button", { name: "Add a passkey" }).isVisible()).toBe(true);
+    await cory.check("account-ready");
+    await cory.page.goto(inviteLink);
+    expect(await cory.main()).toContain("You join as Cory.");
+    await cory.check("invite");
+    expect(await cory.submit(cory.page.getByRole("button", { name: "Join" }))).toBe(leaguePath);
+    expect(await cory.main()).toContain("You joined the league.");
+    await cory.goto(gamePath);
+    await receiversOn(cory, game.homeTeam);
+    await receiverRadio(cory, first.name).check();
+    expect(await cory.submit(cory.page.getByRole("button", { name: "Pick", exact: true }))).toBe(gamePath);
+    await expect.poll(() => cory.main()).toContain("Your pick is in.");
+    expect(await cory.main()).toContain("Sunday Crew: 3 of 3 members have picked");
+    await cory.check("picked");
 
     // Kickoff passes while Blair's game page is open: the change sent from it is refused (409), with the rule.
     await blair.goto(gamePath);
@@ -337,7 +359,6 @@ describe("a league's week on phones, in chromium", () => {
     expect(await avery.page.locator("#season-board tbody tr").first().innerText()).toMatch(/^1\s+Avery \(you\)\s+1\s+1–0/);
     await avery.check("board-graded");
 
-    await blair.close();
-    await avery.close();
+    await Promise.all([avery.close(), blair.close(), cory.close()]);
   });
 });
