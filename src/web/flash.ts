@@ -23,6 +23,11 @@ export const FLASH_MESSAGES = {
   "passkey-added": "Your passkey is added: use it to sign in on any device it syncs to.",
   "passkey-deleted": "The passkey is deleted.",
   "profile-saved": "Your settings are saved.",
+  "notifications-saved": "Your notification choices are saved.",
+  "test-notification-sent": "A test notification is on its way to your devices.",
+  "push-device-removed": "That device no longer gets notifications.",
+  "webhook-saved": "The league's chat webhook is set.",
+  "webhook-removed": "The league's chat webhook is removed.",
 } as const;
 
 export type FlashCode = keyof typeof FLASH_MESSAGES;

@@ -13,6 +13,7 @@ import { homeRoutes } from "./pages/home";
 import { joinRoutes } from "./pages/join";
 import { leagueRoutes } from "./pages/league";
 import { meRoutes } from "./pages/me";
+import { notificationWebRoutes } from "./pages/notifications";
 import { signInRoutes } from "./pages/sign-in";
 import { signUpRoutes } from "./pages/sign-up";
 import { handleWebError } from "./problem";
@@ -33,6 +34,7 @@ export const webRoutes = web
   .route("/", joinRoutes)
   .route("/", signInRoutes)
   .route("/", signUpRoutes)
+  .route("/", notificationWebRoutes)
   .route("/", meRoutes);
 
 export { apiReference } from "./pages/api-reference";

@@ -59,7 +59,7 @@ async function runAt(at: number): Promise<{ created: Record<string, number>; pus
   if (messages.length > 0) {
     const batch = createMessageBatch("firsttd-notifications", messages.map((m, i) => ({ id: `m${at}-${i}`, timestamp: new Date(at), attempts: 1, body: m.body })));
     const ctx = createExecutionContext();
-    await worker.queue!(batch, testEnv(), ctx);
+    await (worker.queue as (batch: MessageBatch, env: AppEnv, ctx: ExecutionContext) => Promise<void>)(batch, testEnv(), ctx);
     const result = await getQueueResult(batch, ctx);
     expect(result.retryMessages).toEqual([]);
     for (const request of stub.take()) {
@@ -119,7 +119,14 @@ beforeAll(async () => {
   k1 = Date.parse(defaultKickoff(1));
   g1 = await seedMatchup(SEASON, 1, "KC", "BUF", { kickoffAt: nowIso(new Date(k1)) });
   g2 = await seedMatchup(SEASON, 1, "NYJ", "MIA", { kickoffAt: nowIso(new Date(k1 + 3 * HOUR_MS)) });
-  [ann, ben, cat, dan, eve, fay] = await Promise.all(["ann", "ben", "cat", "dan", "eve", "fay"].map((n) => createUserWithToken(`notify-${n}`)));
+  [ann, ben, cat, dan, eve, fay] = (await Promise.all(["ann", "ben", "cat", "dan", "eve", "fay"].map((n) => createUserWithToken(`notify-${n}`)))) as [
+    TestUser,
+    TestUser,
+    TestUser,
+    TestUser,
+    TestUser,
+    TestUser,
+  ];
   names = new Map([ann, ben, cat, dan, eve, fay].map((u) => [u.id, u.name.replace("notify-", "")]));
   for (const [user, count] of [[ann, 1], [ben, 1], [cat, 1], [dan, 2], [eve, 1], [fay, 1]] as const) await optInEverywhere(user, names.get(user.id)!, count);
 

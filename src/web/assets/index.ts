@@ -6,6 +6,7 @@
 import { Hono } from "hono";
 import { APP_SCRIPT } from "./app-script";
 import { PASSKEY_SCRIPT } from "./passkey-script";
+import { PUSH_SCRIPT } from "./push-script";
 import { STYLESHEET } from "./styles";
 
 export interface Asset {
@@ -33,9 +34,10 @@ export const ASSETS = {
   styles: asset("app", "css", STYLESHEET),
   app: asset("app", "js", APP_SCRIPT),
   passkey: asset("passkey", "js", PASSKEY_SCRIPT),
+  push: asset("push", "js", PUSH_SCRIPT),
 } as const;
 
-export type ScriptName = "app" | "passkey";
+export type ScriptName = "app" | "passkey" | "push";
 
 const BY_URL = new Map<string, Asset>(Object.values(ASSETS).map((a) => [a.url, a]));
 

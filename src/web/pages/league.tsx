@@ -37,6 +37,8 @@ import { getUser } from "../../services/users";
 import { Time, units } from "../components";
 import { flashMessage, withFlash, type FlashCode } from "../flash";
 import { CsrfField, Layout, sendPage } from "../layout";
+import { LeagueWebhookSection } from "./notifications";
+import type { Database } from "../../env";
 import { formFields, optionalSeason, optionalWeek, pathId } from "../params";
 import { signedOutError } from "../problem";
 import { asAppContext, signInRedirect, type Viewer, type WebBindings, type WebContext } from "../viewer";
@@ -344,6 +346,7 @@ function Members(props: { data: LeaguePageData; viewer: Viewer }) {
 
 function LeaguePage(props: {
   data: LeaguePageData;
+  db: Database;
   viewer: Viewer;
   flash: string | null;
   error: ApiError | null;
@@ -379,6 +382,7 @@ function LeaguePage(props: {
       </section>
       <Members data={props.data} viewer={props.viewer} />
       {league.you.isCommissioner ? <Settings league={league} viewer={props.viewer} /> : null}
+      {league.you.isCommissioner ? <LeagueWebhookSection db={props.db} leagueId={league.id} viewer={props.viewer} /> : null}
     </Layout>
   );
 }
@@ -394,6 +398,7 @@ async function renderLeague(
   const page = (
     <LeaguePage
       data={data}
+      db={c.get("db")}
       viewer={viewer}
       flash={flashMessage(flashCode)}
       error={extra.error ?? null}

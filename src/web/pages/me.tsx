@@ -22,6 +22,8 @@ import { flashMessage, withFlash, type FlashCode } from "../flash";
 import { CsrfField, Layout, sendPage } from "../layout";
 import { formFields, optionalSeason, pathId } from "../params";
 import { signedOutError } from "../problem";
+import { getNotificationSettings, type NotificationSettings } from "../../notifications/store";
+import { NotificationsSection } from "./notifications";
 import { asAppContext, signInRedirect, type Viewer, type WebBindings, type WebContext } from "../viewer";
 
 /** The "Add a passkey" control (the passkey script shows the button; without script a note says why it cannot). */
@@ -65,20 +67,22 @@ interface MeData {
   tokens: TokenView[];
   sessions: OwnSessionView[];
   passkeys: PasskeyView[];
+  notifications: NotificationSettings;
 }
 
 async function loadMe(c: WebContext, viewer: Viewer, now: Date): Promise<MeData> {
   const db = c.get("db");
   const season = optionalSeason(c.req.query("season")) ?? (await currentWeek(db, now))?.season ?? currentSeason(now);
-  const [profile, picks, leagues, tokens, sessions, passkeys] = await Promise.all([
+  const [profile, picks, leagues, tokens, sessions, passkeys, notifications] = await Promise.all([
     getProfile(db, viewer.userId),
     listUserPicks(db, viewer.userId, { season }),
     listMyLeagues(db, viewer.userId),
     listTokens(db, viewer.userId),
     listUserSessions(db, viewer.userId, now),
     listPasskeys(db, viewer.userId),
+    getNotificationSettings(db, c.env, viewer.userId),
   ]);
-  return { profile, season, picks, leagues, tokens, sessions, passkeys };
+  return { profile, season, picks, leagues, tokens, sessions, passkeys, notifications };
 }
 
 function PicksByWeek(props: { picks: PickView[]; season: number }) {
@@ -264,7 +268,7 @@ function MePage(props: { data: MeData; viewer: Viewer; flash: string | null; err
       viewer={viewer}
       flash={props.flash}
       error={props.error ? { message: props.error.message } : null}
-      scripts={["passkey"]}
+      scripts={["passkey", "push"]}
     >
       <h1>{viewer.name}</h1>
       {viewer.isAdmin ? (
@@ -296,6 +300,7 @@ function MePage(props: { data: MeData; viewer: Viewer; flash: string | null; err
           <button type="submit">Save</button>
         </form>
       </section>
+      <NotificationsSection settings={data.notifications} viewer={viewer} />
       <Passkeys passkeys={data.passkeys} viewer={viewer} />
       <Sessions sessions={data.sessions} viewer={viewer} />
       <Tokens tokens={data.tokens} viewer={viewer} newToken={props.newToken} />
