@@ -1,4 +1,5 @@
 import type { DrizzleD1Database } from "drizzle-orm/d1";
+import type { RequestDatabase } from "./db/client";
 import type * as schema from "./db/schema";
 import type { Caller } from "./http/auth";
 
@@ -24,7 +25,12 @@ export type Database = DrizzleD1Database<typeof schema> & { $client: D1Database 
 
 export interface AppVariables {
   requestId: string;
+  /** Drizzle over the request's D1 session (src/db/client.ts); `db.$client` for raw SQL on the same session. */
   db: Database;
+  /** The request's way to D1 behind `db`: the session, its bookmark, the reads riding in its first batch. */
+  database: RequestDatabase;
+  /** Who the request's bearer token says it is, known before the token is checked (src/http/auth.ts callerUserIdSql). */
+  bearer?: { kind: "operator" } | { kind: "user"; tokenHash: string };
   /** Set by the authenticate middleware on /v1 routes. */
   caller: Caller;
 }

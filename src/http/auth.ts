@@ -1,10 +1,10 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { except } from "hono/combine";
-import type { AppBindings } from "../env";
+import type { AppBindings, Database } from "../env";
 import { nowIso } from "../lib/clock";
 import { clientAddressKey } from "../lib/client-address";
 import type { AuditActor } from "../services/audit";
-import { checkBearerToken } from "../services/credentials";
+import { bearerTokenReads, tokenUserIdSql, type BearerCheck } from "../services/credentials";
 import { ApiError } from "./errors";
 import { callerOfWebSession, webSessionCredential } from "./web-session";
 
@@ -29,8 +29,31 @@ export function bearerToken(header: string | undefined): string | null {
 }
 
 /**
+ * Routes whose handlers read the database before they ask who is calling, and name the caller in SQL where their reads
+ * need them (callerUserIdSql): a bearer token's check rides in their first read batch (src/db/client.ts), one round
+ * trip for both. Every other route has its caller settled before its handler runs. A route listed here must not read
+ * c.var.caller before its first read batch (test/api/round-trips.test.ts counts the calls of each).
+ */
+const AUTHENTICATED_BY_FIRST_READ: readonly (readonly [method: string, path: RegExp])[] = [
+  ["POST", /^\/v1\/picks$/],
+  ["GET", /^\/v1\/leaderboards\/[^/]+(\/weeks\/[^/]+)?$/],
+  ["GET", /^\/v1\/games\/[^/]+$/],
+  ["GET", /^\/v1\/player-stats$/],
+  ["GET", /^\/v1\/me\/picks$/],
+];
+
+function authenticatedByFirstRead(c: Context<AppBindings>): boolean {
+  return AUTHENTICATED_BY_FIRST_READ.some(([method, path]) => method === c.req.method && path.test(c.req.path));
+}
+
+/**
  * A bearer token (a user's API token or the ADMIN_TOKEN secret), else a player's web session cookie (whose changes
  * need its CSRF token: src/http/web-session.ts). A bearer header wins over a cookie.
+ *
+ * A bearer token's reads are left to ride in the request's first read batch (src/db/client.ts RequestDatabase.ride):
+ * settled there for the routes of AUTHENTICATED_BY_FIRST_READ, in a round trip of their own before the handler for the
+ * others, and in any case before the answer leaves (a refusal replaces whatever the handler answered, so a bad token is
+ * 401 as before, ahead of a validation error).
  */
 const authenticateCaller: MiddlewareHandler<AppBindings> = async (c, next) => {
   const token = bearerToken(c.req.header("authorization"));
@@ -41,7 +64,16 @@ const authenticateCaller: MiddlewareHandler<AppBindings> = async (c, next) => {
     return next();
   }
 
-  const check = await checkBearerToken(c.get("db"), { token, client: clientAddressKey(c.req.raw.headers), adminSecret: c.env.ADMIN_TOKEN }, new Date());
+  const database = c.get("database");
+  const reads = await bearerTokenReads(c.get("db").$client, { token, client: clientAddressKey(c.req.raw.headers), adminSecret: c.env.ADMIN_TOKEN }, new Date());
+  c.set("bearer", reads.tokenHash === null ? { kind: "operator" } : { kind: "user", tokenHash: reads.tokenHash });
+  database.ride({ statements: reads.statements, settle: async (results, db) => acceptBearer(c, await reads.decide(results, db), db) });
+  if (!authenticatedByFirstRead(c)) await database.settle();
+  await next();
+  await database.settle();
+};
+
+function acceptBearer(c: Context<AppBindings>, check: BearerCheck, db: Database) {
   if (!check.ok) {
     if (check.status === 429) {
       c.header("Retry-After", String(check.retryAfterSeconds));
@@ -52,12 +84,24 @@ const authenticateCaller: MiddlewareHandler<AppBindings> = async (c, next) => {
   const { identity } = check;
   if (identity.kind === "operator") {
     c.set("caller", { kind: "admin_secret", isAdmin: true });
-    return next();
+    return;
   }
   c.set("caller", { kind: "user", userId: identity.userId, isAdmin: identity.isAdmin, tokenId: identity.tokenId });
-  recordTokenUse(c, identity.tokenId, identity.lastUsedAt);
-  return next();
-};
+  recordTokenUse(c, db, identity.tokenId, identity.lastUsedAt);
+}
+
+/**
+ * The calling user's id as SQL, for a route of AUTHENTICATED_BY_FIRST_READ whose reads are for the caller ("me" on a
+ * board, "my picks"): the id itself once the caller is known, else the user the bearer token names (a subquery by its
+ * hash; the batch's answer is used only if the token passes). null: the operator, who is no user.
+ */
+export function callerUserIdSql(c: Context<AppBindings>): string | null {
+  const caller = c.get("caller") as Caller | undefined;
+  if (caller) return caller.kind === "user" ? String(caller.userId) : null;
+  const bearer = c.get("bearer");
+  if (!bearer) throw new Error("callerUserIdSql: the request has no caller");
+  return bearer.kind === "user" ? tokenUserIdSql(bearer.tokenHash) : null;
+}
 
 /** Every /v1 request but ANONYMOUS_PATHS has a caller, or is refused (401) before any route sees it. */
 export const authenticate: MiddlewareHandler<AppBindings> = except(ANONYMOUS_PATHS, authenticateCaller);
@@ -72,10 +116,11 @@ export const authenticateOptional: MiddlewareHandler<AppBindings> = async (c, ne
   return authenticateCaller(c, next);
 };
 
-function recordTokenUse(c: Context<AppBindings>, tokenId: number, lastUsedAt: string | null) {
+/** Bookkeeping, not the answer: after the answer (waitUntil), never a round trip of its own on the request's path. */
+function recordTokenUse(c: Context<AppBindings>, db: Database, tokenId: number, lastUsedAt: string | null) {
   const now = new Date();
   if (lastUsedAt && now.getTime() - Date.parse(lastUsedAt) < LAST_USED_RESOLUTION_MS) return;
-  const update = c.env.DB.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").bind(nowIso(now), tokenId).run();
+  const update = db.$client.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").bind(nowIso(now), tokenId).run();
   c.executionCtx.waitUntil(update.catch((error) => console.error(JSON.stringify({ msg: "last_used_at update failed", error: String(error) }))));
 }
 
@@ -102,6 +147,16 @@ export function requireOperator(c: Context<AppBindings>, what: string): Caller {
   const caller = c.get("caller");
   if (caller.kind !== "admin_secret") throw new ApiError("forbidden", `${what} needs the operator's ADMIN_TOKEN; an admin user's token is not enough.`);
   return caller;
+}
+
+/**
+ * For a route of AUTHENTICATED_BY_FIRST_READ that acts for a user: the operator is refused before anything is read, as
+ * when authentication came first (settled first, so that a throttled address still gets 429 rather than 403).
+ */
+export async function refuseOperatorFirst(c: Context<AppBindings>): Promise<void> {
+  if (c.get("bearer")?.kind !== "operator") return;
+  await c.get("database").settle();
+  requireUserId(c);
 }
 
 /** The calling user's id; the ADMIN_TOKEN secret acts for no user and cannot use user endpoints. */

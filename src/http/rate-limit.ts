@@ -37,6 +37,9 @@ function limiterFor(method: string): LimiterName {
  * CF-Connecting-IP, IPv6 by /64).
  */
 export function rateLimitKey(c: Context<AppBindings>): string {
+  // A bearer token is known by its hash before it is checked (its check may ride in the route's first read, src/http/auth.ts).
+  const bearer = c.get("bearer");
+  if (bearer) return bearer.kind === "user" ? `token-hash:${bearer.tokenHash.slice(0, 32)}` : "admin_token";
   const caller = c.get("caller") as AppBindings["Variables"]["caller"] | undefined;
   if (caller?.kind === "user") return credentialLabel(caller);
   if (caller?.kind === "admin_secret") return "admin_token";

@@ -137,11 +137,11 @@ const gamePicksRoute = createRoute({
 
 export const gameRoutes = createRouter()
   .openapi(listGamesRoute, async (c) => c.json({ games: await listGames(c.get("db"), c.req.valid("query"), new Date()) }, 200))
-  .openapi(getGameRoute, async (c) => c.json(await getGameWithMarkets(c.get("db"), c.env.DB, c.req.valid("param").id, new Date()), 200))
+  .openapi(getGameRoute, async (c) => c.json(await getGameWithMarkets(c.get("db"), c.req.valid("param").id, new Date()), 200))
   .openapi(gameMarketsRoute, async (c) => {
     const { id } = c.req.valid("param");
     await getGameRow(c.get("db"), id);
-    return c.json({ gameId: id, markets: await latestMarketPrices(c.env.DB, id, new Date(), c.req.valid("query").kind) }, 200);
+    return c.json({ gameId: id, markets: await latestMarketPrices(c.get("db").$client, id, new Date(), c.req.valid("query").kind) }, 200);
   })
   // Before kickoff only the operator sees the picks: an admin user is also a player.
   .openapi(gamePicksRoute, async (c) =>

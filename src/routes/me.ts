@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { callerLabel, requireUserId } from "../http/auth";
+import { sql } from "drizzle-orm";
+import { callerLabel, callerUserIdSql, refuseOperatorFirst, requireUserId } from "../http/auth";
 import { createRouter } from "../http/router";
 import { errorResponses, IdParamSchema, nullable, SeasonSchema, security, WeekSchema } from "../http/schemas";
 import { getUser, issueToken, listTokens, revokeToken } from "../services/users";
@@ -123,4 +124,8 @@ export const meRoutes = createRouter()
     const token = await revokeToken(c.get("db"), { userId, tokenId: c.req.valid("param").id, revokedBy: callerLabel(c.get("caller")) }, new Date());
     return c.json(token, 200);
   })
-  .openapi(listMyPicks, async (c) => c.json({ picks: await listUserPicks(c.get("db"), requireUserId(c), c.req.valid("query")) }, 200));
+  .openapi(listMyPicks, async (c) => {
+    // The caller named in SQL: their token's check rides in this one read (src/http/auth.ts).
+    await refuseOperatorFirst(c);
+    return c.json({ picks: await listUserPicks(c.get("db"), sql.raw(callerUserIdSql(c)!), c.req.valid("query")) }, 200);
+  });

@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { credentialLabel, requireUserId } from "../http/auth";
+import { credentialLabel, refuseOperatorFirst, requireUserId } from "../http/auth";
 import { createRouter } from "../http/router";
 import { errorResponses, IdParamSchema, security } from "../http/schemas";
 import { ODDS_REASONS } from "../domain/odds-freeze";
-import { changePickPlayer, createPick, deletePick, getPick } from "../services/picks";
+import { changePickPlayer, deletePick, getPick, readNewPick, writeNewPick } from "../services/picks";
 
 const FROZEN_PRICE = "the median of the player's first-TD market snapshots taken in the 30 minutes before the pick";
 
@@ -113,14 +113,11 @@ const deletePickRoute = createRoute({
 
 export const pickRoutes = createRouter()
   .openapi(createPickRoute, async (c) => {
-    const body = c.req.valid("json");
-    const pick = await createPick(c.get("db"), {
-      userId: requireUserId(c),
-      gameId: body.gameId,
-      playerId: body.playerId,
-      now: new Date(),
-      changedBy: credentialLabel(c.get("caller")),
-    });
+    // One read (the caller's authentication rides in it: src/http/auth.ts), then one write.
+    await refuseOperatorFirst(c);
+    const now = new Date();
+    const reads = await readNewPick(c.get("db"), { ...c.req.valid("json"), now });
+    const pick = await writeNewPick(c.get("db"), reads, { userId: requireUserId(c), changedBy: credentialLabel(c.get("caller")), now });
     return c.json(pick, 201);
   })
   .openapi(getPickRoute, async (c) => c.json(await getPick(c.get("db"), requireUserId(c), c.req.valid("param").id), 200))

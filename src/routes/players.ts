@@ -131,6 +131,6 @@ const playerStatsRoute = createRoute({
 });
 
 export const playerRoutes = createRouter()
-  .openapi(listPlayersRoute, async (c) => c.json(await listPlayers(c.env.DB, c.req.valid("query"), cursorSigner(c.env.SESSION_SECRET)), 200))
-  .openapi(getPlayerRoute, async (c) => c.json(await getPlayer(c.env.DB, c.req.valid("param").id, c.req.valid("query").season, new Date()), 200))
-  .openapi(playerStatsRoute, async (c) => c.json(await listPlayerStats(c.env.DB, c.req.valid("query"), cursorSigner(c.env.SESSION_SECRET)), 200));
+  .openapi(listPlayersRoute, async (c) => c.json(await listPlayers(c.get("db").$client, c.req.valid("query"), cursorSigner(c.env.SESSION_SECRET)), 200))
+  .openapi(getPlayerRoute, async (c) => c.json(await getPlayer(c.get("db").$client, c.req.valid("param").id, c.req.valid("query").season, new Date()), 200))
+  .openapi(playerStatsRoute, async (c) => c.json(await listPlayerStats(c.get("db").$client, c.req.valid("query"), cursorSigner(c.env.SESSION_SECRET)), 200));

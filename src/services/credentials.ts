@@ -4,12 +4,10 @@
  * failed-authentication throttle (./auth-throttle.ts): a failure is counted, and an address over the limit is refused
  * whatever token it sends, the right one included.
  */
-import { eq } from "drizzle-orm";
-import { apiTokens, users } from "../db/schema";
 import type { Database } from "../env";
 import { nowIso } from "../lib/clock";
 import { sha256Hex, timingSafeEqualText } from "../lib/crypto";
-import { authFailuresQuery, blockedForSeconds, recordAuthFailure, type AuthFailureRow } from "./auth-throttle";
+import { blockedForSeconds, recordAuthFailure, type AuthFailureRow } from "./auth-throttle";
 
 export type BearerIdentity =
   | { kind: "operator" }
@@ -34,42 +32,85 @@ function tokenRefusal(row: { revokedAt: string | null; expiresAt: string | null;
   return null;
 }
 
+/** A user's token row as the bearer check reads it. */
+interface TokenRow {
+  tokenId: number;
+  userId: number;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  expiresAt: string | null;
+  isAdmin: number;
+  disabledAt: string | null;
+}
+
+/**
+ * What decides a bearer token, split so that the reads can ride in a batch of the caller's choosing (the request's
+ * first read batch, src/db/client.ts): the statements (the address's throttle row; for a user token also the token and
+ * its user), and the decision on their results. A failure is counted by the decision itself (a write, on the failure
+ * path only).
+ */
+export interface BearerTokenReads {
+  statements: D1PreparedStatement[];
+  decide(results: D1Result[], db: Database): Promise<BearerCheck>;
+  /** The token's SHA-256 (null for the operator's secret): the caller's user id is `viewerUserIdSql` of it. */
+  tokenHash: string | null;
+}
+
+export async function bearerTokenReads(d1: D1Database, input: { token: string; client: string; adminSecret: string | undefined }, now: Date): Promise<BearerTokenReads> {
+  const throttle = d1
+    .prepare("SELECT client, window_started_at AS windowStartedAt, failures, last_failure_at AS lastFailureAt FROM auth_failures WHERE client = ?")
+    .bind(input.client);
+  if (input.adminSecret && timingSafeEqualText(input.token, input.adminSecret)) {
+    // Even the right secret is refused from a throttled address: a guesser must not be able to tell it apart.
+    return {
+      statements: [throttle],
+      tokenHash: null,
+      decide: async ([rows]) => throttledCheck((rows?.results as AuthFailureRow[] | undefined)?.[0], now) ?? { ok: true, identity: { kind: "operator" } },
+    };
+  }
+  const tokenHash = await sha256Hex(input.token);
+  const token = d1
+    .prepare(
+      `SELECT t.id AS tokenId, t.user_id AS userId, t.last_used_at AS lastUsedAt, t.revoked_at AS revokedAt, t.expires_at AS expiresAt,
+         u.is_admin AS isAdmin, u.disabled_at AS disabledAt
+       FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`,
+    )
+    .bind(tokenHash);
+  return {
+    statements: [throttle, token],
+    tokenHash,
+    decide: async ([throttleRows, tokenRows], db) => {
+      const throttled = throttledCheck((throttleRows?.results as AuthFailureRow[] | undefined)?.[0], now);
+      if (throttled) return throttled;
+      const row = (tokenRows?.results as TokenRow[] | undefined)?.[0];
+      const refusal = row ? tokenRefusal(row, now) : UNKNOWN_TOKEN_REASON;
+      if (refusal === null && row) {
+        return { ok: true, identity: { kind: "user", userId: row.userId, isAdmin: row.isAdmin === 1, tokenId: row.tokenId, lastUsedAt: row.lastUsedAt } };
+      }
+      await recordAuthFailure(db, input.client, now);
+      return { ok: false, status: 401, reason: refusal ?? UNKNOWN_TOKEN_REASON };
+    },
+  };
+}
+
+/** A bearer token checked in a round trip of its own (the status page's sign-in). */
 export async function checkBearerToken(
   db: Database,
   input: { token: string; client: string; adminSecret: string | undefined },
   now: Date,
 ): Promise<BearerCheck> {
-  if (input.adminSecret && timingSafeEqualText(input.token, input.adminSecret)) {
-    // Even the right secret is refused from a throttled address: a guesser must not be able to tell it apart.
-    const [throttle] = await authFailuresQuery(db, input.client);
-    return throttledCheck(throttle, now) ?? { ok: true, identity: { kind: "operator" } };
-  }
-  const [throttle, tokens] = await db.batch([
-    authFailuresQuery(db, input.client),
-    db
-      .select({
-        tokenId: apiTokens.id,
-        userId: apiTokens.userId,
-        lastUsedAt: apiTokens.lastUsedAt,
-        revokedAt: apiTokens.revokedAt,
-        expiresAt: apiTokens.expiresAt,
-        isAdmin: users.isAdmin,
-        disabledAt: users.disabledAt,
-      })
-      .from(apiTokens)
-      .innerJoin(users, eq(users.id, apiTokens.userId))
-      .where(eq(apiTokens.tokenHash, await sha256Hex(input.token))),
-  ]);
-  const throttled = throttledCheck(throttle[0], now);
-  if (throttled) return throttled;
+  const reads = await bearerTokenReads(db.$client, input, now);
+  return reads.decide(await db.$client.batch(reads.statements), db);
+}
 
-  const row = tokens[0];
-  const refusal = row ? tokenRefusal(row, now) : UNKNOWN_TOKEN_REASON;
-  if (refusal === null && row) {
-    return { ok: true, identity: { kind: "user", userId: row.userId, isAdmin: row.isAdmin === 1, tokenId: row.tokenId, lastUsedAt: row.lastUsedAt } };
-  }
-  await recordAuthFailure(db, input.client, now);
-  return { ok: false, status: 401, reason: refusal ?? UNKNOWN_TOKEN_REASON };
+/**
+ * The user id a token hash names, as SQL, for the statements that read for the caller in the same batch as the
+ * authentication (a leaderboard's "me", "my picks"): the batch's answer is used only once the token has passed. The
+ * hash is hex (sha256Hex), so it is written into the SQL as a literal.
+ */
+export function tokenUserIdSql(tokenHash: string): string {
+  if (!/^[0-9a-f]{64}$/.test(tokenHash)) throw new Error("not a token hash");
+  return `(SELECT user_id FROM api_tokens WHERE token_hash = '${tokenHash}')`;
 }
 
 function throttledCheck(row: AuthFailureRow | undefined, now: Date): BearerCheck | null {

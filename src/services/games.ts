@@ -1,10 +1,11 @@
 import { and, asc, desc, eq, gte, or, type SQL } from "drizzle-orm";
+import { rawRows, readTogether } from "../db/client";
 import { games, type GAME_STATUSES } from "../db/schema";
 import { isLocked } from "../domain/picks";
 import type { Database } from "../env";
 import { ApiError } from "../http/errors";
 import { nowIso } from "../lib/clock";
-import { latestMarketPrices } from "./markets";
+import { latestMarketPricesQuery, withAge, type LatestPriceRow } from "./markets";
 
 type GameRow = typeof games.$inferSelect;
 
@@ -99,9 +100,15 @@ export async function getGameRow(db: Database, gameId: string): Promise<GameRow>
   return row;
 }
 
-export async function getGameWithMarkets(db: Database, d1: D1Database, gameId: string, now: Date) {
-  const row = await getGameRow(db, gameId);
-  return { ...toGameView(row, now), markets: await latestMarketPrices(d1, gameId, now) };
+/** A game with the latest price of each of its markets, in one read. */
+export async function getGameWithMarkets(db: Database, gameId: string, now: Date) {
+  const read = await readTogether(db, {
+    game: db.select().from(games).where(eq(games.id, gameId)).limit(1),
+    markets: rawRows<LatestPriceRow>(latestMarketPricesQuery(gameId)),
+  });
+  const row = read.game[0];
+  if (!row) throw new ApiError("game_not_found", `No game ${gameId}.`);
+  return { ...toGameView(row, now), markets: withAge(read.markets, now) };
 }
 
 /** How long a week's last game stays "this week" after its kickoff: through the night after Monday's game. */

@@ -43,7 +43,8 @@ export interface LeaderboardQuery {
   sort: LeaderboardSort;
   limit: number;
   cursor?: string;
-  callerUserId: number | null;
+  /** The caller: a user id, or SQL naming one (src/http/auth.ts callerUserIdSql, their token checked in the same batch); null: no "me". */
+  callerUserId: number | string | null;
 }
 
 /**
@@ -181,14 +182,23 @@ function betterUsersSql(sort: LeaderboardSort): string {
 }
 
 /** The caller's own row and global rank among every player (1 + the users with a strictly better score), one statement. */
-function globalRankStatement(d1: D1Database, q: LeaderboardQuery, userId: number): D1PreparedStatement {
+function globalRankStatement(d1: D1Database, q: LeaderboardQuery, user: number | string): D1PreparedStatement {
   return d1
     .prepare(
       `SELECT ${STANDING_COLUMNS}, 1 + ${betterUsersSql(q.sort)} AS rank
        FROM standings s JOIN users u ON u.id = s.user_id
-       WHERE s.season = ?1 AND s.week = ?2 AND s.user_id = ?3 AND s.picks > 0`,
+       WHERE s.season = ?1 AND s.week = ?2 AND s.user_id = ${userSql(user)} AND s.picks > 0`,
     )
-    .bind(q.season, q.week ?? SEASON_SCOPE, userId);
+    .bind(q.season, q.week ?? SEASON_SCOPE);
+}
+
+/** A user id as SQL: an integer literal, or the SQL that names the caller (callerUserIdSql). */
+function userSql(user: number | string): string {
+  if (typeof user === "number") {
+    if (!Number.isSafeInteger(user)) throw new Error("not a user id");
+    return String(user);
+  }
+  return user;
 }
 
 async function nextCursorOf(cursors: CursorSigner, scope: CursorScope, ranked: (StandingRow & { rank: number })[], q: LeaderboardQuery, order: BoardOrder, after: BoardPosition | null) {
@@ -213,7 +223,7 @@ export async function getLeaderboard(d1: D1Database, q: LeaderboardQuery, cursor
   const after = q.cursor ? await readPosition(cursors, scope, q.cursor) : null;
   const page = sortedPageStatement(d1, PUBLIC_BOARD, q, order, after);
   // One round trip, one snapshot: the page and the caller's rank agree.
-  const [rows, me] = q.callerUserId === null ? [await page.all<StandingRow>(), null] : await d1.batch([page, globalRankStatement(d1, q, q.callerUserId)]);
+  const [rows, me] = await d1.batch(q.callerUserId === null ? [page] : [page, globalRankStatement(d1, q, q.callerUserId)]);
   const ranked = rankRows(rows!.results as StandingRow[], order, after, afterKeyOf(after, order));
   const mine = ((me?.results ?? []) as (StandingRow & { rank: number })[])[0] ?? null;
   return {
@@ -233,7 +243,7 @@ export interface LeagueBoardLeague {
 }
 
 /** A league's board query: its ranking decides the order (the sort of the query is the league's). */
-export type LeagueBoardQuery = Omit<LeaderboardQuery, "sort">;
+export type LeagueBoardQuery = Omit<LeaderboardQuery, "sort" | "callerUserId"> & { callerUserId: number | null };
 
 /**
  * The members of a small league, with their standings of the scope: at most LARGE_LEAGUE_MEMBERS of each. CROSS JOIN

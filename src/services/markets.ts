@@ -1,3 +1,5 @@
+import { sql } from "drizzle-orm";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { PriceBasis } from "../domain/market-prices";
 import { nowIso } from "../lib/clock";
 
@@ -26,26 +28,29 @@ const LATEST_COLUMNS = `source, kind, game_id AS gameId, market_id AS marketId, 
   implied_probability AS impliedProbability, normalized_probability AS normalizedProbability, american_odds AS americanOdds,
   bid, ask, bid_size AS bidSize, ask_size AS askSize, last_price AS lastPrice, price_basis AS priceBasis, snapshot_time AS snapshotTime, captured_at AS capturedAt`;
 
-function withAge(rows: Omit<MarketPrice, "ageSeconds">[], now: Date): MarketPrice[] {
+export function withAge(rows: Omit<MarketPrice, "ageSeconds">[], now: Date): MarketPrice[] {
   return rows.map((row) => ({
     ...row,
     ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(row.capturedAt ?? row.snapshotTime)) / 1000)),
   }));
 }
 
+/** The latest snapshot per source, kind and player of a game's markets, most likely first (rows for withAge). */
+export function latestMarketPricesQuery(gameId: string, kind?: string) {
+  return sql`SELECT ${sql.raw(LATEST_COLUMNS)} FROM (
+      SELECT m.*, row_number() OVER (PARTITION BY m.source, m.kind, coalesce(m.player_id, m.player_name) ORDER BY m.snapshot_time DESC) AS recency
+      FROM market_odds m WHERE m.game_id = ${gameId} AND (${kind ?? null} IS NULL OR m.kind = ${kind ?? null})
+    )
+    WHERE recency = 1
+    ORDER BY kind, implied_probability DESC, player_name`;
+}
+
+export type LatestPriceRow = Omit<MarketPrice, "ageSeconds">;
+
 /** The latest snapshot per source, kind and player of a game's markets, most likely first. */
 export async function latestMarketPrices(d1: D1Database, gameId: string, now: Date, kind?: string): Promise<MarketPrice[]> {
-  const { results } = await d1
-    .prepare(
-      `SELECT ${LATEST_COLUMNS} FROM (
-         SELECT m.*, row_number() OVER (PARTITION BY m.source, m.kind, coalesce(m.player_id, m.player_name) ORDER BY m.snapshot_time DESC) AS recency
-         FROM market_odds m WHERE m.game_id = ?1 AND (?2 IS NULL OR m.kind = ?2)
-       )
-       WHERE recency = 1
-       ORDER BY kind, implied_probability DESC, player_name`,
-    )
-    .bind(gameId, kind ?? null)
-    .all<Omit<MarketPrice, "ageSeconds">>();
+  const { sql: text, params } = new SQLiteAsyncDialect().sqlToQuery(latestMarketPricesQuery(gameId, kind));
+  const [{ results }] = (await d1.batch<LatestPriceRow>([d1.prepare(text).bind(...params)])) as [D1Result<LatestPriceRow>];
   return withAge(results, now);
 }
 

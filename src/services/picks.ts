@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { games, picks, players, results, rosters, weeks } from "../db/schema";
 import type { PriceBasis } from "../domain/market-prices";
 import { freezeOdds, snapshotReadRange, type OddsReason, type PricingSnapshot } from "../domain/odds-freeze";
@@ -6,6 +6,7 @@ import { isLocked, rosterProblem, type RosterProblem } from "../domain/picks";
 import type { Database } from "../env";
 import { ApiError } from "../http/errors";
 import { nowIso } from "../lib/clock";
+import { rawRows, readTogether } from "../db/client";
 import { GAME_OPEN_SQL } from "../db/sql-rules";
 import { databaseErrorMessage } from "./db-errors";
 
@@ -46,9 +47,11 @@ interface PickablePlayer {
   team: string;
 }
 
-/** The player, checked against the game's current rosters: 404 when unknown, 422 when not pickable here. */
-async function findPickablePlayer(db: Database, game: GameRow, playerId: string): Promise<PickablePlayer> {
-  const [row] = await db
+type PlayerOnRoster = { id: string; fullName: string; team: string | null; position: string | null; status: string | null };
+
+/** The player with his current roster row in the game's season (the season read from the game in the same statement). */
+function playerOnRosterQuery(db: Database, gameId: string, playerId: string) {
+  return db
     .select({
       id: players.id,
       fullName: players.fullName,
@@ -57,14 +60,26 @@ async function findPickablePlayer(db: Database, game: GameRow, playerId: string)
       status: rosters.status,
     })
     .from(players)
-    .leftJoin(rosters, and(eq(rosters.playerId, players.id), eq(rosters.season, game.season), eq(rosters.isCurrent, 1)))
+    .leftJoin(
+      rosters,
+      and(eq(rosters.playerId, players.id), eq(rosters.season, sql`(SELECT season FROM ${games} WHERE id = ${gameId})`), eq(rosters.isCurrent, 1)),
+    )
     .where(eq(players.id, playerId))
     .limit(1);
+}
+
+/** The player, checked against the game's current rosters: 404 when unknown, 422 when not pickable here. */
+function pickablePlayer(game: GameRow, playerId: string, row: PlayerOnRoster | undefined): PickablePlayer {
   if (!row) throw new ApiError("player_not_found", `No player ${playerId}.`);
   const roster = row.team === null ? null : { team: row.team, position: row.position, status: row.status ?? "" };
   const problem = rosterProblem(game, roster);
   if (problem) throw ROSTER_ERRORS[problem];
   return { id: row.id, fullName: row.fullName, team: row.team! };
+}
+
+async function findPickablePlayer(db: Database, game: GameRow, playerId: string): Promise<PickablePlayer> {
+  const [row] = await playerOnRosterQuery(db, game.id, playerId);
+  return pickablePlayer(game, playerId, row);
 }
 
 /** What a pick stores of the price it froze (or of the reason it has none). */
@@ -96,17 +111,23 @@ export function pricingSnapshotsQuery(gameId: string, playerId: string, pickAt: 
       AND m.snapshot_time >= ${nowIso(range.from)} AND m.snapshot_time <= ${nowIso(range.to)}`;
 }
 
+interface PricingSnapshotRow {
+  id: number | null;
+  source: string | null;
+  capturedAt: string | null;
+  probability: number | null;
+  basis: string | null;
+  depthKnown: number;
+  hasAnySnapshot: number;
+}
+
 /** The price a pick made at `pickAt` freezes (src/domain/odds-freeze.ts), in one read. */
 async function frozenPrice(db: Database, game: GameRow, playerId: string, pickAt: Date): Promise<FrozenPrice> {
-  const rows = await db.all<{
-    id: number | null;
-    source: string | null;
-    capturedAt: string | null;
-    probability: number | null;
-    basis: string | null;
-    depthKnown: number;
-    hasAnySnapshot: number;
-  }>(pricingSnapshotsQuery(game.id, playerId, pickAt));
+  return priceOf(await db.all<PricingSnapshotRow>(pricingSnapshotsQuery(game.id, playerId, pickAt)), pickAt);
+}
+
+/** The frozen price (or the reason there is none) from the rows of pricingSnapshotsQuery. */
+function priceOf(rows: PricingSnapshotRow[], pickAt: Date): FrozenPrice {
   const snapshots = rows
     .filter((row): row is typeof row & { id: number; source: string; capturedAt: string } => row.id !== null)
     .map(
@@ -170,52 +191,79 @@ export interface PickInput {
   changedBy: string;
 }
 
-export async function createPick(db: Database, input: PickInput): Promise<PickView> {
-  const game = await findGame(db, input.gameId);
-  assertOpen(game, input.now);
-  const player = await findPickablePlayer(db, game, input.playerId);
-  const price = await frozenPrice(db, game, player.id, input.now);
-  const createdAt = nowIso(input.now);
+/** What a new pick is made of, read before it is written. */
+export interface NewPickReads {
+  game: GameRow;
+  player: PickablePlayer;
+  price: FrozenPrice;
+}
 
-  const [, inserted] = await runPickWrite(() =>
+/**
+ * The reads of a new pick in one round trip (the request's authentication rides in it): the game, the player with his
+ * roster row of the game's season, and his snapshots for the price. Refused in the order the checks always ran: no
+ * game (404), locked (409), no player (404), not pickable here (422).
+ */
+export async function readNewPick(db: Database, input: { gameId: string; playerId: string; now: Date }): Promise<NewPickReads> {
+  const read = await readTogether(db, {
+    game: db.select().from(games).where(eq(games.id, input.gameId)).limit(1),
+    player: playerOnRosterQuery(db, input.gameId, input.playerId),
+    snapshots: rawRows<PricingSnapshotRow>(pricingSnapshotsQuery(input.gameId, input.playerId, input.now)),
+  });
+  const game = read.game[0];
+  if (!game) throw new ApiError("game_not_found", `No game ${input.gameId}.`);
+  assertOpen(game, input.now);
+  const player = pickablePlayer(game, input.playerId, read.player[0]);
+  return { game, player, price: priceOf(read.snapshots, input.now) };
+}
+
+/**
+ * The pick written in one round trip: its week (if new), the pick itself, held to the game being still open by the
+ * database's clock (stillOpen), and the pick as the API shows it (with what the triggers derived), read back by its
+ * unique (user, game). No row back: the game locked in between (409).
+ */
+export async function writeNewPick(db: Database, { game, player, price }: NewPickReads, author: { userId: number; changedBy: string; now: Date }): Promise<PickView> {
+  const createdAt = nowIso(author.now);
+  const [, , written] = await runPickWrite(() =>
     db.batch([
       db.insert(weeks).values({ season: game.season, week: game.week }).onConflictDoNothing(),
-      db
-        .insert(picks)
-        .select(
-          db
-            .select({
-              id: sql`NULL`.as("id"),
-              userId: sql`${input.userId}`.as("user_id"),
-              weekId: weeks.id,
-              team: sql`${player.team}`.as("team"),
-              playerName: sql`${player.fullName}`.as("player_name"),
-              odds: sql`${price.americanOdds}`.as("odds"),
-              theoreticalReturn: sql`${price.decimalOdds}`.as("theoretical_return"),
-              gameId: sql`${game.id}`.as("game_id"),
-              createdAt: sql`${createdAt}`.as("created_at"),
-              playerId: sql`${player.id}`.as("player_id"),
-              position: sql`NULL`.as("position"),
-              updatedAt: sql`${createdAt}`.as("updated_at"),
-              impliedProbability: sql`${price.impliedProbability}`.as("implied_probability"),
-              americanOdds: sql`${price.americanOdds}`.as("american_odds"),
-              decimalOdds: sql`${price.decimalOdds}`.as("decimal_odds"),
-              oddsSource: sql`${price.oddsSource}`.as("odds_source"),
-              oddsSnapshotAt: sql`${price.oddsSnapshotAt}`.as("odds_snapshot_at"),
-              // v22 columns (an INSERT ... SELECT names every column of the table, in order).
-              oddsReason: sql`${price.oddsReason}`.as("odds_reason"),
-              oddsSnapshotIds: sql`${price.oddsSnapshotIds}`.as("odds_snapshot_ids"),
-              changedBy: sql`${input.changedBy}`.as("changed_by"),
-            })
-            .from(weeks)
-            .where(and(eq(weeks.season, game.season), eq(weeks.week, game.week), stillOpen(game.id))),
-        )
-        .returning({ id: picks.id }),
+      db.insert(picks).select(
+        db
+          .select({
+            id: sql`NULL`.as("id"),
+            userId: sql`${author.userId}`.as("user_id"),
+            weekId: weeks.id,
+            team: sql`${player.team}`.as("team"),
+            playerName: sql`${player.fullName}`.as("player_name"),
+            odds: sql`${price.americanOdds}`.as("odds"),
+            theoreticalReturn: sql`${price.decimalOdds}`.as("theoretical_return"),
+            gameId: sql`${game.id}`.as("game_id"),
+            createdAt: sql`${createdAt}`.as("created_at"),
+            playerId: sql`${player.id}`.as("player_id"),
+            position: sql`NULL`.as("position"),
+            updatedAt: sql`${createdAt}`.as("updated_at"),
+            impliedProbability: sql`${price.impliedProbability}`.as("implied_probability"),
+            americanOdds: sql`${price.americanOdds}`.as("american_odds"),
+            decimalOdds: sql`${price.decimalOdds}`.as("decimal_odds"),
+            oddsSource: sql`${price.oddsSource}`.as("odds_source"),
+            oddsSnapshotAt: sql`${price.oddsSnapshotAt}`.as("odds_snapshot_at"),
+            // v22 columns (an INSERT ... SELECT names every column of the table, in order).
+            oddsReason: sql`${price.oddsReason}`.as("odds_reason"),
+            oddsSnapshotIds: sql`${price.oddsSnapshotIds}`.as("odds_snapshot_ids"),
+            changedBy: sql`${author.changedBy}`.as("changed_by"),
+          })
+          .from(weeks)
+          .where(and(eq(weeks.season, game.season), eq(weeks.week, game.week), stillOpen(game.id))),
+      ),
+      pickViewQuery(db).where(and(eq(picks.userId, author.userId), eq(picks.gameId, game.id))),
     ]),
   );
-  const pickId = inserted[0]?.id;
-  if (pickId === undefined) throw lockedError(game);
-  return getPick(db, input.userId, pickId);
+  const row = written[0];
+  if (!row) throw lockedError(game);
+  return toPickView(row);
+}
+
+export async function createPick(db: Database, input: PickInput): Promise<PickView> {
+  return writeNewPick(db, await readNewPick(db, input), input);
 }
 
 async function findOwnPick(db: Database, userId: number, pickId: number) {
@@ -349,13 +397,13 @@ export function toPickView({ profitCu, outcome, oddsReason, oddsSnapshotsJson, .
   };
 }
 
+/** Picks as the API shows them (with their game's season, week and kickoff, and their result): add the where. */
+function pickViewQuery(db: Database) {
+  return db.select(pickViewColumns).from(picks).innerJoin(games, eq(games.id, picks.gameId)).leftJoin(results, eq(results.pickId, picks.id));
+}
+
 export async function getPick(db: Database, userId: number, pickId: number): Promise<PickView> {
-  const [row] = await db
-    .select(pickViewColumns)
-    .from(picks)
-    .innerJoin(games, eq(games.id, picks.gameId))
-    .leftJoin(results, eq(results.pickId, picks.id))
-    .where(eq(picks.id, pickId));
+  const [row] = await pickViewQuery(db).where(eq(picks.id, pickId));
   if (!row) throw new ApiError("pick_not_found", `No pick ${pickId}.`);
   // Same answer as PATCH and DELETE (findOwnPick): another user's pick is forbidden, not missing.
   if (row.userId !== userId) throw new ApiError("forbidden", "This pick belongs to another user.");
@@ -363,7 +411,7 @@ export async function getPick(db: Database, userId: number, pickId: number): Pro
 }
 
 /** The "user's picks" query (served by the v11 unique index on (user_id, week_id, player_name)); exported for its plan test. */
-export function userPicksQuery(db: Database, userId: number, filter: { season?: number; week?: number }) {
+export function userPicksQuery(db: Database, userId: number | SQL, filter: { season?: number; week?: number }) {
   return db
     .select(pickViewColumns)
     .from(picks)
@@ -380,8 +428,10 @@ export function userPicksQuery(db: Database, userId: number, filter: { season?: 
     .orderBy(games.kickoffAt, picks.id);
 }
 
-export async function listUserPicks(db: Database, userId: number, filter: { season?: number; week?: number }) {
-  const rows = await userPicksQuery(db, userId, filter);
+/** The user's picks; the user may be given as SQL (the caller named by their token, src/http/auth.ts callerUserIdSql). */
+export async function listUserPicks(db: Database, userId: number | SQL, filter: { season?: number; week?: number }) {
+  // As a batch: the request's authentication rides in it (src/db/client.ts).
+  const { rows } = await readTogether(db, { rows: userPicksQuery(db, userId, filter) });
   return rows.map((row) => toPickView(row));
 }
 

@@ -148,7 +148,7 @@ export async function listPlayerStats(d1: D1Database, q: PlayerStatsQuery, curso
   if (q.position !== undefined) conditions.push("position = ?2");
   if (q.team !== undefined) conditions.push("team = ?3");
   if (after) conditions.push("(first_td_count < ?4 OR (first_td_count = ?4 AND id > ?5))");
-  const { results } = await d1
+  const page = d1
     .prepare(
       `SELECT id, player_id AS playerId, player_name AS playerName, team, position,
          first_td_count AS firstTdCount, last_td_week AS lastTdWeek
@@ -156,8 +156,9 @@ export async function listPlayerStats(d1: D1Database, q: PlayerStatsQuery, curso
        WHERE ${conditions.join(" AND ")}
        ORDER BY first_td_count DESC, id LIMIT ?6`,
     )
-    .bind(q.season, q.position ?? null, q.team ?? null, after?.score ?? null, after?.key ?? null, q.limit)
-    .all<PlayerStatsRow>();
+    .bind(q.season, q.position ?? null, q.team ?? null, after?.score ?? null, after?.key ?? null, q.limit);
+  // A batch of one: the request's authentication rides in it (src/db/client.ts).
+  const [{ results }] = (await d1.batch<PlayerStatsRow>([page])) as [D1Result<PlayerStatsRow>];
   const ranked = rankPage(results, (row) => row.firstTdCount, after);
   const last = ranked.at(-1);
   return {

@@ -1,0 +1,78 @@
+/**
+ * The round-trip rule (issue 15, src/db/client.ts): a user-facing request makes at most one D1 read round trip and at
+ * most one write round trip, its authentication included. Each request goes to the production Worker with a D1 binding
+ * that counts its calls (test/helpers/d1-calls.ts); work left to waitUntil counts too.
+ */
+import { describe, expect, it } from "vitest";
+import { api, createUserWithToken, makePick, minutesAgo, seedMarketOdds, seedMatchup, seedTeams } from "../helpers/api";
+import { isWrite, requestCounted, type D1Call } from "../helpers/d1-calls";
+
+let nextSeason = 2060;
+
+async function scene() {
+  const season = nextSeason++;
+  const teams = await seedTeams(season, ["KC", "BUF"]);
+  const game = await seedMatchup(season, 1, "KC", "BUF");
+  const user = await createUserWithToken();
+  // The token's first use is written once (last_used_at, every 5 minutes at most): out of the way of the counts.
+  await api("/v1/me", { token: user.token });
+  return { season, teams, game, user };
+}
+
+function summary(calls: D1Call[]) {
+  return { reads: calls.filter((call) => !isWrite(call)).length, writes: calls.filter(isWrite).length };
+}
+
+describe("one read round trip, one write round trip", () => {
+  it("POST /v1/picks: one read (authentication, game, player, price) and one write (week, pick, the pick read back)", async () => {
+    const { teams, game, user } = await scene();
+    await seedMarketOdds([{ gameId: game, playerId: teams.KC!.WR, playerName: "x", impliedProbability: 0.1, americanOdds: 900, snapshotTime: minutesAgo(5) }]);
+    const made = await requestCounted("/v1/picks", { method: "POST", token: user.token, body: { gameId: game, playerId: teams.KC!.WR } });
+    expect(made.status).toBe(201);
+    expect(made.json).toMatchObject({ playerId: teams.KC!.WR, position: "WR", americanOdds: 900 });
+    expect(made.calls.map((call) => call.kind)).toEqual(["batch", "batch"]);
+    expect(summary(made.calls)).toEqual({ reads: 1, writes: 1 });
+    // The token's lookup is in the read, not a round trip of its own.
+    expect(made.calls[0]!.sql.some((text) => text.includes("api_tokens"))).toBe(true);
+  });
+
+  it("a refused pick (locked, unknown player) still makes one read and no write", async () => {
+    const { game, user } = await scene();
+    const refused = await requestCounted("/v1/picks", { method: "POST", token: user.token, body: { gameId: game, playerId: "00-nobody" } });
+    expect(refused.status).toBe(404);
+    expect(summary(refused.calls)).toEqual({ reads: 1, writes: 0 });
+  });
+
+  it.each([
+    ["the season board with my rank", (s: number) => `/v1/leaderboards/${s}?limit=50`],
+    ["the week board with my rank, by units", (s: number) => `/v1/leaderboards/${s}/weeks/1?sort=units&limit=50`],
+    ["a game with its markets", (_s: number, game: string) => `/v1/games/${game}`],
+    ["player stats by position", (s: number) => `/v1/player-stats?season=${s}&position=WR&limit=50`],
+    ["my picks", (s: number) => `/v1/me/picks?season=${s}`],
+  ])("GET %s: one call, the token's check in it", async (_name, path) => {
+    const { season, teams, game, user } = await scene();
+    await makePick(user, game, teams.KC!.RB);
+    const read = await requestCounted(path(season, game), { token: user.token });
+    expect(read.status).toBe(200);
+    expect(read.calls).toHaveLength(1);
+    expect(read.calls[0]!.kind).toBe("batch");
+    expect(read.calls[0]!.sql.some((text) => text.includes("api_tokens"))).toBe(true);
+  });
+
+  it("my rank is the caller's, read in the same call as the page", async () => {
+    const { season, teams, game, user } = await scene();
+    await makePick(user, game, teams.KC!.RB);
+    const board = await requestCounted(`/v1/leaderboards/${season}?limit=5`, { token: user.token });
+    expect(board.json.me).toMatchObject({ userId: user.id, picks: 1, rank: 1 });
+    expect(board.calls).toHaveLength(1);
+  });
+
+  it("a bad token on a route whose authentication rides in its read is 401, ahead of a validation error", async () => {
+    const bad = await requestCounted("/v1/picks", { method: "POST", token: "ftd_not-a-token", body: { gameId: 7 } });
+    expect(bad.status).toBe(401);
+    expect(bad.json.error.code).toBe("unauthorized");
+    const badRead = await requestCounted("/v1/leaderboards/2025?limit=5", { token: "ftd_not-a-token" });
+    expect(badRead.status).toBe(401);
+    expect(badRead.json.me).toBeUndefined();
+  });
+});
