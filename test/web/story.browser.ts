@@ -70,7 +70,7 @@ class Phone {
 
   /** Clicks and waits for the page it leads to (a form post's redirect, or a script's navigation); its path. */
   async submit(button: ReturnType<Page["getByRole"]>): Promise<string> {
-    const navigated = this.page.waitForEvent("framenavigated", { predicate: (frame) => frame === this.page.mainFrame(), timeout: 15_000 });
+    const navigated = this.page.waitForEvent("framenavigated", { predicate: (frame) => frame === this.page.mainFrame(), timeout: 30_000 });
     await button.click();
     await navigated;
     await this.page.waitForLoadState("load");
