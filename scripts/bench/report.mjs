@@ -183,6 +183,10 @@ export function evaluateTargets(report) {
     add("roster.time", `roster sync of ${report.rosterSync.fileRows} rows`, one.ms, 5000, one.ms <= 5000 && one.status !== "failed", "ms");
     add("roster.second", "second roster sync writes 0 rows (job's D1 writes)", two.jobRowsWritten, 0, two.jobRowsWritten === 0);
   }
+  if (report.coldStart?.bundle) {
+    const b = report.coldStart.bundle;
+    add("bundle.gzip", `production bundle gzipped (wrangler deploy --dry-run; ${fmt(b.bytes / 1024, 0)} KiB raw)`, b.gzipBytes / 1024, 1024, b.gzipBytes <= b.limitGzipBytes, " KiB");
+  }
   if (report.storage?.bytes) {
     const st = report.storage;
     add(
@@ -205,7 +209,11 @@ export function evaluateTargets(report) {
   if (report.memory) {
     const h = report.memory.isolateHeap;
     const heapPeak = Math.max(h?.scenarios?.totalMb ?? 0, h?.gradingAndRosterSync?.totalMb ?? 0);
-    if (heapPeak > 0) add("memory.isolate", "Worker isolate V8 heap, peak reserved while serving (scenarios, grading, roster sync)", heapPeak, 128, heapPeak <= 128, "MB");
+    // Issue 15, memory headroom: <= 64 MB (half the 128 MB limit). The live set after a full GC is printed beside it.
+    const live = h?.liveAtEnd?.usedMb;
+    if (heapPeak > 0) {
+      add("memory.isolate", `Worker isolate V8 heap, peak reserved while serving (scenarios, kickoff rush, grading, roster sync; live after a full GC: ${fmt(live, 1)} MB)`, heapPeak, 64, heapPeak <= 64, "MB");
+    }
     // The workerd process RSS is printed with the memory samples, not judged: locally the same process runs the D1
     // database (SQLite's page cache over a ~1 GB file), which in production lives elsewhere (bench/README.md, Memory).
   }
@@ -266,7 +274,7 @@ export function printReport(report) {
       `(${Math.round(r.rateFraction * 100)}% of the floor's ${fmt(r.floorRps, 0)}), then ${j.after} more after kickoff (${r.kickoffAt}):`);
     lines.push(`  before kickoff: ${fmt(j.accepted, 0)} accepted (${fmt(j.created, 0)} created, ${fmt(j.changed, 0)} changed), ${j.lockRefusedBeforeKickoff} refused for the lock as kickoff passed; ` +
       `answered at ${fmt(j.rps, 0)} req/s over ${fmt(j.seconds, 1)} s; latency from the scheduled send p50 ${fmt(j.latency.p50, 2)} / p95 ${fmt(j.latency.p95, 2)} / p99 ${fmt(j.latency.p99, 2)} / max ${fmt(j.latency.max, 1)} ms; ` +
-      `the sender fell behind its schedule by at most ${fmt(r.worstSendLateMs, 1)} ms`);
+      `the sender fell behind its schedule by at most ${fmt(r.worstSendLateMs, 1)} ms; connections reset by the local runtime and retried once: ${r.connectionResetsRetried ?? 0}`);
     lines.push(`  after kickoff: ${j.lockRefusedAfterKickoff} of ${j.after} refused with 409 game_locked, ${j.acceptedAfterKickoff} accepted; errors ${j.errors}${j.errorSamples.length ? ` (${j.errorSamples.join(" | ")})` : ""}`);
     lines.push(`  database afterwards: ${r.database.picksWrittenAtOrAfterKickoff} picks of these games with created_at or updated_at at or after kickoff; ` +
       `their picks at kickoff (${r.database.snapshotAtKickoff.picks} picks, read at ${r.database.snapshotAtKickoff.dbNow}) and at the end: ${r.database.unchangedSinceKickoff ? "identical" : "DIFFERENT"}`);
@@ -289,6 +297,15 @@ export function printReport(report) {
     lines.push(`database: ${fmt(st.bytes / 1e6, 0)} MB (${fmt(st.bytes / 1e9, 2)} GB of D1's 10 GB; write-ahead log ${fmt(st.walBytes / 1e6, 0)} MB), ${fmt(st.bytesPerPick, 0)} bytes per pick` +
       (st.byTable ? `; by table with its indexes, MB: ${st.byTable.slice(0, 10).map((t) => `${t.tbl} ${fmt(t.bytes / 1e6, 0)}`).join(", ")}` : ` (per table: ${st.byTableError})`));
   }
+  if (report.coldStart?.startup) {
+    const c = report.coldStart;
+    const f = (x) => `listening ${fmt(x.readyMs, 0)} ms, first answer ${fmt(x.firstResponseMs, 0)} ms, heap after GC ${fmt(x.heapUsedMb, 1)} / ${fmt(x.heapTotalMb, 1)} MB`;
+    lines.push(`cold start: production bundle ${fmt(c.bundle.bytes / 1024, 0)} KiB, gzip ${fmt(c.bundle.gzipBytes / 1024, 0)} KiB (wrangler: ${c.bundle.wranglerSays}); ` +
+      `fresh workerd, medians of ${c.startup.production.runs}: production ${f(c.startup.production)}; trivial Worker ${f(c.startup.trivial)}; ` +
+      `the Worker's own share ${fmt(c.startup.ownMs, 0)} ms; parse + compile + top-level evaluation in Node's V8 ${c.nodeEvaluate.ms === undefined ? c.nodeEvaluate.error : `${fmt(c.nodeEvaluate.ms, 0)} ms`}`);
+  } else if (report.coldStart?.error) {
+    lines.push(`cold start: not measured (${report.coldStart.error})`);
+  }
   lines.push(`memory: ${report.memory.what}: peak MB by phase ${JSON.stringify(report.memory.peakMbByPhase)}`);
   const h = report.memory.isolateHeap;
   if (h) {
@@ -297,6 +314,8 @@ export function printReport(report) {
         ? `used ${fmt(x.minUsedMb, 1)}-${fmt(x.usedMb, 1)} MB, reserved <= ${fmt(x.totalMb, 1)} MB (${x.samples} samples)`
         : x?.error ?? "-";
     lines.push(`isolate heap (V8, Runtime.getHeapUsage): load ${f(h.load)}; scenarios ${f(h.scenarios)}; grading + roster sync ${f(h.gradingAndRosterSync)}`);
+    const g = (x) => (x?.usedMb === undefined ? x?.error ?? "-" : `${fmt(x.usedMb, 1)} MB used, ${fmt(x.totalMb, 1)} MB reserved`);
+    lines.push(`  live heap after a full GC (heap snapshot): after the scenarios ${g(h.liveAfterScenarios)}; at the end ${g(h.liveAtEnd)}`);
     if (h.scenarios?.byScenario) {
       lines.push(`  peak used / reserved MB by scenario: ${Object.entries(h.scenarios.byScenario).map(([id, x]) => `${id} ${fmt(x?.usedMb, 0)}/${fmt(x?.totalMb, 0)}`).join(", ")}`);
     }

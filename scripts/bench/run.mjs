@@ -11,6 +11,7 @@ import { ROOT } from "../lib/local-d1.mjs";
 import { buildLeague, fullRosterCsv, LARGE_LEAGUE_ID, MARQUEE_WEEK, SEASON, UPCOMING_WEEK } from "./league.mjs";
 import { dropHelperTables, loadLeague, sqlRunner } from "./load.mjs";
 import { createClient, percentile, progressBar, runScenario, summarizeD1 } from "./measure.mjs";
+import { coldStart } from "./footprint.mjs";
 import { kickoffRush } from "./rush.mjs";
 import { evaluateTargets, printReport } from "./report.mjs";
 import { applyMigrations, buildWorker, databaseSize, heapSampler, makeTempDir, memorySampler, migrationFiles, removeDir, startWorker } from "./runtime.mjs";
@@ -177,6 +178,19 @@ async function main() {
     phase.migrate_build = (performance.now() - t) / 1000;
     log(`fresh D1 in ${dir}: ${applied.length} of ${migrationFiles().length} migrations applied (${phase.migrate_build.toFixed(1)} s)`);
     if (applied.length !== migrationFiles().length) throw new Error("not every migration was applied");
+
+    // Cold start (issue 15): the bundle `wrangler deploy` uploads, and fresh starts of it against a trivial Worker.
+    t = performance.now();
+    let cold;
+    try {
+      cold = await coldStart(join(dir, "footprint"), { runs: args.quick ? 2 : 3 });
+      log(`cold start: production bundle ${(cold.bundle.bytes / 1024).toFixed(0)} KiB, gzip ${(cold.bundle.gzipBytes / 1024).toFixed(0)} KiB; first answer of a fresh workerd ` +
+        `${cold.startup.production.firstResponseMs.toFixed(0)} ms (a trivial Worker ${cold.startup.trivial.firstResponseMs.toFixed(0)} ms); evaluated in Node ` +
+        `${cold.nodeEvaluate.ms?.toFixed(0) ?? cold.nodeEvaluate.error} ms (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+    } catch (error) {
+      cold = { error: String(error?.message ?? error).slice(0, 500) };
+      log(`cold start: not measured (${cold.error})`);
+    }
 
     const league = buildLeague({ seed: args.seed });
     const roster = await rosterServer();
@@ -492,6 +506,10 @@ async function main() {
       if (result.errors > 0) log(`  ${scenario.id}: ${result.errors} errors, e.g. ${result.errorSamples[0]}`);
     }
 
+    // The live heap after the scenarios: what a full collection leaves (the reserved peaks above include garbage).
+    const liveAfterScenarios = await heap.collected().catch((error) => ({ error: String(error) }));
+    log(`isolate heap after the scenarios and a full GC: ${liveAfterScenarios?.usedMb?.toFixed(1) ?? "-"} MB used, ${liveAfterScenarios?.totalMb?.toFixed(1) ?? "-"} MB reserved`);
+
     // The throughput target compares two scenarios on a shared, noisy machine: measure them alternately, three
     // rounds each, and compare medians (a drift in background load then hits both alike).
     const paired = { rounds: [] };
@@ -689,6 +707,8 @@ async function main() {
 
     memory.setPhase("end");
     const peaks = memory.peaks();
+    const gradingHeap = heap.peaks();
+    const liveAtEnd = await heap.collected().catch((error) => ({ error: String(error) }));
     const memoryReport = {
       what: "workerd process RSS (VmRSS, /proc), sampled every 200 ms: the Worker isolate AND the local D1 (SQLite in the same process)",
       peakMbByPhase: Object.fromEntries(Object.entries(peaks).map(([k, v]) => [k, Math.round(v)])),
@@ -697,7 +717,9 @@ async function main() {
         what: "V8 heap of the Worker's isolate (workerd inspector, Runtime.getHeapUsage every 250 ms): peak used, lowest used (~ live set after a GC), peak reserved, MB",
         load: heapDuringLoad,
         scenarios: heapDuringScenarios,
-        gradingAndRosterSync: heap.peaks(),
+        gradingAndRosterSync: gradingHeap,
+        liveAfterScenarios,
+        liveAtEnd,
       },
     };
 
@@ -716,6 +738,7 @@ async function main() {
       scenarios: results,
       pairedThroughput: paired,
       kickoffRush: rush,
+      coldStart: cold,
       storage,
       boardProbes,
       grading,

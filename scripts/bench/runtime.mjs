@@ -200,12 +200,13 @@ export async function heapSampler(inspectorUrl, everyMs = 250) {
   // usedMb: peak of used heap (live objects + garbage not yet collected); minUsedMb: its lowest sample, about the
   // live set right after a collection; totalMb: peak heap reserved by V8.
   const peaks = { usedMb: 0, minUsedMb: Infinity, totalMb: 0, samples: 0 };
-  if (!inspectorUrl) return { peaks: () => ({ ...peaks, error: "no inspector" }), reset() {}, stop() {} };
+  const none = async () => null;
+  if (!inspectorUrl) return { peaks: () => ({ ...peaks, error: "no inspector" }), collected: none, reset() {}, stop() {} };
   try {
     const base = inspectorUrl.replace(/^ws:/, "http:").replace(/\/?$/, "/");
     const targets = await (await fetch(`${base}json`)).json();
     const target = targets.find((t) => /core:user:/.test(t.webSocketDebuggerUrl) || /core:user:/.test(t.title));
-    if (!target) return { peaks: () => ({ ...peaks, error: "no core:user target" }), reset() {}, stop() {} };
+    if (!target) return { peaks: () => ({ ...peaks, error: "no core:user target" }), collected: none, reset() {}, stop() {} };
     const miniflarePath = createRequire(join(ROOT, "node_modules", "wrangler", "package.json")).resolve("miniflare");
     const { default: WebSocket } = await import(pathToFileURL(createRequire(miniflarePath).resolve("ws")).href);
     const ws = new WebSocket(target.webSocketDebuggerUrl);
@@ -214,8 +215,16 @@ export async function heapSampler(inspectorUrl, everyMs = 250) {
       ws.once("error", reject);
     });
     let id = 0;
+    const waiting = new Map();
     ws.on("message", (data) => {
-      const message = JSON.parse(String(data));
+      const text = String(data);
+      // A heap snapshot arrives as thousands of chunks: not parsed.
+      if (text.startsWith('{"method":"HeapProfiler.addHeapSnapshotChunk"')) return;
+      const message = JSON.parse(text);
+      if (waiting.has(message.id)) {
+        waiting.get(message.id)(message.result);
+        waiting.delete(message.id);
+      }
       const r = message.result;
       if (r && typeof r.usedSize === "number") {
         peaks.samples += 1;
@@ -229,8 +238,30 @@ export async function heapSampler(inspectorUrl, everyMs = 250) {
       if (ws.readyState === 1) ws.send(JSON.stringify({ id: ++id, method: "Runtime.getHeapUsage" }));
     }, everyMs);
     timer.unref();
+    const ask = (method) =>
+      new Promise((resolve, reject) => {
+        const mine = ++id;
+        const timer = setTimeout(() => {
+          waiting.delete(mine);
+          reject(new Error(`inspector: no answer to ${method}`));
+        }, 300000);
+        waiting.set(mine, (result) => {
+          clearTimeout(timer);
+          resolve(result);
+        });
+        ws.send(JSON.stringify({ id: mine, method }));
+      });
     return {
       peaks: () => ({ ...peaks }),
+      /**
+       * The live heap: a heap snapshot (V8 collects all garbage before it takes one; workerd does not answer
+       * HeapProfiler.collectGarbage), then the usage. MB used / reserved.
+       */
+      async collected() {
+        await ask("HeapProfiler.takeHeapSnapshot");
+        const usage = await ask("Runtime.getHeapUsage");
+        return { usedMb: usage.usedSize / 1048576, totalMb: usage.totalSize / 1048576 };
+      },
       reset() {
         peaks.usedMb = 0;
         peaks.minUsedMb = Infinity;
@@ -243,7 +274,7 @@ export async function heapSampler(inspectorUrl, everyMs = 250) {
       },
     };
   } catch (error) {
-    return { peaks: () => ({ ...peaks, error: String(error) }), reset() {}, stop() {} };
+    return { peaks: () => ({ ...peaks, error: String(error) }), collected: async () => null, reset() {}, stop() {} };
   }
 }
 
