@@ -78,6 +78,7 @@ export const PUSH_SCRIPT = String.raw`(function () {
         say("Asking for permission…");
         Notification.requestPermission().then(function (permission) {
           if (permission !== "granted") throw new Error("notifications are blocked for this site in the browser's settings");
+          say("Subscribing this device…");
           return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: fromBase64url(key) });
         }).then(function (subscription) {
           return api("POST", "/v1/me/push-subscriptions", subscription.toJSON());
