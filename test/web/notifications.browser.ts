@@ -49,9 +49,11 @@ describe("notifications in chromium", () => {
   it("/me registers the service worker and offers to turn push on for this device", async () => {
     await page.goto(`${worker.origin}/me#notifications`);
     await expect.poll(() => page.locator("#push").getAttribute("data-worker"), { timeout: 15_000 }).toBe("registered");
+    // In the page (DOM types are not this project's: tsconfig has the Workers' types only).
     const registration = await page.evaluate(async () => {
-      const found = await navigator.serviceWorker.getRegistration("/");
-      return { scope: found?.scope, script: (found?.active ?? found?.waiting ?? found?.installing)?.scriptURL, permission: Notification.permission };
+      const browser = globalThis as any;
+      const found = await browser.navigator.serviceWorker.getRegistration("/");
+      return { scope: found?.scope, script: (found?.active ?? found?.waiting ?? found?.installing)?.scriptURL, permission: browser.Notification.permission };
     });
     expect(registration).toEqual({ scope: `${worker.origin}/`, script: `${worker.origin}/sw.js`, permission: "granted" });
     expect(await page.getByRole("button", { name: "Turn on notifications on this device" }).isVisible()).toBe(true);
@@ -76,17 +78,17 @@ describe("notifications in chromium", () => {
     // A push event as the browser dispatches one (headless chromium has no push service offline, and keeps no
     // notification it could list): the worker's own handler runs, and what it asks the browser to show is recorded.
     const shown = await serviceWorker.evaluate(async (data) => {
-      const scope = self as unknown as { registration: ServiceWorkerRegistration; dispatchEvent(e: Event): boolean };
-      const calls: { title: string; options: NotificationOptions }[] = [];
-      scope.registration.showNotification = async (title: string, options: NotificationOptions = {}) => {
+      const scope = globalThis as any;
+      const calls: { title: string; options: any }[] = [];
+      scope.registration.showNotification = async (title: string, options: any = {}) => {
         calls.push({ title, options });
       };
-      const event = new (globalThis as unknown as { PushEvent: new (type: string, init: { data: string }) => Event }).PushEvent("push", { data });
+      const event = new scope.PushEvent("push", { data });
       const pending: Promise<unknown>[] = [];
       Object.defineProperty(event, "waitUntil", { value: (promise: Promise<unknown>) => pending.push(promise) });
       scope.dispatchEvent(event);
       await Promise.all(pending);
-      return calls.map((c) => ({ title: c.title, body: c.options.body, tag: c.options.tag, url: (c.options.data as { url: string }).url }));
+      return calls.map((c) => ({ title: c.title, body: c.options.body, tag: c.options.tag, url: c.options.data.url }));
     }, JSON.stringify(message));
     expect(shown).toEqual([{ title: message.title, body: message.body, tag: message.tag, url: message.url }]);
   });
