@@ -10,8 +10,9 @@
  *   the hour, to each member of any league who has no pick in it: once per user per threshold, however many leagues
  *   they are in. The subject carries the kickoff, so a game postponed to another day reminds again before its new one.
  * - `first_td`: a game's first TD (or "no TD") within 12 hours of being recorded, to each user whose pick in it is graded
- *   (a win or a loss), with their result. `first_td_correction`: after a regrade, to each user whose last message about
- *   the game told other facts or another outcome; its subject names the change (game_fact_changes), never a duplicate.
+ *   (a win or a loss), with their result. `first_td_correction`: after a regrade (a game kicked off in the last 10 days
+ *   whose facts or state changed in the last 12 hours), to each user whose last message about the game told other facts
+ *   or another outcome; its subject names the change (game_fact_changes), never a duplicate.
  * - `week_summary`: once every game of a week is settled (the week's last game over and graded), per league, to its
  *   webhook and to its members who opted in: the winner(s) of the week and how the season board moved.
  * - `member_joined`: to a league's commissioner, each member who joined in the last day.
@@ -53,7 +54,9 @@ function reminderSql(kind: "pick_reminder_24h" | "pick_reminder_1h", when: strin
         'url', '/games/' || g.id, 'tag', 'reminder:' || g.id, 'kickoffAt', g.kickoff_at),
       'pending', ?1
     FROM games g
-    JOIN (SELECT DISTINCT user_id FROM league_members) m
+    -- From the opted-in users (the topic index), not from every member: the pairs stay few however large the leagues.
+    JOIN (SELECT np.user_id FROM notification_preferences np WHERE np.channel = 'push' AND np.topic = 'reminders' AND np.enabled = 1
+            AND EXISTS (SELECT 1 FROM league_members lm WHERE lm.user_id = np.user_id)) m
     WHERE g.kickoff_at > ?2 AND g.kickoff_at <= ?3 AND g.status = 'scheduled' AND g.locked_at IS NULL AND g.is_placeholder = 0
       AND NOT EXISTS (SELECT 1 FROM picks p WHERE p.user_id = m.user_id AND p.game_id = g.id)
       AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.recipient = 'user:' || m.user_id AND n.kind = '${kind}' AND n.subject = 'game:' || g.id || '@' || g.kickoff_at)
@@ -102,6 +105,8 @@ const CORRECTION_SQL = `INSERT INTO notifications (recipient, user_id, kind, sub
   JOIN notifications last ON last.id = (SELECT max(n.id) FROM notifications n
     WHERE n.recipient = 'user:' || p.user_id AND n.game_id = g.id AND n.kind IN ('first_td', 'first_td_correction'))
   WHERE g.kickoff_at >= ?2 AND g.kickoff_at <= ?1
+    -- Only games whose facts or state changed lately: a run reads the picks of those games, not of every recent one.
+    AND (g.first_td_recorded_at >= ?3 OR g.updated_at >= ?3)
     AND last.fact_key IS NOT ${FACT_KEY}
     AND ${optedIn("p.user_id", "results")}
   LIMIT ${ROWS_PER_STATEMENT}
@@ -153,7 +158,7 @@ export const notify: JobHandler = async (ctx) => {
   collect("pick_reminder_1h", await run(reminderSql("pick_reminder_1h", "within the hour"), at(now), at(now), at(now + HOUR_MS)));
   collect("pick_reminder_24h", await run(reminderSql("pick_reminder_24h", "within 24 hours"), at(now), at(now + HOUR_MS), at(now + 24 * HOUR_MS)));
   collect("first_td", await run(FIRST_TD_SQL, at(now), at(now - FIRST_TD_NEWS_HOURS * HOUR_MS)));
-  collect("first_td_correction", await run(CORRECTION_SQL, at(now), at(now - CORRECTION_DAYS * 24 * HOUR_MS)));
+  collect("first_td_correction", await run(CORRECTION_SQL, at(now), at(now - CORRECTION_DAYS * 24 * HOUR_MS), at(now - FIRST_TD_NEWS_HOURS * HOUR_MS)));
   collect("member_joined", await run(MEMBER_JOINED_SQL, at(now), at(now - 24 * HOUR_MS)));
 
   const weeks = await d1.all<{ season: number; week: number }>(d1.prepare(FINISHED_WEEKS_SQL).bind(at(now - SUMMARY_DAYS * 24 * HOUR_MS), at(now)));
