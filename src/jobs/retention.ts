@@ -9,7 +9,7 @@
  * - sync_runs older than 90 days and quality_runs older than 180 days (their quality_results with them), the latest
  *   run of every job and the latest finished quality run always kept;
  * - game_feed_checks of settled games, auth_failures whose window ended, expired sign_in_links and webauthn_challenges,
- *   sessions expired or revoked more than 30 days ago.
+ *   sessions expired or revoked more than 30 days ago, notifications sent, failed or skipped more than 60 days ago.
  *
  * Every delete is a range predicate with a LIMIT (a few thousand rows a statement, no id list bound), and a run stops
  * at a budget of rows and statements: what is left is counted in the run's details (`left`, status partial) and taken
@@ -27,6 +27,8 @@ import type { JobContext, JobOutcome } from "./job";
 export const RETENTION_JOB = "retention";
 
 const DAY_MS = 24 * 3_600_000;
+/** Finished notification log rows are kept this long: well past every window of the notify job (at most 10 days). */
+export const NOTIFICATIONS_KEPT_DAYS = 60;
 
 export interface RetentionPolicy {
   /** sync_runs started before this many days ago go (the latest run of each job stays). */
@@ -130,6 +132,13 @@ const SWEEPS: Sweep[] = [
     table: "sessions",
     where: "(expires_at <= ?1 OR revoked_at <= ?1)",
     params: (now, policy) => [nowIso(new Date(now.getTime() - policy.endedSessionsDays * DAY_MS))],
+  },
+  {
+    // The notification log's finished rows, once no notify window reaches back to them (the longest: corrections of
+    // games kicked off in the last 10 days, src/jobs/notify.ts), so a deleted row can never let a message out twice.
+    table: "notifications",
+    where: "status IN ('sent', 'failed', 'skipped') AND created_at < ?1",
+    params: (now) => [nowIso(new Date(now.getTime() - NOTIFICATIONS_KEPT_DAYS * DAY_MS))],
   },
 ];
 

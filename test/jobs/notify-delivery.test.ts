@@ -10,6 +10,8 @@ import type { AppEnv } from "../../src/env";
 import worker from "../../src/index";
 import { nowIso } from "../../src/lib/clock";
 import { retryDelaySeconds } from "../../src/notifications/consumer";
+import { NOTIFICATIONS_KEPT_DAYS } from "../../src/jobs/retention";
+import { runJob } from "../../src/jobs/runner";
 import { sendTestNotification } from "../../src/notifications/store";
 import { pushEndpointProblem, webhookTarget } from "../../src/notifications/targets";
 import { vapidKeysFromEnv } from "../../src/notifications/web-push";
@@ -228,6 +230,25 @@ describe("league webhooks", () => {
       content: "**Webhook League: week 3 summed up**\nWinner: @everyone (2 wins).",
       allowed_mentions: { parse: [] },
     });
+  });
+});
+
+describe("the log's retention", () => {
+  it("the nightly retention deletes finished rows older than every notify window; pending and recent rows stay", async () => {
+    const user = await createUserWithToken("delivery-retention");
+    const old = nowIso(new Date(Date.now() - (NOTIFICATIONS_KEPT_DAYS + 1) * 24 * 3600_000));
+    const insert = (subject: string, status: string, createdAt: string) =>
+      env.DB.prepare("INSERT INTO notifications (recipient, user_id, kind, subject, payload, status, created_at) VALUES (?, ?, 'test', ?, '{}', ?, ?)")
+        .bind(`user:${user.id}`, user.id, subject, status, createdAt)
+        .run();
+    await insert("old-sent", "sent", old);
+    await insert("old-failed", "failed", old);
+    await insert("old-pending", "pending", old);
+    await insert("new-sent", "sent", nowIso());
+    const report = await runJob(env as AppEnv, { job: "retention", trigger: "cli", progress: () => {} });
+    expect(report.status).not.toBe("failed");
+    const left = await env.DB.prepare("SELECT subject FROM notifications WHERE user_id = ? ORDER BY subject").bind(user.id).all();
+    expect(left.results).toEqual([{ subject: "new-sent" }, { subject: "old-pending" }]);
   });
 });
 
