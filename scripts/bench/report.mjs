@@ -316,6 +316,13 @@ export function printReport(report) {
     lines.push(`isolate heap (V8, Runtime.getHeapUsage): load ${f(h.load)}; scenarios ${f(h.scenarios)}; grading + roster sync ${f(h.gradingAndRosterSync)}`);
     const g = (x) => (x?.usedMb === undefined ? x?.error ?? "-" : `${fmt(x.usedMb, 1)} MB used, ${fmt(x.totalMb, 1)} MB reserved`);
     lines.push(`  live heap after a full GC (heap snapshot): after the scenarios ${g(h.liveAfterScenarios)}; at the end ${g(h.liveAtEnd)}`);
+    const profiled = Object.entries(report.scenarios).filter(([, x]) => x.allocations);
+    if (profiled.length) {
+      lines.push("  allocated per request (V8 sampling heap profiler, garbage included), KB, by source module:");
+      for (const [id, x] of profiled) {
+        lines.push(`    ${id.padEnd(22)} ${fmt(x.allocations.bytesPerRequest / 1024, 0).padStart(6)}: ${x.allocations.top.map((t) => `${t.module} ${fmt(t.bytesPerRequest / 1024, 0)}`).join(", ")}`);
+      }
+    }
     if (h.scenarios?.byScenario) {
       lines.push(`  peak used / reserved MB by scenario: ${Object.entries(h.scenarios.byScenario).map(([id, x]) => `${id} ${fmt(x?.usedMb, 0)}/${fmt(x?.totalMb, 0)}`).join(", ")}`);
     }

@@ -14,7 +14,7 @@ import { createClient, percentile, progressBar, runScenario, summarizeD1 } from 
 import { coldStart } from "./footprint.mjs";
 import { kickoffRush } from "./rush.mjs";
 import { evaluateTargets, printReport } from "./report.mjs";
-import { applyMigrations, buildWorker, databaseSize, heapSampler, makeTempDir, memorySampler, migrationFiles, removeDir, startWorker } from "./runtime.mjs";
+import { allocationsByModule, applyMigrations, buildWorker, databaseSize, heapSampler, makeTempDir, memorySampler, migrationFiles, removeDir, startWorker } from "./runtime.mjs";
 
 const USAGE = `usage: npm run bench -- [options]
   --scale <name>        default (100,000 users x 20 picks) or national (1,000,000 users x 18 picks: one a week, 17 graded
@@ -29,6 +29,7 @@ const USAGE = `usage: npm run bench -- [options]
   --rush-users <n>      users in the kickoff rush, each with a token (default 20000; --quick: all users up to 2000)
   --rush-rate <x>       the rush's arrival rate as a fraction of the measured SELECT 1 floor (default 0.6)
   --rush-after <s>      seconds the rush keeps arriving after kickoff (default 3)
+  --allocations         profile what each scenario allocates (V8 sampling heap profiler), by source module
   --keep                keep the temporary D1 directory (its path is printed)
   --quick               a small league and short phases (under a minute)`;
 
@@ -56,6 +57,7 @@ function parseArgs(argv) {
     else if (flag === "--seed") args.seed = Math.round(number(flag));
     else if (flag === "--keep") args.keep = true;
     else if (flag === "--scale") args.scale = value();
+    else if (flag === "--allocations") args.allocations = true;
     else if (flag === "--rush-users") args.rushUsers = Math.round(number(flag));
     else if (flag === "--rush-rate") args.rushRate = number(flag);
     else if (flag === "--rush-after") args.rushAfter = number(flag);
@@ -498,8 +500,16 @@ async function main() {
           }
         : scenario;
       heap.reset?.();
+      if (args.allocations) await heap.startSampling();
       const result = await runScenario(client, wrapped, options);
       result.isolateHeap = heap.peaks();
+      if (args.allocations) {
+        const allocated = allocationsByModule(await heap.stopSampling(), scriptPath);
+        result.allocations = {
+          bytesPerRequest: allocated.total / result.requests,
+          top: allocated.byModule.slice(0, 8).map(([module, bytes]) => ({ module, bytesPerRequest: bytes / result.requests })),
+        };
+      }
       bar.done();
       if (returnedCounts.length) result.rowsReturned = returnedCounts.reduce((s, x) => s + x, 0) / returnedCounts.length;
       results[scenario.id] = { title: scenario.title, ...result };

@@ -238,7 +238,7 @@ export async function heapSampler(inspectorUrl, everyMs = 250) {
       if (ws.readyState === 1) ws.send(JSON.stringify({ id: ++id, method: "Runtime.getHeapUsage" }));
     }, everyMs);
     timer.unref();
-    const ask = (method) =>
+    const ask = (method, params) =>
       new Promise((resolve, reject) => {
         const mine = ++id;
         const timer = setTimeout(() => {
@@ -249,10 +249,17 @@ export async function heapSampler(inspectorUrl, everyMs = 250) {
           clearTimeout(timer);
           resolve(result);
         });
-        ws.send(JSON.stringify({ id: mine, method }));
+        ws.send(JSON.stringify({ id: mine, method, params }));
       });
     return {
       peaks: () => ({ ...peaks }),
+      /**
+       * V8's sampling heap profiler with the objects that garbage collection already took (what a request allocates,
+       * not only what it keeps): start, then stop() gives the profile's tree of call frames with self sizes.
+       */
+      startSampling: () =>
+        ask("HeapProfiler.startSampling", { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }),
+      stopSampling: async () => (await ask("HeapProfiler.stopSampling")).profile,
       /**
        * The live heap: a heap snapshot (V8 collects all garbage before it takes one; workerd does not answer
        * HeapProfiler.collectGarbage), then the usage. MB used / reserved.
@@ -316,4 +323,45 @@ export function databaseSize(persistDir, { picks } = {}) {
     if (p && picks) result.picksTableBytesPerPick = p.bytes / picks;
   }
   return result;
+}
+
+/**
+ * Where a sampled allocation profile's bytes were allocated, by source module of the bundle: esbuild marks each
+ * module's code with a `// path` line; packages are summed by name (node_modules/<pkg>), the Worker's own code by file.
+ */
+export function allocationsByModule(profile, bundleFile) {
+  const lines = readFileSync(bundleFile, "utf8").split("\n");
+  const starts = [];
+  lines.forEach((line, i) => {
+    const m = /^\/\/ (\S+\.(?:m?[jt]sx?|cjs|json))$/.exec(line);
+    if (m) starts.push([i, m[1]]);
+  });
+  const moduleOf = (line) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    let found = null;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid][0] <= line) {
+        found = starts[mid][1];
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (!found) return "(runtime or outside the bundle)";
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules\/)/.exec(found);
+    return pkg ? pkg[1] : found;
+  };
+  const bytes = new Map();
+  let total = 0;
+  const walk = (node) => {
+    if (node.selfSize) {
+      const frame = node.callFrame;
+      const key = frame.url && bundleFile.endsWith(frame.url.split("/").pop()) ? moduleOf(frame.lineNumber) : frame.url ? "(other script)" : `(native: ${frame.functionName || "anonymous"})`;
+      bytes.set(key, (bytes.get(key) ?? 0) + node.selfSize);
+      total += node.selfSize;
+    }
+    for (const child of node.children ?? []) walk(child);
+  };
+  walk(profile.head);
+  return { total, byModule: [...bytes.entries()].sort((a, b) => b[1] - a[1]) };
 }
