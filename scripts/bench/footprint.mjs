@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
-import { ROOT, WRANGLER_BIN, wranglerEnv } from "../lib/local-d1.mjs";
+import { ROOT, WRANGLER_BIN, wranglerEnv } from "./wrangler-env.mjs";
 
 /** The budget for the production bundle, gzipped. */
 export const BUNDLE_GZIP_LIMIT = 1024 * 1024;

@@ -23,7 +23,7 @@ import {
 } from "./league.mjs";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT } from "../lib/local-d1.mjs";
+import { ROOT } from "./wrangler-env.mjs";
 import { progressBar } from "./measure.mjs";
 import { sha256Hex } from "./runtime.mjs";
 

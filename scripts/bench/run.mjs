@@ -7,7 +7,7 @@ import { createServer } from "node:http";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join, resolve } from "node:path";
-import { ROOT } from "../lib/local-d1.mjs";
+import { ROOT } from "./wrangler-env.mjs";
 import { buildLeague, fullRosterCsv, LARGE_LEAGUE_ID, MARQUEE_WEEK, SEASON, UPCOMING_WEEK } from "./league.mjs";
 import { dropHelperTables, loadLeague, sqlRunner } from "./load.mjs";
 import { createClient, percentile, progressBar, runScenario, summarizeD1 } from "./measure.mjs";

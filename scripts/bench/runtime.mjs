@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ROOT, WRANGLER_BIN, wranglerEnv } from "../lib/local-d1.mjs";
+import { ROOT, WRANGLER_BIN, wranglerEnv } from "./wrangler-env.mjs";
 
 export function offlineEnv() {
   return wranglerEnv({ CI: "true", WRANGLER_HIDE_BANNER: "true" });
