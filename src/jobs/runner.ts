@@ -1,10 +1,17 @@
 import type { AppEnv } from "../env";
+import { bumpStandingsVersion } from "../services/standings-version";
 import type { Fetcher } from "../sources/http";
 import { MeteredD1 } from "./d1-meter";
 import type { JobOutcome, JobTrigger, RetryPolicy } from "./job";
 import { JOBS, type JobName } from "./registry";
 import { finishRun, startRun, type RunStatus } from "./run-log";
 import { currentSeason } from "./season";
+
+/**
+ * The jobs whose writes can change standings or player stats (grading, a canceled game voided, rosters, a season
+ * restored): a run that wrote anything leaves cached boards and player lists behind (src/services/standings-version.ts).
+ */
+const STANDINGS_JOBS: ReadonlySet<JobName> = new Set<JobName>(["live-sync", "schedule-sync", "roster-sync", "archive-restore"]);
 
 export interface RunRequest {
   job: JobName;
@@ -55,6 +62,7 @@ export async function runJob(env: AppEnv, request: RunRequest): Promise<RunRepor
     console.error(JSON.stringify({ job: request.job, runId, msg: "job failed", error }));
   }
   await finishRun(env.DB, runId, { status, outcome, rowsRead: db.rowsRead, rowsWritten: db.rowsWritten, error, finishedAt: new Date() });
+  if (STANDINGS_JOBS.has(request.job) && db.rowsWritten > 0) await bumpStandingsVersion(env);
   progress(`${request.job}: ${status}${error ? ` (${error})` : ""}`);
   return { runId, job: request.job, status, season, week, outcome, rowsRead: db.rowsRead, rowsWritten: db.rowsWritten, error };
 }

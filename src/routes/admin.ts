@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { FIRST_TD_KINDS } from "../db/schema";
 import { callerLabel, requireAdmin } from "../http/auth";
 import { createRouter } from "../http/router";
+import { bumpStandingsVersion } from "../services/standings-version";
 import { errorResponses, security } from "../http/schemas";
 import { recordFirstTd, setGameVoided } from "../services/game-facts";
 import { GameIdParamSchema, TeamQuerySchema } from "./games";
@@ -60,9 +61,14 @@ const voidGameRoute = createRoute({
 export const adminRoutes = createRouter()
   .openapi(setFirstTdRoute, async (c) => {
     const caller = requireAdmin(c);
-    return c.json(await recordFirstTd(c.get("db"), c.req.valid("param").id, c.req.valid("json"), callerLabel(caller), new Date()), 200);
+    const grading = await recordFirstTd(c.get("db"), c.req.valid("param").id, c.req.valid("json"), callerLabel(caller), new Date());
+    // Cached boards and player lists were computed before this grading (src/services/standings-version.ts).
+    await bumpStandingsVersion(c.env);
+    return c.json(grading, 200);
   })
   .openapi(voidGameRoute, async (c) => {
     const caller = requireAdmin(c);
-    return c.json(await setGameVoided(c.get("db"), c.req.valid("param").id, c.req.valid("json").voided, callerLabel(caller), new Date()), 200);
+    const grading = await setGameVoided(c.get("db"), c.req.valid("param").id, c.req.valid("json").voided, callerLabel(caller), new Date());
+    await bumpStandingsVersion(c.env);
+    return c.json(grading, 200);
   });

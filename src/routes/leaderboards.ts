@@ -5,7 +5,8 @@ import { callerUserIdSql } from "../http/auth";
 import { createRouter } from "../http/router";
 import { CursorSchema, errorResponses, IdParamSchema, LimitSchema, nullable, SeasonSchema, security, WeekSchema } from "../http/schemas";
 import { cursorSigner } from "../services/keyset";
-import { getLeaderboard, getLeagueBoard } from "../services/leaderboards";
+import { pageCache } from "../http/edge-cache";
+import { getLeaderboard, getLeagueBoard, type BoardPage } from "../services/leaderboards";
 import { leagueForReader } from "../services/leagues";
 
 const LeaderboardEntrySchema = z
@@ -110,18 +111,18 @@ function callerUserId(caller: { kind: string; userId?: number }): number | null 
   return caller.kind === "user" ? caller.userId! : null;
 }
 
+/**
+ * A page of the global board: the page from the edge cache when this standings version has it (src/http/edge-cache.ts),
+ * "me" read for the caller, named in SQL so that their token's check rides in the same one read (src/http/auth.ts).
+ */
+async function globalBoard(c: Context<AppBindings>, params: { season: number; week?: number }, page: { sort: "wins" | "units"; limit: number; cursor?: string }) {
+  const pages = await pageCache<BoardPage>(c, "leaderboards", { ...params, ...page });
+  return getLeaderboard(c.get("db").$client, { ...params, ...page, callerUserId: callerUserIdSql(c) }, cursorSigner(c.env.SESSION_SECRET), pages);
+}
+
 export const leaderboardRoutes = createRouter()
-  .openapi(seasonRoute, async (c) => {
-    // The caller named in SQL: their token's check rides in the board's one read (src/http/auth.ts).
-    const query = { ...c.req.valid("param"), ...c.req.valid("query"), callerUserId: callerUserIdSql(c) };
-    const board = await getLeaderboard(c.get("db").$client, query, cursorSigner(c.env.SESSION_SECRET));
-    return c.json(board, 200);
-  })
-  .openapi(weekRoute, async (c) => {
-    const query = { ...c.req.valid("param"), ...c.req.valid("query"), callerUserId: callerUserIdSql(c) };
-    const board = await getLeaderboard(c.get("db").$client, query, cursorSigner(c.env.SESSION_SECRET));
-    return c.json(board, 200);
-  })
+  .openapi(seasonRoute, async (c) => c.json(await globalBoard(c, c.req.valid("param"), c.req.valid("query")), 200))
+  .openapi(weekRoute, async (c) => c.json(await globalBoard(c, c.req.valid("param"), c.req.valid("query")), 200))
   .openapi(leagueSeasonRoute, async (c) => {
     const { id, ...scope } = c.req.valid("param");
     return c.json(await leagueBoard(c, id, { ...scope, ...c.req.valid("query") }), 200);

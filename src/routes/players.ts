@@ -4,7 +4,8 @@ import { POSITIONS } from "../domain/positions";
 import { createRouter } from "../http/router";
 import { CursorSchema, errorResponses, LimitSchema, SeasonSchema, security } from "../http/schemas";
 import { cursorSigner } from "../services/keyset";
-import { getPlayer, listPlayers, listPlayerStats } from "../services/players";
+import { pageCache } from "../http/edge-cache";
+import { getPlayer, listPlayers, listPlayerStats, type PlayerStatsPage } from "../services/players";
 import { MarketPriceSchema, TeamQuerySchema } from "./games";
 
 const PositionSchema = z.enum(POSITIONS);
@@ -133,4 +134,8 @@ const playerStatsRoute = createRoute({
 export const playerRoutes = createRouter()
   .openapi(listPlayersRoute, async (c) => c.json(await listPlayers(c.get("db").$client, c.req.valid("query"), cursorSigner(c.env.SESSION_SECRET)), 200))
   .openapi(getPlayerRoute, async (c) => c.json(await getPlayer(c.get("db").$client, c.req.valid("param").id, c.req.valid("query").season, new Date()), 200))
-  .openapi(playerStatsRoute, async (c) => c.json(await listPlayerStats(c.get("db").$client, c.req.valid("query"), cursorSigner(c.env.SESSION_SECRET)), 200));
+  .openapi(playerStatsRoute, async (c) => {
+    // The same for every reader: from the edge cache while the standings version holds (src/http/edge-cache.ts).
+    const pages = await pageCache<PlayerStatsPage>(c, "player-stats", c.req.valid("query"));
+    return c.json(await listPlayerStats(c.get("db").$client, c.req.valid("query"), cursorSigner(c.env.SESSION_SECRET), pages), 200);
+  });

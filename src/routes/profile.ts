@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireUserId } from "../http/auth";
 import { createRouter } from "../http/router";
+import { bumpStandingsVersion } from "../services/standings-version";
 import { errorResponses, security } from "../http/schemas";
 import { getProfile, updateProfile } from "../services/accounts";
 
@@ -46,4 +47,9 @@ const updateProfileRoute = createRoute({
 
 export const profileRoutes = createRouter()
   .openapi(getProfileRoute, async (c) => c.json(await getProfile(c.get("db"), requireUserId(c)), 200))
-  .openapi(updateProfileRoute, async (c) => c.json(await updateProfile(c.get("db"), requireUserId(c), c.req.valid("json")), 200));
+  .openapi(updateProfileRoute, async (c) => {
+    const profile = await updateProfile(c.get("db"), requireUserId(c), c.req.valid("json"));
+    // Joining or leaving the public board changes its cached pages (src/services/standings-version.ts).
+    await bumpStandingsVersion(c.env);
+    return c.json(profile, 200);
+  });

@@ -213,25 +213,46 @@ function afterKeyOf(after: BoardPosition | null, order: BoardOrder): string | nu
   return order.tiebreakRanks ? `${after.primary}:${after.secondary}` : String(after.primary);
 }
 
+/** The shared part of a board's page (the same for every reader): what the edge cache keeps. */
+export interface BoardPage {
+  entries: LeaderboardEntry[];
+  nextCursor: string | null;
+}
+
+/** Where a page may come from and go to (src/http/edge-cache.ts), when it is cached. */
+export interface PageStore<T> {
+  get(): Promise<T | null>;
+  put(value: T): void;
+}
+
 /**
  * The global leaderboard: the users who chose to appear on it (the public board), ranked among themselves by the sort
- * metric; `me` is the caller's rank among every player, on the board or not, from the score histogram.
+ * metric; `me` is the caller's rank among every player, on the board or not, from the score histogram. The page may
+ * come from the edge cache; `me` is read every time, in the same call as the page when the page is read.
  */
-export async function getLeaderboard(d1: D1Database, q: LeaderboardQuery, cursors: CursorSigner) {
+export async function getLeaderboard(d1: D1Database, q: LeaderboardQuery, cursors: CursorSigner, pages: PageStore<BoardPage> | null = null) {
   const order: BoardOrder = { metric: q.sort, tiebreakRanks: false };
   const scope = boardScope("global", q);
   const after = q.cursor ? await readPosition(cursors, scope, q.cursor) : null;
-  const page = sortedPageStatement(d1, PUBLIC_BOARD, q, order, after);
-  // One round trip, one snapshot: the page and the caller's rank agree.
-  const [rows, me] = await d1.batch(q.callerUserId === null ? [page] : [page, globalRankStatement(d1, q, q.callerUserId)]);
-  const ranked = rankRows(rows!.results as StandingRow[], order, after, afterKeyOf(after, order));
-  const mine = ((me?.results ?? []) as (StandingRow & { rank: number })[])[0] ?? null;
+  const cached = pages ? await pages.get() : null;
+  const statements: D1PreparedStatement[] = [];
+  if (!cached) statements.push(sortedPageStatement(d1, PUBLIC_BOARD, q, order, after));
+  if (q.callerUserId !== null) statements.push(globalRankStatement(d1, q, q.callerUserId));
+  // One round trip, one snapshot: the page and the caller's rank agree (a cached page is at most one grading old).
+  const results = statements.length === 0 ? [] : await d1.batch(statements);
+  let page = cached;
+  if (!page) {
+    const ranked = rankRows(results.shift()!.results as StandingRow[], order, after, afterKeyOf(after, order));
+    page = { entries: ranked.map(toEntry), nextCursor: await nextCursorOf(cursors, scope, ranked, q, order, after) };
+    pages?.put(page);
+  }
+  const mine = ((results[0]?.results ?? []) as (StandingRow & { rank: number })[])[0] ?? null;
   return {
     season: q.season,
     week: q.week ?? null,
     sort: q.sort,
-    entries: ranked.map(toEntry),
-    nextCursor: await nextCursorOf(cursors, scope, ranked, q, order, after),
+    entries: page.entries,
+    nextCursor: page.nextCursor,
     me: mine && toEntry(mine),
   };
 }

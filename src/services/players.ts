@@ -1,3 +1,4 @@
+import type { PageStore } from "./leaderboards";
 import { normalizePlayerName } from "../domain/names";
 import { rosterProblem } from "../domain/picks";
 import { PICKABLE_POSITIONS } from "../domain/positions";
@@ -140,7 +141,17 @@ interface PlayerStatsRow {
  * position from player_stats_position_filter_idx (season, position, first_td_count DESC, then id) in page order;
  * an `(? IS NULL OR position = ?)` form cannot use that index and read every scorer of the season.
  */
-export async function listPlayerStats(d1: D1Database, q: PlayerStatsQuery, cursors: CursorSigner) {
+export async function listPlayerStats(d1: D1Database, q: PlayerStatsQuery, cursors: CursorSigner, pages: PageStore<PlayerStatsPage> | null = null) {
+  const cached = pages ? await pages.get() : null;
+  if (cached) return cached;
+  const page = await readPlayerStats(d1, q, cursors);
+  pages?.put(page);
+  return page;
+}
+
+export type PlayerStatsPage = Awaited<ReturnType<typeof readPlayerStats>>;
+
+async function readPlayerStats(d1: D1Database, q: PlayerStatsQuery, cursors: CursorSigner) {
   // Ranks depend on the filters: a cursor of all players continued among WRs would carry a false rank.
   const scope: CursorScope = ["player-stats", q.season, q.position ?? null, q.team ?? null];
   const after = q.cursor ? await readRankCursor(cursors, scope, q.cursor) : null;
