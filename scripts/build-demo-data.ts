@@ -1,10 +1,9 @@
-#!/usr/bin/env node
 // Generates demo/seed.sql, the local demo's data, from the real public data in ../shared/data.
 //
-//   node scripts/build-demo-data.mjs [--shared <dir>] [--out <file>]
+//   npx tsx scripts/build-demo-data.ts [--shared <dir>] [--out <file>]
 //
 // A developer tool: a fresh clone has no ../shared, which is why the generated demo/seed.sql is committed and
-// `npm start` / `npm run db:seed:local` only ever read that file. Plain Node (built-ins only), deterministic:
+// `npm start` / `npm run db:seed:local` only ever read that file. Node built-ins only, deterministic:
 // the same inputs give the same file byte for byte.
 //
 // What it writes (see demo/README.md):
@@ -17,20 +16,20 @@
 // - the whole 2026 regular season (NFL shield schedule, kickoffs already UTC; games whose kickoff is still "TBD" are
 //   placeholders without one), one block per week, and per week a few made-up picks of blake, casey and devon with
 //   the time they were made left to the load. Which weeks are loaded, and whether the open one moves, is decided at
-//   load time (scripts/lib/demo-clock.mjs): the file holds every week, the load takes the open one and those after it.
+//   load time (scripts/lib/demo-clock.ts): the file holds every week, the load takes the open one and those after it.
 //
 // Every statement is idempotent (INSERT ... ON CONFLICT DO NOTHING; grading only WHERE the game has no facts yet)
 // and is kept far below D1's 100 KB statement limit (plain SQL literals, no bound parameters).
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { OPEN_SEASON, PICKED_AT_PLACEHOLDER, blockMarker } from "./lib/demo-clock.mjs";
+import { OPEN_SEASON, PICKED_AT_PLACEHOLDER, blockMarker } from "./lib/demo-clock";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
-function argValue(name, fallback) {
-  const i = process.argv.indexOf(name);
-  return i >= 0 && process.argv[i + 1] ? resolve(process.argv[i + 1]) : fallback;
+function argValue(name: string, fallback: string): string {
+  const value = process.argv[process.argv.indexOf(name) + 1];
+  return process.argv.includes(name) && value ? resolve(value) : fallback;
 }
 const SHARED = argValue("--shared", process.env.FIRSTTD_SHARED_DIR ?? resolve(ROOT, "..", "shared"));
 const OUT = argValue("--out", resolve(ROOT, "demo", "seed.sql"));
@@ -65,7 +64,8 @@ const GRADED_GAMES = [
   "2025_13_NO_MIA",
 ];
 const RECORDED_BY = "demo-seed";
-const USERS = [
+type UserName = "alex" | "blake" | "casey" | "devon" | "emery";
+const USERS: { name: UserName; email: string; isAdmin: 0 | 1 }[] = [
   { name: "alex", email: "alex@example.com", isAdmin: 1 },
   { name: "blake", email: "blake@example.com", isAdmin: 0 },
   { name: "casey", email: "casey@example.com", isAdmin: 0 },
@@ -74,7 +74,7 @@ const USERS = [
 ];
 /** Picks placed by hand so that the graded games show every outcome: a player win, a DEF win on an interception
  *  return, a DEF win on a punt return (the scorer's team, not the team in possession), losses. */
-const FIXED_PAST_PICKS = [
+const FIXED_PAST_PICKS: { user: UserName; game: string; player: string }[] = [
   { user: "alex", game: "2025_13_CIN_BAL", player: "00-0032764" }, // Derrick Henry: wins (rush)
   { user: "blake", game: "2025_13_MIN_SEA", player: "DEF-SEA" }, // wins: Ernest Jones interception return
   { user: "casey", game: "2025_13_NYG_NE", player: "DEF-NE" }, // wins: Marcus Jones punt return
@@ -84,10 +84,10 @@ const FIXED_PAST_PICKS = [
   { user: "devon", game: "2025_13_MIN_SEA", player: "DEF-MIN" }, // loses
 ];
 /** How many PAST games each user skipped (picks are optional per game). */
-const SKIPPED_GAMES = { alex: 2, blake: 4, casey: 3, devon: 5, emery: 6 };
+const SKIPPED_GAMES: Record<UserName, number> = { alex: 2, blake: 4, casey: 3, devon: 5, emery: 6 };
 /** A few picks already made in the open week (hidden from others until kickoff); the rest is open. Made up for every
  *  week of FUTURE (each week from its own seed), loaded only for the week that opens; made a day before the load. */
-const FUTURE_PICKS_PER_USER = { blake: 3, casey: 2, devon: 4 };
+const FUTURE_PICKS_PER_USER: Partial<Record<UserName, number>> = { blake: 3, casey: 2, devon: 4 };
 const SKILL_POSITIONS = new Set(["QB", "RB", "WR", "TE", "K"]);
 const POSITIONS = new Set(["QB", "RB", "WR", "TE", "K", "DEF", "OL", "DL", "LB", "DB", "P", "LS"]);
 const TEAMS = new Set(
@@ -96,7 +96,7 @@ const TEAMS = new Set(
   ),
 );
 /** truth td_kind -> games.first_td_kind. */
-const TD_KIND = {
+const TD_KIND: Record<string, FirstTdKind> = {
   rush: "rush",
   receiving: "reception",
   punt_return: "return",
@@ -106,6 +106,7 @@ const TD_KIND = {
   misc_return: "defense",
   own_fumble_recovery: "other",
 };
+type FirstTdKind = "rush" | "reception" | "return" | "defense" | "other";
 const MAX_ROWS_PER_STATEMENT = 50;
 const MAX_STATEMENT_BYTES = 50_000; // D1 allows 100 KB; stay well below.
 
@@ -113,11 +114,12 @@ const MAX_STATEMENT_BYTES = 50_000; // D1 allows 100 KB; stay well below.
 // Helpers
 // ------------------------------------------------------------------------------------------------
 
-/** RFC 4180 CSV (quoted fields, "" escapes, newlines inside quotes) -> array of objects keyed by the header. */
-function readCsv(file) {
+/** RFC 4180 CSV (quoted fields, "" escapes, newlines inside quotes) -> array of objects keyed by the header; `columns`
+ *  must be among its columns. */
+function readCsv<Column extends string>(file: string, columns: readonly Column[]): Record<Column, string>[] {
   const text = readFileSync(resolve(DATA, file), "utf8").replace(/^\uFEFF/, "");
-  const rows = [];
-  let row = [];
+  const rows: string[][] = [];
+  let row: string[] = [];
   let field = "";
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
@@ -145,13 +147,15 @@ function readCsv(file) {
     row.push(field);
     rows.push(row);
   }
-  const [header, ...body] = rows.filter((r) => r.length > 1 || r[0] !== "");
-  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ""])));
+  const [header = [], ...body] = rows.filter((r) => r.length > 1 || r[0] !== "");
+  const missing = columns.filter((c) => !header.includes(c));
+  if (missing.length > 0) fail(`${file} has no column ${missing.join(", ")}`);
+  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ""])) as Record<Column, string>);
 }
 
 /** The JS twin of normalizePlayerName in src/domain/names.ts (keep the two in step). */
 const GENERATIONAL_SUFFIXES = new Set(["jr", "sr", "ii", "iii", "iv", "v"]);
-function normalizePlayerName(name) {
+function normalizePlayerName(name: string): string {
   const words = name
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
@@ -161,16 +165,16 @@ function normalizePlayerName(name) {
     .trim()
     .split(/\s+/)
     .filter(Boolean);
-  if (words.length > 1 && GENERATIONAL_SUFFIXES.has(words[words.length - 1])) words.pop();
+  if (words.length > 1 && GENERATIONAL_SUFFIXES.has(words[words.length - 1] ?? "")) words.pop();
   return words.join(" ");
 }
 
 /** A re-saved id or integer ("4429025.0") -> "4429025"; blank -> null. */
-function cleanInt(value) {
+function cleanInt(value: string): string | null {
   const v = value.trim();
   if (v === "" || v.toUpperCase() === "NA") return null;
   const m = /^(-?\d+)(?:\.0+)?$/.exec(v);
-  if (!m) throw new Error(`not an integer: ${JSON.stringify(value)}`);
+  if (!m?.[1]) throw new Error(`not an integer: ${JSON.stringify(value)}`);
   return m[1];
 }
 
@@ -184,21 +188,23 @@ const easternFormat = new Intl.DateTimeFormat("en-US", {
   minute: "2-digit",
 });
 /** US Eastern wall time ("2025-11-30", "13:00") -> ISO UTC "2025-11-30T18:00:00Z", DST-aware. */
-function easternToUtc(date, time) {
+function easternToUtc(date: string, time: string): string {
   const [y, mo, d] = date.split("-").map(Number);
   const [h, mi] = time.split(":").map(Number);
-  const wall = Date.UTC(y, mo - 1, d, h, mi);
+  const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi));
   for (const offsetHours of [5, 4]) {
     const instant = wall + offsetHours * 3_600_000;
-    const p = Object.fromEntries(easternFormat.formatToParts(new Date(instant)).map((x) => [x.type, x.value]));
-    if (Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute) === wall) return isoUtc(instant);
+    const p: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = Object.fromEntries(
+      easternFormat.formatToParts(new Date(instant)).map((x) => [x.type, x.value]),
+    );
+    if (Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute)) === wall) return isoUtc(instant);
   }
   throw new Error(`no UTC instant for US Eastern ${date} ${time}`);
 }
-const isoUtc = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+const isoUtc = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /** Small deterministic PRNG (mulberry32), so that the picks are the same on every run. */
-function prng(seed) {
+function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -209,25 +215,26 @@ function prng(seed) {
   };
 }
 const random = prng(20251130);
-function weightedChoice(items, weight, rng = random) {
+function weightedChoice<T>(items: T[], weight: (item: T) => number, rng = random): T {
   const total = items.reduce((s, x) => s + weight(x), 0);
   let r = rng() * total;
   for (const x of items) {
     r -= weight(x);
     if (r < 0) return x;
   }
-  return items[items.length - 1];
+  return items[items.length - 1] ?? fail("a choice among none");
 }
-function shuffled(items, rng = random) {
+function shuffled<T>(items: T[], rng = random): T[] {
   const a = [...items];
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
+    [a[i], a[j]] = [a[j]!, a[i]!];
   }
   return a;
 }
 
-function sql(value) {
+type SqlValue = string | number | null | undefined;
+function sql(value: SqlValue): string {
   if (value === null || value === undefined) return "NULL";
   if (typeof value === "number") {
     if (!Number.isFinite(value)) throw new Error(`bad number ${value}`);
@@ -235,28 +242,111 @@ function sql(value) {
   }
   return `'${String(value).replace(/'/g, "''")}'`;
 }
-const tuple = (values) => `(${values.map(sql).join(", ")})`;
-function chunks(items, size = MAX_ROWS_PER_STATEMENT) {
-  const out = [];
+const tuple = (values: SqlValue[]): string => `(${values.map(sql).join(", ")})`;
+function chunks<T>(items: T[], size = MAX_ROWS_PER_STATEMENT): T[][] {
+  const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
-function fail(message) {
+function fail(message: string): never {
   throw new Error(`build-demo-data: ${message}`);
+}
+/** `value`, known to be there (a lookup of what was just built); fails with `what` otherwise. */
+function must<T>(value: T | undefined, what: string): T {
+  return value === undefined ? fail(`no ${what}`) : value;
+}
+
+interface Game {
+  id: string;
+  season: number;
+  week: number;
+  gameType: string;
+  kickoffAt: string | null;
+  homeTeam: string;
+  awayTeam: string;
+  homeScore: number | null;
+  awayScore: number | null;
+  status: string;
+  espnEventId: string | null;
+  isPlaceholder?: number;
+}
+/** A game of the PAST week: kicked off, with its starting QBs. */
+interface PastGame extends Game {
+  kickoffAt: string;
+  awayQb: string;
+  homeQb: string;
+  scoreSource: string;
+}
+interface FutureWeek {
+  season: number;
+  week: number;
+  games: Game[];
+  tbd: number;
+  firstKickoff: string | null;
+  lastKickoff: string | null;
+}
+interface Player {
+  id: string;
+  fullName: string;
+  nameKey: string;
+  espnId: string | null;
+  sleeperId: string | null;
+  birthDate: string | null;
+}
+interface RosterEntry {
+  playerId: string;
+  playerName: string;
+  team: string;
+  position: string | null;
+  rawPosition: string | null;
+  depthChartPosition: string | null;
+  status: string;
+  jersey: number | null;
+}
+/** A PAST game's first-TD facts from the truth file. */
+type FirstTd =
+  | { noTd: true; kind: "NO_TD" }
+  | { noTd: false; playerId: string; playerName: string; team: string; kind: FirstTdKind; truthKind: string; playText: string };
+interface Candidate {
+  id: string;
+  team: string;
+  weight: number;
+}
+interface Pick {
+  user: UserName;
+  gameId: string;
+  season: number;
+  week: number;
+  team: string;
+  playerId: string;
+  /** ISO UTC, or PICKED_AT_PLACEHOLDER. */
+  createdAt: string;
 }
 
 // ------------------------------------------------------------------------------------------------
 // Read the sources
 // ------------------------------------------------------------------------------------------------
-const nflverseGames = readCsv("nflverse/games.csv");
-const roster = readCsv("nflverse/roster_2025.csv");
-const truth = readCsv("truth/first_td_2023_2025.csv");
-const shield = readCsv("truth/schedule_2025_2026_nfl_shield.csv");
+const nflverseGames = readCsv("nflverse/games.csv", [
+  "game_id", "season", "week", "game_type", "gameday", "gametime", "home_team", "away_team", "home_score", "away_score",
+  "espn", "away_qb_id", "home_qb_id",
+]);
+const roster = readCsv("nflverse/roster_2025.csv", [
+  "gsis_id", "full_name", "team", "position", "depth_chart_position", "status", "jersey_number", "espn_id", "sleeper_id",
+  "birth_date",
+]);
+const truth = readCsv("truth/first_td_2023_2025.csv", [
+  "game_id", "season", "week", "kickoff_utc", "td_kind", "first_td_gsis_id", "first_td_full_name", "first_td_team",
+  "description",
+]);
+const shield = readCsv("truth/schedule_2025_2026_nfl_shield.csv", [
+  "game_id", "season", "week", "game_type", "kickoff_utc", "gameday_et", "gametime_et", "home_team", "away_team",
+  "home_score", "away_score",
+]);
 const shieldById = new Map(shield.map((g) => [g.game_id, g]));
 const truthById = new Map(truth.map((t) => [t.game_id, t]));
 
 // --- PAST week games ---
-const pastGames = nflverseGames
+const pastGames: PastGame[] = nflverseGames
   .filter((g) => +g.season === PAST.season && +g.week === PAST.week)
   .map((g) => {
     for (const team of [g.home_team, g.away_team]) if (!TEAMS.has(team)) fail(`unknown team ${team} in ${g.game_id}`);
@@ -301,8 +391,8 @@ const pastTeams = new Set(pastGames.flatMap((g) => [g.homeTeam, g.awayTeam]));
 // A game whose kickoff the NFL has not set yet (a late-season flex: "TBD") has no kickoff_utc: it becomes a
 // placeholder (kickoff_at NULL, is_placeholder 1), which the schema allows, the pick rules keep locked and the
 // nightly checks and the live sync leave alone.
-const byKickoff = (a, b) => (a.kickoffAt ?? "~").localeCompare(b.kickoffAt ?? "~") || a.id.localeCompare(b.id);
-const futureGames = shield
+const byKickoff = (a: Game, b: Game): number => (a.kickoffAt ?? "~").localeCompare(b.kickoffAt ?? "~") || a.id.localeCompare(b.id);
+const futureGames: Game[] = shield
   .filter((g) => +g.season === FUTURE.season && g.game_type === "REG")
   .map((g) => {
     for (const team of [g.home_team, g.away_team]) if (!TEAMS.has(team)) fail(`unknown team ${team} in ${g.game_id}`);
@@ -329,7 +419,7 @@ const futureGames = shield
     };
   })
   .sort((a, b) => a.week - b.week || byKickoff(a, b));
-const futureWeeks = [];
+const futureWeeks: FutureWeek[] = [];
 for (let week = 1; week <= LAST_REG_WEEK; week++) {
   const games = futureGames.filter((g) => g.week === week);
   if (games.length < 13 || games.length > 16) fail(`${FUTURE.season} week ${week} has ${games.length} games`);
@@ -348,7 +438,7 @@ for (let week = 1; week <= LAST_REG_WEEK; week++) {
 if (futureGames.length !== futureWeeks.reduce((n, w) => n + w.games.length, 0)) fail(`${FUTURE.season} games outside weeks 1-${LAST_REG_WEEK}`);
 // The load picks the first week whose first kickoff lies ahead: the weeks must follow one another.
 for (let i = 1; i < futureWeeks.length; i++) {
-  const [before, after] = [futureWeeks[i - 1], futureWeeks[i]];
+  const [before, after] = [futureWeeks[i - 1]!, futureWeeks[i]!];
   if (before.lastKickoff && after.firstKickoff && before.lastKickoff >= after.firstKickoff)
     fail(`${FUTURE.season} week ${after.week} begins before week ${before.week} ends`);
 }
@@ -356,13 +446,13 @@ const futureTeams = new Set(futureGames.flatMap((g) => [g.homeTeam, g.awayTeam])
 if (futureTeams.size !== TEAMS.size) fail(`${FUTURE.season}: ${futureTeams.size} teams play`);
 
 // --- Players and 2025 roster rows ---
-const rosterById = new Map();
+const rosterById = new Map<string, (typeof roster)[number]>();
 for (const r of roster) {
   if (!r.gsis_id) continue;
   if (rosterById.has(r.gsis_id)) fail(`gsis id ${r.gsis_id} twice in roster_2025.csv`);
   rosterById.set(r.gsis_id, r);
 }
-const included = new Map(); // gsis id -> why
+const included = new Map<string, string>(); // gsis id -> why
 for (const r of roster) {
   if (r.gsis_id && r.status === "ACT" && SKILL_POSITIONS.has(r.position) && pastTeams.has(r.team))
     included.set(r.gsis_id, "active skill player");
@@ -371,14 +461,14 @@ for (const g of pastGames) {
   for (const [qb, team] of [
     [g.awayQb, g.awayTeam],
     [g.homeQb, g.homeTeam],
-  ]) {
+  ] as const) {
     const r = rosterById.get(qb);
     if (!r) fail(`${g.id}: starting QB ${qb} not on the 2025 roster`);
     if (r.team !== team) fail(`${g.id}: starting QB ${r.full_name} is on ${r.team} at season end, not ${team}`);
     if (!included.has(qb)) included.set(qb, `started at QB in ${g.id} (end-of-season status ${r.status})`);
   }
 }
-const pastFirstTd = new Map(); // game id -> facts
+const pastFirstTd = new Map<string, FirstTd>(); // game id -> facts
 for (const g of pastGames) {
   const t = truthById.get(g.id);
   if (!t) continue;
@@ -409,11 +499,11 @@ for (const id of GRADED_GAMES) {
   if (!pastFirstTd.has(id)) fail(`graded game ${id} has no first-TD fact in the truth file`);
 }
 
-const players = [];
-const rosterRows = [];
-const espnSeen = new Set();
+const players: Player[] = [];
+const rosterRows: RosterEntry[] = [];
+const espnSeen = new Set<string>();
 for (const id of [...included.keys()].sort()) {
-  const r = rosterById.get(id);
+  const r = must(rosterById.get(id), `roster row of ${id}`);
   const espnId = cleanInt(r.espn_id);
   if (espnId && espnSeen.has(espnId)) fail(`espn id ${espnId} twice`);
   if (espnId) espnSeen.add(espnId);
@@ -446,17 +536,17 @@ const extras = [...included].filter(([, why]) => why !== "active skill player");
 // --- Picks in the PAST week ---
 // Candidates per team: skill players weighted by how often they scored a game's first TD earlier that season
 // (a crowd picks the hot hand), starting QBs a little, kickers never; and the team's DEF.
-const earlierFirstTds = new Map();
+const earlierFirstTds = new Map<string, number>();
 for (const t of truth)
   if (+t.season === PAST.season && +t.week < PAST.week && t.first_td_gsis_id)
     earlierFirstTds.set(t.first_td_gsis_id, (earlierFirstTds.get(t.first_td_gsis_id) ?? 0) + 1);
 const startingQbs = new Set(pastGames.flatMap((g) => [g.awayQb, g.homeQb]));
-function candidatesFor(game) {
-  const list = [];
+function candidatesFor(game: Game): Candidate[] {
+  const list: Candidate[] = [];
   for (const team of [game.awayTeam, game.homeTeam]) {
     list.push({ id: `DEF-${team}`, team, weight: 1.5 });
     for (const r of rosterRows) {
-      if (r.team !== team || !["QB", "RB", "WR", "TE"].includes(r.position)) continue;
+      if (r.team !== team || !["QB", "RB", "WR", "TE"].includes(r.position ?? "")) continue;
       if (r.position === "QB" && !startingQbs.has(r.playerId)) continue;
       const tds = earlierFirstTds.get(r.playerId) ?? 0;
       list.push({ id: r.playerId, team, weight: r.position === "QB" ? 1 : 0.4 + 3 * tds });
@@ -464,28 +554,29 @@ function candidatesFor(game) {
   }
   return list;
 }
-function pickRow(userName, game, playerId, createdAt) {
+function pickRow(userName: UserName, game: Game, playerId: string, createdAt: string): Pick {
   const isDef = playerId.startsWith("DEF-");
   const team = isDef ? playerId.slice(4) : rosterByPlayer.get(playerId)?.team;
   if (!team) fail(`pick of unknown player ${playerId}`);
   if (![game.homeTeam, game.awayTeam].includes(team)) fail(`${userName}: ${playerId} does not play in ${game.id}`);
-  if (!isDef && !["QB", "RB", "WR", "TE", "K"].includes(rosterByPlayer.get(playerId).position))
+  if (!isDef && !["QB", "RB", "WR", "TE", "K"].includes(rosterByPlayer.get(playerId)?.position ?? ""))
     fail(`${userName}: ${playerId} is not pickable`);
   return { user: userName, gameId: game.id, season: game.season, week: game.week, team, playerId, createdAt };
 }
 const pastPicks = [];
 {
-  const byUser = new Map(USERS.map((u) => [u.name, new Map()])); // user -> game id -> pick
-  const fixedByUser = new Map();
+  const byUser = new Map(USERS.map((u) => [u.name, new Map<string, { game: PastGame; playerId: string }>()])); // user -> game id -> pick
+  const picksOf = (user: UserName) => must(byUser.get(user), `user ${user}`);
+  const fixedByUser = new Map<UserName, number>();
   for (const f of FIXED_PAST_PICKS) {
     const game = pastGames.find((g) => g.id === f.game);
     if (!game) fail(`fixed pick game ${f.game}`);
-    if (byUser.get(f.user).has(f.game)) fail(`two fixed picks for ${f.user} in ${f.game}`);
-    byUser.get(f.user).set(f.game, { game, playerId: f.player });
+    if (picksOf(f.user).has(f.game)) fail(`two fixed picks for ${f.user} in ${f.game}`);
+    picksOf(f.user).set(f.game, { game, playerId: f.player });
     fixedByUser.set(f.user, (fixedByUser.get(f.user) ?? 0) + 1);
   }
   for (const u of USERS) {
-    const mine = byUser.get(u.name);
+    const mine = picksOf(u.name);
     const open = shuffled(pastGames.filter((g) => !mine.has(g.id)));
     const toPick = open.slice(0, Math.max(0, pastGames.length - SKIPPED_GAMES[u.name] - mine.size));
     for (const game of toPick) {
@@ -495,7 +586,7 @@ const pastPicks = [];
     }
   }
   for (const u of USERS) {
-    for (const { game, playerId } of [...byUser.get(u.name).values()].sort((a, b) =>
+    for (const { game, playerId } of [...picksOf(u.name).values()].sort((a, b) =>
       a.game.kickoffAt.localeCompare(b.game.kickoffAt) || a.game.id.localeCompare(b.game.id),
     )) {
       // Made 1 to 72 hours before kickoff, on the minute.
@@ -518,7 +609,7 @@ for (const { week, games } of futureWeeks) {
     const n = FUTURE_PICKS_PER_USER[u.name] ?? 0;
     const taken = new Set();
     for (const game of shuffled(open, rng).slice(0, n)) {
-      const candidates = candidatesFor(game).filter((c) => !taken.has(c.id) && (c.id.startsWith("DEF-") || rosterByPlayer.get(c.id).status === "ACT"));
+      const candidates = candidatesFor(game).filter((c) => !taken.has(c.id) && (c.id.startsWith("DEF-") || rosterByPlayer.get(c.id)?.status === "ACT"));
       const choice = weightedChoice(candidates, (c) => c.weight, rng);
       taken.add(choice.id);
       picks.push(pickRow(u.name, game, choice.id, PICKED_AT_PLACEHOLDER));
@@ -533,14 +624,14 @@ const futurePicks = [...futurePicksByWeek.values()].flat();
   const seenGame = new Set();
   const seenName = new Set();
   for (const p of [...pastPicks, ...futurePicks]) {
-    const name = p.playerId.startsWith("DEF-") ? p.playerId : playerById.get(p.playerId).fullName;
+    const name = p.playerId.startsWith("DEF-") ? p.playerId : must(playerById.get(p.playerId), `player ${p.playerId}`).fullName;
     const g = `${p.user}|${p.gameId}`;
     const n = `${p.user}|${p.season}|${p.week}|${name}`;
     if (seenGame.has(g)) fail(`two picks ${g}`);
     if (seenName.has(n)) fail(`same player twice ${n}`);
     seenGame.add(g);
     seenName.add(n);
-    const kickoffAt = [...pastGames, ...futureGames].find((x) => x.id === p.gameId).kickoffAt;
+    const kickoffAt = must([...pastGames, ...futureGames].find((x) => x.id === p.gameId), `game ${p.gameId}`).kickoffAt;
     if (kickoffAt === null) fail(`pick in a game without kickoff ${g}`);
     if (p.createdAt !== PICKED_AT_PLACEHOLDER && p.createdAt >= kickoffAt) fail(`pick after kickoff ${g}`);
   }
@@ -550,17 +641,17 @@ const futurePicks = [...futurePicksByWeek.values()].flat();
 // Write the SQL
 // ------------------------------------------------------------------------------------------------
 // The part always loaded comes first; then one block per FUTURE week and one of picks per FUTURE week, each opened by
-// a marker line (blockMarker) that scripts/lib/demo-clock.mjs reads to choose what to load.
-const statements = [];
-const section = (title) => statements.push(`-- ${"-".repeat(100)}\n-- ${title}\n-- ${"-".repeat(100)}`);
-function insertValues(head, rows, tail) {
+// a marker line (blockMarker) that scripts/lib/demo-clock.ts reads to choose what to load.
+const statements: string[] = [];
+const section = (title: string): number => statements.push(`-- ${"-".repeat(100)}\n-- ${title}\n-- ${"-".repeat(100)}`);
+function insertValues(head: string, rows: SqlValue[][], tail: string): void {
   for (const chunk of chunks(rows)) statements.push(`${head}\n  ${chunk.map(tuple).join(",\n  ")}\n${tail};`);
 }
-const teamList = (teams) => [...teams].sort().map(sql).join(", ");
-const weekRow = (season, week, first, last) => [season, week, first, last];
+const teamList = (teams: Set<string>): string => [...teams].sort().map(sql).join(", ");
+const weekRow = (season: number, week: number, first: string | null, last: string | null): SqlValue[] => [season, week, first, last];
 const gamesHead =
   "INSERT INTO `games` (`id`, `season`, `week`, `game_type`, `kickoff_at`, `home_team`, `away_team`, `home_score`, `away_score`, `status`, `espn_event_id`, `is_placeholder`) VALUES";
-const gameTuple = (g) => [
+const gameTuple = (g: Game): SqlValue[] => [
   g.id,
   g.season,
   g.week,
@@ -585,7 +676,7 @@ insertValues(
 section(`Week ${PAST.season} week ${PAST.week} (played); started_at/ended_at = first/last kickoff`);
 insertValues(
   "INSERT INTO `weeks` (`season`, `week`, `started_at`, `ended_at`) VALUES",
-  [weekRow(PAST.season, PAST.week, pastGames[0].kickoffAt, pastGames[pastGames.length - 1].kickoffAt)],
+  [weekRow(PAST.season, PAST.week, must(pastGames[0], "first game").kickoffAt, must(pastGames[pastGames.length - 1], "last game").kickoffAt)],
   "ON CONFLICT DO NOTHING",
 );
 
@@ -596,7 +687,7 @@ section(
   `Players: the ${players.length - extras.length} active skill players (QB RB WR TE K) of the ${pastTeams.size} teams of ${PAST.season} week ${PAST.week} ` +
     `(nflverse roster_${PAST.season}.csv, end of season), plus ${extras.length} who started at QB or scored a first TD that week`,
 );
-for (const [id, why] of extras) statements.push(`-- ${id} ${playerById.get(id).fullName}: ${why}`);
+for (const [id, why] of extras) statements.push(`-- ${id} ${must(playerById.get(id), `player ${id}`).fullName}: ${why}`);
 insertValues(
   "INSERT INTO `players` (`id`, `full_name`, `name_key`, `espn_id`, `sleeper_id`, `birth_date`) VALUES",
   players.map((p) => [p.id, p.fullName, p.nameKey, p.espnId, p.sleeperId, p.birthDate]),
@@ -605,7 +696,7 @@ insertValues(
 
 const rosterHead =
   "INSERT INTO `rosters` (`season`, `player_id`, `player_name`, `team`, `position`, `raw_position`, `depth_chart_position`, `status`, `jersey`, `is_current`) VALUES";
-const rosterTuple = (season) => (r) => [
+const rosterTuple = (season: number) => (r: RosterEntry): SqlValue[] => [
   season,
   r.playerId,
   r.playerName,
@@ -619,7 +710,7 @@ const rosterTuple = (season) => (r) => [
 ];
 section(`Rosters ${PAST.season}: those players on their teams, and each team's DEF pseudo-player (seeded in players by migration v10)`);
 insertValues(rosterHead, rosterRows.map(rosterTuple(PAST.season)), "ON CONFLICT DO NOTHING");
-const defRoster = (season, teams) =>
+const defRoster = (season: number, teams: Set<string>): number =>
   statements.push(
     "INSERT INTO `rosters` (`season`, `player_id`, `player_name`, `team`, `position`, `raw_position`, `status`, `is_current`)\n" +
       `SELECT ${season}, 'DEF-' || \`code\`, \`name\` || ' Defense', \`code\`, 'DEF', 'DEF', 'ACT', 1 FROM \`teams\`\n` +
@@ -637,7 +728,7 @@ defRoster(FUTURE.season, futureTeams);
 
 // Picks: `created_at` is a literal, or PICKED_AT_PLACEHOLDER replaced at load. A pick lands only in a game that had not
 // kicked off when it was made (a database whose schedule moved on keeps its integrity: no pick after kickoff).
-const pickStatements = (picks) =>
+const pickStatements = (picks: Pick[]): void =>
   chunks(picks).forEach((chunk) =>
     statements.push(
       "INSERT INTO `picks` (`user_id`, `week_id`, `game_id`, `team`, `player_name`, `player_id`, `created_at`)\n" +
@@ -661,8 +752,8 @@ section(
     "the v14 triggers grade the picks, update player_stats and standings and log the change. Only games not graded yet.",
 );
 for (const id of GRADED_GAMES) {
-  const f = pastFirstTd.get(id);
-  const game = pastGames.find((g) => g.id === id);
+  const f = must(pastFirstTd.get(id), `first-TD facts of ${id}`);
+  const game = must(pastGames.find((g) => g.id === id), `game ${id}`);
   // Recorded as if entered once the game was over (kickoff + 4 h), by the seed.
   const recordedAt = isoUtc(Date.parse(game.kickoffAt) + 4 * 3_600_000);
   const set = f.noTd
@@ -687,7 +778,7 @@ for (const id of GRADED_GAMES) {
 // shield schedule has them (kickoffs in UTC). Loaded from the open week on; shifted only when none is ahead.
 statements.push(
   `-- ${"=".repeat(100)}\n` +
-    `-- ${FUTURE.season}, the regular season week by week (NFL shield schedule). Read by scripts/lib/demo-clock.mjs: the load takes\n` +
+    `-- ${FUTURE.season}, the regular season week by week (NFL shield schedule). Read by scripts/lib/demo-clock.ts: the load takes\n` +
     "-- the open week (the first one at least a day ahead, or the last complete one moved ahead) and, when real, the weeks after\n" +
     "-- it; only the open week's picks; PICKED_AT stands for a day before the load. Do not load this file as it is.\n" +
     `-- ${"=".repeat(100)}`,
@@ -714,14 +805,14 @@ for (const s of statements)
   if (Buffer.byteLength(s) > MAX_STATEMENT_BYTES) fail(`a statement has ${Buffer.byteLength(s)} bytes`);
 
 const header = [
-  "-- firsttd local demo data. GENERATED by scripts/build-demo-data.mjs from ../shared/data: do not edit by hand.",
+  "-- firsttd local demo data. GENERATED by scripts/build-demo-data.ts from ../shared/data: do not edit by hand.",
   "-- Load it with `npm start` or `npm run db:seed:local`: they choose the open week of 2026 for the date",
-  "-- (scripts/lib/demo-clock.mjs), fill in when its picks were made, and load only that week and the ones after it.",
+  "-- (scripts/lib/demo-clock.ts), fill in when its picks were made, and load only that week and the ones after it.",
   "-- Idempotent: every INSERT is ON CONFLICT DO NOTHING and grading only touches games not graded yet, so loading",
   "-- twice leaves the same data. Needs the migrations in drizzle/ applied first (teams, DEF players, triggers).",
   `-- ${PAST.season} week ${PAST.week}: ${pastGames.length} games, ${GRADED_GAMES.length} graded, ${pastPicks.length} picks; ` +
     `${FUTURE.season} weeks 1-${LAST_REG_WEEK}: ${futureGames.length} games (${futureGames.filter((g) => g.isPlaceholder).length} without kickoff yet), ` +
-    `${FUTURE_PICKS_PER_USER.blake + FUTURE_PICKS_PER_USER.casey + FUTURE_PICKS_PER_USER.devon} picks in the open week; ` +
+    `${Object.values(FUTURE_PICKS_PER_USER).reduce((sum, n) => sum + (n ?? 0), 0)} picks in the open week; ` +
     `${players.length} players; ${USERS.length} users.`,
   ...pastGames
     .filter((g) => g.scoreSource !== "nflverse games.csv")
@@ -736,7 +827,7 @@ writeFileSync(OUT, text);
 // A summary for the person running it (and for demo/README.md).
 const won = pastPicks.filter((p) => {
   const f = pastFirstTd.get(p.gameId);
-  if (!GRADED_GAMES.includes(p.gameId) || f.noTd) return false;
+  if (!GRADED_GAMES.includes(p.gameId) || !f || f.noTd) return false;
   return p.playerId === f.playerId || (["return", "defense"].includes(f.kind) && p.playerId === `DEF-${f.team}`);
 });
 const graded = pastPicks.filter((p) => GRADED_GAMES.includes(p.gameId));

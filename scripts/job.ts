@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // `npm run job -- <job> [--season 2025] [--week 13] [--no-migrate]`: runs one ingestion job (src/jobs/registry.ts)
 // from the command line against the LOCAL D1 (.wrangler/state), exactly as the Cron Trigger would run it, recorded in
 // sync_runs with trigger 'cli'. Progress goes to stdout; at the end the run's row is printed.
@@ -12,10 +11,42 @@
 // Any var can be overridden from the environment, e.g. a local mirror of the upstream:
 //   NFLVERSE_BASE_URL=http://127.0.0.1:8999 npm run job -- roster-sync --season 2025
 // Exit code: 0 ok or partial, 1 the run failed (or could not start), 2 bad arguments.
-import { applyMigrations } from "./lib/local-d1.mjs";
-import { bundleSource, startLocalWorker } from "./lib/cli-runtime.mjs";
+import { applyMigrations, exitCodeOf, type Row } from "./lib/local-d1";
+import { bundleSource, startLocalWorker } from "./lib/cli-runtime";
 
-const USAGE = (jobs) => `usage: npm run job -- <job> [--season <yyyy>] [--week <1-22>] [--no-migrate]
+/** What the command line asked for. */
+interface JobArgs {
+  job: string;
+  season: number | null;
+  week: number | null;
+  migrate: boolean;
+}
+type ParsedArgs = { help: true } | { error: string } | { args: JobArgs };
+
+/** A sync_runs row (src/db/schema.ts), as the job's Worker answers it. */
+interface SyncRunRow {
+  id: number;
+  job: string;
+  trigger: string;
+  season: number | null;
+  week: number | null;
+  status: string;
+  error: string | null;
+  started_at: string;
+  finished_at: string | null;
+  read_count: number;
+  inserted_count: number;
+  updated_count: number;
+  unchanged_count: number;
+  rejected_count: number;
+  d1_rows_read: number;
+  d1_rows_written: number;
+  details: string | null;
+}
+/** A line of the job Worker's NDJSON answer. */
+type JobMessage = { progress: string } | { fatal: string } | { report: { status: string } & Row; row: SyncRunRow };
+
+const USAGE = (jobs: string[]): string => `usage: npm run job -- <job> [--season <yyyy>] [--week <1-22>] [--no-migrate]
   <job>         one of: ${jobs.join(", ")}
   --season      the season to sync (default: the SEASON var, else the season of today's date)
   --week        the week, for jobs that take one
@@ -23,12 +54,12 @@ const USAGE = (jobs) => `usage: npm run job -- <job> [--season <yyyy>] [--week <
 Vars of wrangler.toml can be overridden from the environment, e.g.
   NFLVERSE_BASE_URL=http://127.0.0.1:8999 npm run job -- roster-sync --season 2025`;
 
-function parseArgs(argv, jobs) {
-  const args = { job: null, season: null, week: null, migrate: true };
-  const fail = (message) => ({ error: `${message}\n\n${USAGE(jobs)}` });
+function parseArgs(argv: string[], jobs: string[]): ParsedArgs {
+  const args: Omit<JobArgs, "job"> & { job: string | null } = { job: null, season: null, week: null, migrate: true };
+  const fail = (message: string): ParsedArgs => ({ error: `${message}\n\n${USAGE(jobs)}` });
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const arg = argv[i]!;
+    const [flag, inline]: [string, string | undefined] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
     if (flag === "--help" || flag === "-h") return { help: true };
     if (flag === "--no-migrate") {
       args.migrate = false;
@@ -38,7 +69,8 @@ function parseArgs(argv, jobs) {
       const number = Number(value);
       if (flag === "--season" && (number < 1999 || number > 2100)) return fail(`--season ${value} is not a season (1999-2100)`);
       if (flag === "--week" && (number < 1 || number > 22)) return fail(`--week ${value} is not a week (1-22)`);
-      args[flag.slice(2)] = number;
+      if (flag === "--season") args.season = number;
+      else args.week = number;
     } else if (arg.startsWith("-")) {
       return fail(`unknown option '${arg}'`);
     } else if (args.job === null) {
@@ -49,11 +81,11 @@ function parseArgs(argv, jobs) {
   }
   if (args.job === null) return fail("no job named");
   if (!jobs.includes(args.job)) return fail(`unknown job '${args.job}'`);
-  return { args };
+  return { args: { ...args, job: args.job } };
 }
 
-function printRun(row) {
-  const details = row.details ? JSON.parse(row.details) : null;
+function printRun(row: SyncRunRow): void {
+  const details: Record<string, unknown> | null = row.details ? JSON.parse(row.details) : null;
   const lines = [
     "",
     `sync_runs #${row.id}: ${row.job} (trigger ${row.trigger}, season ${row.season ?? "-"}, week ${row.week ?? "-"})`,
@@ -106,16 +138,17 @@ export default {
 };
 `;
 
-async function main() {
+async function main(): Promise<number> {
   const started = Date.now();
-  const { JOBS } = await bundleSource("job-registry", { "src/jobs/registry.ts": ["JOBS"] });
+  // Only the registry's names are read here; the jobs themselves run in workerd (WORKER_ENTRY).
+  const { JOBS } = await bundleSource<{ JOBS: Record<string, unknown> }>("job-registry", { "src/jobs/registry.ts": ["JOBS"] });
   const jobs = Object.keys(JOBS);
   const parsed = parseArgs(process.argv.slice(2), jobs);
-  if (parsed.help) {
+  if ("help" in parsed) {
     console.log(USAGE(jobs));
     return 0;
   }
-  if (parsed.error) {
+  if ("error" in parsed) {
     console.error(parsed.error);
     return 2;
   }
@@ -134,24 +167,27 @@ async function main() {
     console.log(`Running ${job} (trigger cli${season ? `, season ${season}` : ""}${week ? `, week ${week}` : ""}) in workerd against the local D1 ...`);
     const jobStarted = Date.now();
     const response = await worker.mf.dispatchFetch("http://job.local/run", { method: "POST", body: JSON.stringify({ job, season, week }) });
-    let final = null;
+    let final: Exclude<JobMessage, { progress: string }> | null = null;
     let buffered = "";
     const decoder = new TextDecoder();
-    const handle = (line) => {
-      if (line.trim() === "") return;
-      const message = JSON.parse(line);
-      if (message.progress !== undefined) console.log(message.progress);
-      else final = message;
+    /** Prints a progress line; answers the run's last word (its report, or why it could not run). */
+    const handle = (line: string): Exclude<JobMessage, { progress: string }> | null => {
+      if (line.trim() === "") return null;
+      const message: JobMessage = JSON.parse(line);
+      if (!("progress" in message)) return message;
+      console.log(message.progress);
+      return null;
     };
+    if (!response.body) throw new Error("the job's Worker answered without a body");
     for await (const chunk of response.body) {
       buffered += decoder.decode(chunk, { stream: true });
       const lines = buffered.split("\n");
-      buffered = lines.pop();
-      lines.forEach(handle);
+      buffered = lines.pop() ?? "";
+      for (const line of lines) final = handle(line) ?? final;
     }
-    handle(buffered);
+    final = handle(buffered) ?? final;
     const jobMs = Date.now() - jobStarted;
-    if (!final || final.fatal) {
+    if (!final || "fatal" in final) {
       console.error(final?.fatal ?? "the job ended without a report");
       return 1;
     }
@@ -165,8 +201,8 @@ async function main() {
 
 main().then(
   (code) => process.exit(code),
-  (error) => {
-    console.error(error?.stack ?? String(error));
-    process.exit(error?.exitCode ?? 1);
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(exitCodeOf(error));
   },
 );

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // `npm run legacy:import -- <v8 sqlite file | v8 .sql dump> [--rosters <csv>]... [--schedule <csv>]... [--fresh] [--json <file>]`
 // Builds the LOCAL D1 (.wrangler/state) from a database of the original system (SQLite, schema v8), through the real
 // migration chain. See docs/legacy-import.md. In order:
@@ -19,8 +18,19 @@
 // Exit code: 0 imported and the success criteria hold, 3 imported but a criterion fails, 1 error, 2 bad arguments.
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { DB, ROOT, applyMigrations, queryLocal, wrangler } from "./lib/local-d1.mjs";
-import { bundleSource, openLocalD1, userPath } from "./lib/cli-runtime.mjs";
+import { DB, ROOT, applyMigrations, exitCodeOf, messageOf, queryLocal, wrangler } from "./lib/local-d1";
+import { bundleSource, openLocalD1, userPath, type BindValue, type LocalD1 } from "./lib/cli-runtime";
+import type { Database, SqlValue } from "sql.js";
+import type * as NflverseClient from "../src/sources/nflverse/client";
+import type * as NflverseRoster from "../src/sources/nflverse/roster";
+import type * as NflverseSchedule from "../src/sources/nflverse/schedule";
+
+/** The project's nflverse client and parsers, bundled from src/ (bundleSource). */
+type NflverseSource = Pick<typeof NflverseRoster, "parseRoster"> &
+  Pick<typeof NflverseSchedule, "parseSchedule"> &
+  Pick<typeof NflverseClient, "fetchGamesCsv" | "fetchRosterCsv" | "nflverseGamesUrl" | "nflverseRosterUrl">;
+type ScheduledGame = NflverseSchedule.ScheduledGame;
+type RosterPlayer = NflverseRoster.RosterPlayer;
 
 const MIGRATIONS_DIR = join(ROOT, "drizzle");
 const D1_STATE_DIR = join(ROOT, ".wrangler", "state", "v3", "d1");
@@ -46,11 +56,81 @@ Example:
 
 class UsageError extends Error {}
 
-function parseArgs(argv) {
-  const args = { source: null, rosters: [], schedule: [], fresh: false, json: null };
+interface ImportArgs {
+  source: string;
+  rosters: string[];
+  schedule: string[];
+  fresh: boolean;
+  json: string | null;
+}
+
+/** The original system's database, opened in memory. */
+interface LegacyDatabase {
+  db: Database;
+  kind: string;
+  tables: Set<string>;
+}
+/** A row of the v8 database: column -> value. */
+type LegacyRow = Record<string, SqlValue>;
+
+/** A season's games as parsed (first file wins per game id). */
+interface SeasonSchedule {
+  games: ScheduledGame[];
+  rejected: NflverseSchedule.RejectedGameRow[];
+}
+/** A season's roster as parsed; `error`: no roster could be read for it. */
+interface SeasonRoster {
+  players: RosterPlayer[];
+  rejected: NflverseRoster.RejectedRosterRow[];
+  otherSeasonRows: number;
+  error?: string;
+}
+interface NflverseInputs {
+  schedule: { origin: string | null; bySeason: Map<number, SeasonSchedule> };
+  rosters: { origin: string | null; bySeason: Map<number, SeasonRoster> };
+}
+
+/** A row D1 refused, with its reason. */
+interface Refusal {
+  id: SqlValue;
+  reason: string;
+  row: LegacyRow;
+}
+interface TableLoad {
+  source: number;
+  loaded: number;
+  refused: Refusal[];
+  ignoredColumns?: string[];
+  note?: string;
+}
+interface V8Load {
+  report: Record<string, TableLoad>;
+  /** pick id -> the pick as loaded. */
+  legacyPicks: Map<number, LegacyRow>;
+  /** player_stats id -> its position as loaded. */
+  legacyStats: Map<number, SqlValue>;
+}
+interface SeasonLoad {
+  games: number;
+  gamesRejected: number;
+  gameRejections: NflverseSchedule.RejectedGameRow[];
+  rosterRows?: number;
+  rosterRejected?: number;
+  rosterError?: string | null;
+  playersWithoutGsisId?: number;
+}
+interface NflverseLoad {
+  seasons: Record<number, SeasonLoad>;
+  players?: number;
+  playersRefused?: number;
+  espnIdConflicts?: number;
+}
+
+function parseArgs(argv: string[]): ImportArgs | null {
+  const args: Omit<ImportArgs, "source"> & { source: string | null } = { source: null, rosters: [], schedule: [], fresh: false, json: null };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
+    const arg = argv[i]!;
+    const value = (): string => {
       const next = argv[++i];
       if (next === undefined || next.startsWith("--")) throw new UsageError(`${arg} needs a file`);
       return next;
@@ -68,21 +148,27 @@ function parseArgs(argv) {
   for (const file of [args.source, ...args.rosters, ...args.schedule]) {
     if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
   }
-  return args;
+  return { ...args, source: args.source };
 }
 
-const log = (message) => console.log(message);
-const chunk = (items, size) => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
-const pct = (part, whole) => (whole === 0 ? 0 : Math.round((1000 * part) / whole) / 10);
-const quoteId = (name) => `"${name.replaceAll('"', '""')}"`;
+/** `value`, known to be there (a lookup of what was just built); an error naming `what` otherwise. */
+function must<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`no ${what}`);
+  return value;
+}
+
+const log = (message: string): void => console.log(message);
+const chunk = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+const pct = (part: number, whole: number): number => (whole === 0 ? 0 : Math.round((1000 * part) / whole) / 10);
+const quoteId = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 /** A path as the report shows it: relative to the project when inside it. */
-const shown = (path) => (relative(ROOT, path).startsWith("..") ? path : relative(ROOT, path));
+const shown = (path: string): string => (relative(ROOT, path).startsWith("..") ? path : relative(ROOT, path));
 
 // ---------------------------------------------------------------------------------------------------------------
 // 1. Reading the inputs
 // ---------------------------------------------------------------------------------------------------------------
 
-function migrationFiles() {
+function migrationFiles(): string[] {
   return readdirSync(MIGRATIONS_DIR)
     .filter((name) => name.endsWith(".sql"))
     .sort();
@@ -90,12 +176,12 @@ function migrationFiles() {
 
 /** The v8 database in an in-memory sql.js database: a SQLite file as it is, a dump executed (after the v8 schema when
  *  the dump has only INSERTs). */
-async function openLegacy(path) {
+async function openLegacy(path: string): Promise<LegacyDatabase> {
   const { default: initSqlJs } = await import("sql.js");
   const SQL = await initSqlJs();
   const bytes = readFileSync(path);
-  let db;
-  let kind;
+  let db: Database;
+  let kind: string;
   if (bytes.subarray(0, 16).toString("latin1") === "SQLite format 3\u0000") {
     db = new SQL.Database(bytes);
     kind = "SQLite file";
@@ -104,16 +190,18 @@ async function openLegacy(path) {
     db = new SQL.Database();
     kind = "SQL dump";
     if (!/\bCREATE\s+TABLE\b/i.test(text)) {
-      db.exec(readFileSync(join(MIGRATIONS_DIR, migrationFiles()[0]), "utf8").replaceAll("--> statement-breakpoint", ""));
+      const [schema] = migrationFiles();
+      if (!schema) throw new Error(`${MIGRATIONS_DIR} has no migration`);
+      db.exec(readFileSync(join(MIGRATIONS_DIR, schema), "utf8").replaceAll("--> statement-breakpoint", ""));
       kind = "SQL dump (INSERTs only, loaded over the v8 schema of drizzle/0000)";
     }
     try {
       db.exec(text);
     } catch (error) {
-      throw new Error(`${path}: the dump does not load into SQLite: ${error.message}`);
+      throw new Error(`${path}: the dump does not load into SQLite: ${messageOf(error)}`);
     }
   }
-  const tables = new Set(rowsOf(db, "SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => r.name));
+  const tables = new Set(rowsOf<{ name: string }>(db, "SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => r.name));
   const missing = REQUIRED_V8_TABLES.filter((t) => !tables.has(t));
   if (missing.length > 0) throw new Error(`${path} is not a v8 database of the original system: no table ${missing.join(", ")}`);
   if (tables.has("games") || tables.has("picks_quarantine")) {
@@ -123,25 +211,26 @@ async function openLegacy(path) {
 }
 
 /** Rows of a sql.js query as objects. */
-function rowsOf(db, sql, params = []) {
+function rowsOf<R extends object = LegacyRow>(db: Database, sql: string, params: SqlValue[] = []): R[] {
   const statement = db.prepare(sql);
   statement.bind(params);
-  const rows = [];
-  while (statement.step()) rows.push(statement.getAsObject());
+  const rows: R[] = [];
+  // The caller names the columns its query selects.
+  while (statement.step()) rows.push(statement.getAsObject() as R);
   statement.free();
   return rows;
 }
 
-function sourceColumns(db, table) {
-  return rowsOf(db, `PRAGMA table_info(${quoteId(table)})`).map((c) => c.name);
+function sourceColumns(db: Database, table: string): string[] {
+  return rowsOf<{ name: string }>(db, `PRAGMA table_info(${quoteId(table)})`).map((c) => c.name);
 }
 
 /** Reads the text of the schedule / roster inputs for the seasons, from files or from the nflverse base URL. */
-async function readNflverse(source, args, seasons, baseUrl) {
-  const schedule = { origin: null, bySeason: new Map() };
-  const rosters = { origin: null, bySeason: new Map() };
+async function readNflverse(source: NflverseSource, args: ImportArgs, seasons: number[], baseUrl: string): Promise<NflverseInputs> {
+  const schedule: NflverseInputs["schedule"] = { origin: null, bySeason: new Map() };
+  const rosters: NflverseInputs["rosters"] = { origin: null, bySeason: new Map() };
 
-  let scheduleTexts;
+  let scheduleTexts: { name: string; text: string }[];
   if (args.schedule.length > 0) {
     schedule.origin = args.schedule.map(shown).join(", ");
     scheduleTexts = args.schedule.map((f) => ({ name: f, text: readFileSync(f, "utf8") }));
@@ -151,14 +240,14 @@ async function readNflverse(source, args, seasons, baseUrl) {
     scheduleTexts = [{ name: schedule.origin, text: await source.fetchGamesCsv(baseUrl, {}) }];
   }
   for (const season of seasons) {
-    const games = new Map();
-    const rejected = [];
+    const games = new Map<string, ScheduledGame>();
+    const rejected: NflverseSchedule.RejectedGameRow[] = [];
     for (const { name, text } of scheduleTexts) {
-      let parsed;
+      let parsed: NflverseSchedule.ParsedSchedule;
       try {
         parsed = source.parseSchedule(text, season);
       } catch (error) {
-        throw new Error(`${name}: not a usable games.csv: ${error.message}`);
+        throw new Error(`${name}: not a usable games.csv: ${messageOf(error)}`);
       }
       for (const game of parsed.games) if (!games.has(game.id)) games.set(game.id, game);
       rejected.push(...parsed.rejected);
@@ -171,30 +260,31 @@ async function readNflverse(source, args, seasons, baseUrl) {
     const texts = args.rosters.map((f) => ({ name: f, text: readFileSync(f, "utf8") }));
     for (const season of seasons) rosters.bySeason.set(season, parseRosters(source, texts, season));
   } else {
-    rosters.origin = source.nflverseRosterUrl(baseUrl, "<season>");
+    // The URL pattern, for the report.
+    rosters.origin = source.nflverseRosterUrl(baseUrl, "<season>" as unknown as number);
     for (const season of seasons) {
       const url = source.nflverseRosterUrl(baseUrl, season);
       log(`  downloading ${url}`);
       try {
         rosters.bySeason.set(season, parseRosters(source, [{ name: url, text: await source.fetchRosterCsv(baseUrl, season, {}) }], season));
       } catch (error) {
-        rosters.bySeason.set(season, { players: [], rejected: [], otherSeasonRows: 0, error: error.message });
+        rosters.bySeason.set(season, { players: [], rejected: [], otherSeasonRows: 0, error: messageOf(error) });
       }
     }
   }
   return { schedule, rosters };
 }
 
-function parseRosters(source, texts, season) {
-  const players = new Map();
-  const rejected = [];
+function parseRosters(source: NflverseSource, texts: { name: string; text: string }[], season: number): SeasonRoster {
+  const players = new Map<string, RosterPlayer>();
+  const rejected: NflverseRoster.RejectedRosterRow[] = [];
   let otherSeasonRows = 0;
   for (const { name, text } of texts) {
-    let parsed;
+    let parsed: NflverseRoster.ParsedRoster;
     try {
       parsed = source.parseRoster(text, season);
     } catch (error) {
-      throw new Error(`${name}: not a usable roster file: ${error.message}`);
+      throw new Error(`${name}: not a usable roster file: ${messageOf(error)}`);
     }
     for (const player of parsed.players) if (!players.has(player.id)) players.set(player.id, player);
     for (const row of parsed.rejected) {
@@ -210,15 +300,15 @@ function parseRosters(source, texts, season) {
 // 2. Baseline migrations, recorded as wrangler records them
 // ---------------------------------------------------------------------------------------------------------------
 
-function localTables() {
+function localTables(): string[] {
   if (!existsSync(D1_STATE_DIR)) return [];
-  return queryLocal(
+  return queryLocal<{ name: string }>(
     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name",
   ).map((r) => r.name);
 }
 
-function applyBaselineMigrations() {
-  const baseline = migrationFiles().filter((name) => Number.parseInt(name.split("_")[0], 10) <= LAST_BASELINE_MIGRATION);
+function applyBaselineMigrations(): string[] {
+  const baseline = migrationFiles().filter((name) => Number.parseInt(name.split("_")[0] ?? "", 10) <= LAST_BASELINE_MIGRATION);
   // The statements of wrangler's `d1 migrations apply` (initMigrationsTable, then each file + its INSERT).
   wrangler(
     [
@@ -251,12 +341,18 @@ function applyBaselineMigrations() {
  * Inserts rows (arrays in `columns` order), as many per statement as 100 bound parameters allow, 50 statements per
  * atomic batch. A batch that fails is retried row by row, so one bad row is refused alone, with D1's reason.
  */
-async function insertRows(d1, table, columns, rows, suffix = "") {
+async function insertRows(
+  d1: LocalD1,
+  table: string,
+  columns: string[],
+  rows: BindValue[][],
+  suffix = "",
+): Promise<{ inserted: number; refused: { row: BindValue[]; reason: string }[] }> {
   const perStatement = Math.max(1, Math.floor(MAX_BOUND_PARAMETERS / columns.length));
   const head = `INSERT INTO ${quoteId(table)} (${columns.map(quoteId).join(", ")}) VALUES `;
   const tuple = `(${columns.map(() => "?").join(", ")})`;
   let inserted = 0;
-  const refused = [];
+  const refused: { row: BindValue[]; reason: string }[] = [];
   for (const group of chunk(chunk(rows, perStatement), STATEMENTS_PER_BATCH)) {
     const statements = group.map((part) => d1.prepare(`${head}${part.map(() => tuple).join(", ")}${suffix}`).bind(...part.flat()));
     try {
@@ -268,7 +364,7 @@ async function insertRows(d1, table, columns, rows, suffix = "") {
           const result = await d1.prepare(`${head}${tuple}${suffix}`).bind(...row).run();
           inserted += result.meta?.changes ?? 0;
         } catch (error) {
-          refused.push({ row, reason: String(error?.cause?.message ?? error?.message ?? error).replace(/^D1_ERROR: /, "") });
+          refused.push({ row, reason: d1Reason(error).replace(/^D1_ERROR: /, "") });
         }
       }
     }
@@ -276,17 +372,26 @@ async function insertRows(d1, table, columns, rows, suffix = "") {
   return { inserted, refused };
 }
 
-async function targetColumns(d1, table) {
-  const { results } = await d1.prepare(`PRAGMA table_info(${quoteId(table)})`).all();
+/** What D1 said when it refused a statement (the bridge's error carries it as the message). */
+function d1Reason(error: unknown): string {
+  if (error instanceof Error) {
+    return error.cause instanceof Error ? error.cause.message : error.message;
+  }
+  return String(error);
+}
+
+async function targetColumns(d1: LocalD1, table: string): Promise<string[]> {
+  const { results } = await d1.prepare(`PRAGMA table_info(${quoteId(table)})`).all<{ name: string }>();
   return results.map((c) => c.name);
 }
 
 /** Loads the v8 tables parents first; rows whose parent is missing (or was refused) are refused as orphans. */
-async function loadV8(d1, legacy) {
-  const report = {};
-  const loadedIds = {};
-  const legacyPicks = new Map(); // id -> { game_id, team, player_name } as loaded
-  const legacyStats = new Map(); // id -> position as loaded
+async function loadV8(d1: LocalD1, legacy: LegacyDatabase): Promise<V8Load> {
+  const report: Record<string, TableLoad> = {};
+  const loadedIds: Record<string, Set<string>> = {};
+  const isLoaded = (table: string, id: SqlValue | undefined): boolean => loadedIds[table]?.has(String(id)) ?? false;
+  const legacyPicks = new Map<number, LegacyRow>(); // id -> { game_id, team, player_name } as loaded
+  const legacyStats = new Map<number, SqlValue>(); // id -> position as loaded
   for (const table of V8_TABLES) {
     if (!legacy.tables.has(table)) {
       report[table] = { source: 0, loaded: 0, refused: [], note: "table absent from the v8 database" };
@@ -297,26 +402,26 @@ async function loadV8(d1, legacy) {
     const columns = target.filter((c) => present.includes(c));
     const ignored = present.filter((c) => !target.includes(c));
     const rows = rowsOf(legacy.db, `SELECT ${columns.map(quoteId).join(", ")} FROM ${quoteId(table)} ORDER BY rowid`);
-    const refused = [];
-    const orphanReason = (row) => {
+    const refused: Refusal[] = [];
+    const orphanReason = (row: LegacyRow): string | null => {
       if (table === "picks") {
-        if (!loadedIds.users.has(String(row.user_id))) return `orphan: user_id ${row.user_id} is not a loaded user`;
-        if (!loadedIds.weeks.has(String(row.week_id))) return `orphan: week_id ${row.week_id} is not a loaded week`;
+        if (!isLoaded("users", row.user_id)) return `orphan: user_id ${row.user_id} is not a loaded user`;
+        if (!isLoaded("weeks", row.week_id)) return `orphan: week_id ${row.week_id} is not a loaded week`;
       }
-      if (table === "results" && !loadedIds.picks.has(String(row.pick_id))) return `orphan: pick_id ${row.pick_id} is not a loaded pick`;
+      if (table === "results" && !isLoaded("picks", row.pick_id)) return `orphan: pick_id ${row.pick_id} is not a loaded pick`;
       return null;
     };
-    const accepted = [];
+    const accepted: LegacyRow[] = [];
     for (const row of rows) {
       const reason = orphanReason(row);
-      if (reason) refused.push({ id: row.id, reason, row });
+      if (reason) refused.push({ id: row.id ?? null, reason, row });
       else accepted.push(row);
     }
     const result = await insertRows(d1, table, columns, accepted.map((row) => columns.map((c) => normalizeValue(row[c]))));
     const refusedIds = new Set(result.refused.map((r) => String(r.row[columns.indexOf("id")])));
     for (const r of result.refused) {
-      const row = Object.fromEntries(columns.map((c, i) => [c, r.row[i]]));
-      refused.push({ id: row.id, reason: r.reason, row });
+      const row: LegacyRow = Object.fromEntries(columns.map((c, i) => [c, legacyValue(r.row[i])]));
+      refused.push({ id: row.id ?? null, reason: r.reason, row });
     }
     const loaded = accepted.filter((row) => !refusedIds.has(String(row.id)));
     loadedIds[table] = new Set(loaded.map((row) => String(row.id)));
@@ -331,8 +436,8 @@ async function loadV8(d1, legacy) {
   }
 
   // AUTOINCREMENT high-water marks: ids of rows deleted in the original system are never handed out again.
-  const sequences = legacy.tables.has("sqlite_sequence") ? rowsOf(legacy.db, "SELECT name, seq FROM sqlite_sequence") : [];
-  const carried = [];
+  const sequences = legacy.tables.has("sqlite_sequence") ? rowsOf<{ name: string; seq: SqlValue }>(legacy.db, "SELECT name, seq FROM sqlite_sequence") : [];
+  const carried: string[] = [];
   for (const { name, seq } of sequences) {
     if (!V8_TABLES.includes(name) || !Number.isFinite(Number(seq))) continue;
     await d1.batch([
@@ -345,17 +450,24 @@ async function loadV8(d1, legacy) {
   return { report, legacyPicks, legacyStats };
 }
 
-function normalizeValue(value) {
-  if (value instanceof Uint8Array) return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
+function normalizeValue(value: SqlValue | undefined): BindValue {
+  if (value instanceof Uint8Array) return new Uint8Array(value).buffer; // a copy of the view's bytes
   return value === undefined ? null : value;
 }
 
 /** Games, players and rosters of the legacy seasons, as the v9/v10 tables take them. */
-async function loadNflverse(d1, inputs, seasons) {
-  const out = { seasons: {} };
+/** A value as the report shows a refused row: bytes as a blob of sql.js, booleans as SQLite's 0/1. */
+function legacyValue(value: BindValue | undefined): SqlValue {
+  if (value === undefined || value === null) return null;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  return typeof value === "boolean" ? Number(value) : value;
+}
+
+async function loadNflverse(d1: LocalD1, inputs: NflverseInputs, seasons: number[]): Promise<NflverseLoad> {
+  const out: NflverseLoad = { seasons: {} };
   for (const season of seasons) {
-    const { games, rejected } = inputs.schedule.bySeason.get(season);
-    const rows = games.map((g) => [
+    const { games, rejected } = must(inputs.schedule.bySeason.get(season), `the schedule of ${season}`);
+    const rows = games.map((g): BindValue[] => [
       g.id, g.season, g.week, g.gameType, g.kickoffAt, g.homeTeam, g.awayTeam, g.homeScore, g.awayScore,
       g.homeScore !== null && g.awayScore !== null ? "final" : "scheduled", g.espnEventId,
     ]);
@@ -371,10 +483,10 @@ async function loadNflverse(d1, inputs, seasons) {
   }
 
   // One players row per player (the latest season's data wins); ESPN ids stay unique (a later claimant loses it).
-  const finalPlayers = new Map();
-  for (const season of seasons) for (const p of inputs.rosters.bySeason.get(season).players) finalPlayers.set(p.id, { ...p });
-  const espnOwner = new Map();
-  const espnConflicts = [];
+  const finalPlayers = new Map<string, RosterPlayer>();
+  for (const season of seasons) for (const p of must(inputs.rosters.bySeason.get(season), `the roster of ${season}`).players) finalPlayers.set(p.id, { ...p });
+  const espnOwner = new Map<string, string>();
+  const espnConflicts: { playerId: string; espnId: string; ownedBy: string }[] = [];
   for (const p of finalPlayers.values()) {
     if (!p.espnId) continue;
     const owner = espnOwner.get(p.espnId);
@@ -394,8 +506,8 @@ async function loadNflverse(d1, inputs, seasons) {
   out.playersRefused = players.refused.length;
   out.espnIdConflicts = espnConflicts.length;
   for (const season of seasons) {
-    const roster = inputs.rosters.bySeason.get(season);
-    const rows = roster.players.map((p) => [season, p.id, p.fullName, p.team, p.position, p.rawPosition, p.depthChartPosition, p.status ?? "ACT", p.jersey, 1]);
+    const roster = must(inputs.rosters.bySeason.get(season), `the roster of ${season}`);
+    const rows = roster.players.map((p): BindValue[] => [season, p.id, p.fullName, p.team, p.position, p.rawPosition, p.depthChartPosition, p.status ?? "ACT", p.jersey, 1]);
     const result = await insertRows(
       d1,
       "rosters",
@@ -403,7 +515,7 @@ async function loadNflverse(d1, inputs, seasons) {
       rows,
       " ON CONFLICT DO NOTHING",
     );
-    Object.assign(out.seasons[season], {
+    Object.assign(must(out.seasons[season], `the games of ${season}`), {
       rosterRows: result.inserted,
       rosterRejected: roster.rejected.length + result.refused.length,
       rosterError: roster.error ?? null,
@@ -424,29 +536,42 @@ async function loadNflverse(d1, inputs, seasons) {
 // 6. The report
 // ---------------------------------------------------------------------------------------------------------------
 
-const isUnknownPosition = (position) => position === null || position === undefined || /^\s*(unknown)?\s*$/i.test(String(position));
+const isUnknownPosition = (position: unknown): boolean => position === null || position === undefined || /^\s*(unknown)?\s*$/i.test(String(position));
 
-async function buildReport(d1, context) {
-  const all = async (sql, ...params) => (await d1.prepare(sql).bind(...params).all()).results;
-  const one = async (sql, ...params) => (await all(sql, ...params))[0];
+interface ReportContext {
+  v8: Record<string, TableLoad>;
+  legacyPicks: Map<number, LegacyRow>;
+  legacyStats: Map<number, SqlValue>;
+  nflverse: NflverseLoad;
+  picksBefore: number;
+}
+type Report = Awaited<ReturnType<typeof buildReport>>;
+
+async function buildReport(d1: LocalD1, context: ReportContext) {
+  const all = async <R extends object>(sql: string, ...params: BindValue[]): Promise<R[]> =>
+    (await d1.prepare(sql).bind(...params).all<R>()).results;
+  const one = async <R extends object>(sql: string, ...params: BindValue[]): Promise<R> =>
+    must((await all<R>(sql, ...params))[0], `row of ${sql.slice(0, 40)}...`);
   const { v8, legacyPicks, legacyStats, nflverse, picksBefore } = context;
 
-  const quarantine = Object.fromEntries((await all("SELECT reason, count(*) AS n FROM picks_quarantine GROUP BY reason")).map((r) => [r.reason, r.n]));
-  const unmatched = await all(
+  const quarantine: Record<string, number | undefined> = Object.fromEntries(
+    (await all<{ reason: string; n: number }>("SELECT reason, count(*) AS n FROM picks_quarantine GROUP BY reason")).map((r) => [r.reason, r.n]),
+  );
+  const unmatched = await all<{ id: number; userId: number; team: string; playerName: string; gameId: string | null; detail: string | null }>(
     "SELECT id, user_id AS userId, team, player_name AS playerName, game_id AS gameId, detail FROM picks_quarantine WHERE reason = 'no_matching_game' ORDER BY id",
   );
-  const unmatchedByKind = {};
+  const unmatchedByKind: Record<string, number> = {};
   for (const q of unmatched) {
     const kind = q.detail?.startsWith("game_id ") ? "game_id matches no game of that week" : q.detail?.startsWith("no game for team") ? "no game for the pick's team that week" : (q.detail ?? "no detail");
     unmatchedByKind[kind] = (unmatchedByKind[kind] ?? 0) + 1;
   }
-  const secondPicks = await all("SELECT id, kept_pick_id AS keptPickId, reason FROM picks_quarantine WHERE reason <> 'no_matching_game' ORDER BY id");
+  const secondPicks = await all<{ id: number; keptPickId: number; reason: string }>("SELECT id, kept_pick_id AS keptPickId, reason FROM picks_quarantine WHERE reason <> 'no_matching_game' ORDER BY id");
 
-  const picks = await all(
+  const picks = await all<{ id: number; gameId: string; playerId: string | null; position: string | null; placeholder: number }>(
     `SELECT p.id, p.game_id AS gameId, p.player_id AS playerId, p.position, g.is_placeholder AS placeholder
      FROM picks p JOIN games g ON g.id = p.game_id ORDER BY p.id`,
   );
-  const linking = { alreadyLinked: 0, backfilledFromMissing: 0, backfilledFromBadId: 0, linkedToPlaceholder: 0, examples: [] };
+  const linking = { alreadyLinked: 0, backfilledFromMissing: 0, backfilledFromBadId: 0, linkedToPlaceholder: 0, examples: [] as string[] };
   for (const p of picks) {
     const legacy = legacyPicks.get(p.id);
     const before = legacy?.game_id ?? null;
@@ -459,39 +584,40 @@ async function buildReport(d1, context) {
     else linking.backfilledFromBadId++;
     if (linking.examples.length < 12) linking.examples.push(`pick ${p.id}: ${before === null ? "NULL" : JSON.stringify(before)} -> ${p.gameId}`);
   }
-  const placeholders = await all("SELECT id FROM games WHERE is_placeholder = 1 ORDER BY id");
+  const placeholders = await all<{ id: string }>("SELECT id FROM games WHERE is_placeholder = 1 ORDER BY id");
 
   const picksUnknown = picks.filter((p) => isUnknownPosition(p.position)).length;
-  const stats = await all("SELECT id, position FROM player_stats ORDER BY id");
+  const stats = await all<{ id: number; position: string | null }>("SELECT id, position FROM player_stats ORDER BY id");
   const legacyStatRows = stats.filter((s) => legacyStats.has(s.id));
   const statsUnknownBefore = [...legacyStats.values()].filter(isUnknownPosition).length;
   const statsUnknownAfter = legacyStatRows.filter((s) => isUnknownPosition(s.position)).length;
-  const statsStillUnknown = await all(
+  const statsStillUnknown = await all<{ name: string; team: string }>(
     `SELECT player_name AS name, team FROM player_stats WHERE position IS NULL OR trim(position) = '' OR lower(position) = 'unknown' ORDER BY id LIMIT 20`,
   );
 
-  const duplicates = await one(
+  const duplicates = await one<{ sameWeekPlayer: number; sameGame: number }>(
     `SELECT (SELECT count(*) FROM (SELECT 1 FROM picks GROUP BY user_id, week_id, player_name HAVING count(*) > 1)) AS sameWeekPlayer,
             (SELECT count(*) FROM (SELECT 1 FROM picks GROUP BY user_id, game_id HAVING count(*) > 1)) AS sameGame`,
   );
-  let fkViolations;
+  let fkViolations: Record<string, unknown>[];
   try {
-    fkViolations = await all("PRAGMA foreign_key_check");
+    fkViolations = await all<Record<string, unknown>>("PRAGMA foreign_key_check");
   } catch (error) {
-    fkViolations = [{ error: `PRAGMA foreign_key_check failed: ${error.message}` }];
+    fkViolations = [{ error: `PRAGMA foreign_key_check failed: ${messageOf(error)}` }];
   }
-  const results = await one(
+  const results = await one<{ results: number; graded: number; inQuarantine: number }>(
     `SELECT (SELECT count(*) FROM results) AS results,
             (SELECT count(*) FROM results WHERE outcome IS NOT NULL) AS graded,
             (SELECT count(*) FROM picks_quarantine WHERE result_is_correct IS NOT NULL OR result_actual_scorer IS NOT NULL) AS inQuarantine`,
   );
-  const migrations = await all(`SELECT id, name, applied_at AS appliedAt FROM ${MIGRATIONS_TABLE} ORDER BY id`);
-  const counts = await one(
+  const migrations = await all<{ id: number; name: string; appliedAt: string }>(`SELECT id, name, applied_at AS appliedAt FROM ${MIGRATIONS_TABLE} ORDER BY id`);
+  const counts = await one<Record<"games" | "players" | "rosterRows" | "users" | "weeks" | "standingsRows", number>>(
     `SELECT (SELECT count(*) FROM games) AS games, (SELECT count(*) FROM players) AS players, (SELECT count(*) FROM rosters) AS rosterRows,
             (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM weeks) AS weeks, (SELECT count(*) FROM standings) AS standingsRows`,
   );
 
-  const picksLoaded = v8.picks.loaded;
+  const picksLoad = must(v8.picks, "the load of picks");
+  const picksLoaded = picksLoad.loaded;
   const quarantined = (quarantine.duplicate_in_week ?? 0) + (quarantine.second_pick_in_game ?? 0) + (quarantine.no_matching_game ?? 0);
   const criteria = {
     zeroDuplicatePicks: duplicates.sameWeekPlayer === 0 && duplicates.sameGame === 0,
@@ -501,7 +627,7 @@ async function buildReport(d1, context) {
   return {
     picks: {
       before: picksBefore,
-      refusedAsOrphans: v8.picks.refused.length,
+      refusedAsOrphans: picksLoad.refused.length,
       loaded: picksLoaded,
       kept: picks.length,
       deduplicated: { duplicate_in_week: quarantine.duplicate_in_week ?? 0, second_pick_in_game: quarantine.second_pick_in_game ?? 0 },
@@ -540,8 +666,11 @@ async function buildReport(d1, context) {
   };
 }
 
-function printReport(r, context) {
-  const yes = (ok) => (ok ? "yes" : "NO");
+function printReport(
+  r: Report,
+  context: { sourceName: string; kind: string; rostersOrigin: string | null; scheduleOrigin: string | null },
+): void {
+  const yes = (ok: boolean): string => (ok ? "yes" : "NO");
   const lines = [
     "",
     "================ legacy import report ================",
@@ -598,8 +727,8 @@ function printReport(r, context) {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-async function main() {
-  let args;
+async function main(): Promise<number> {
+  let args: ImportArgs | null;
   try {
     args = parseArgs(process.argv.slice(2));
   } catch (error) {
@@ -623,11 +752,13 @@ async function main() {
 
   log(`Reading ${args.source} ...`);
   const legacy = await openLegacy(args.source);
-  const seasons = rowsOf(legacy.db, "SELECT DISTINCT season FROM weeks WHERE season IS NOT NULL ORDER BY season").map((r) => Number(r.season));
-  const picksBefore = rowsOf(legacy.db, "SELECT count(*) AS n FROM picks")[0].n;
+  const seasons = rowsOf<{ season: SqlValue }>(legacy.db, "SELECT DISTINCT season FROM weeks WHERE season IS NOT NULL ORDER BY season").map((r) =>
+    Number(r.season),
+  );
+  const picksBefore = must(rowsOf<{ n: number }>(legacy.db, "SELECT count(*) AS n FROM picks")[0], "count of picks").n;
   log(`  ${legacy.kind}: ${picksBefore} picks, seasons in weeks: ${seasons.join(", ") || "none"}`);
 
-  const source = await bundleSource("legacy-import", {
+  const source = await bundleSource<NflverseSource>("legacy-import", {
     "src/sources/nflverse/roster.ts": ["parseRoster"],
     "src/sources/nflverse/schedule.ts": ["parseSchedule"],
     "src/sources/nflverse/client.ts": ["fetchGamesCsv", "fetchRosterCsv", "nflverseGamesUrl", "nflverseRosterUrl"],
@@ -645,8 +776,8 @@ async function main() {
   applyBaselineMigrations();
 
   let platform = await openLocalD1();
-  let loaded;
-  let nflverse;
+  let loaded: V8Load;
+  let nflverse: NflverseLoad;
   try {
     log("Loading the v8 rows ...");
     loaded = await loadV8(platform.DB, legacy);
@@ -660,7 +791,7 @@ async function main() {
   applyMigrations();
 
   platform = await openLocalD1();
-  let report;
+  let report: Report;
   try {
     report = await buildReport(platform.DB, { v8: loaded.report, legacyPicks: loaded.legacyPicks, legacyStats: loaded.legacyStats, nflverse, picksBefore });
   } finally {
@@ -680,15 +811,15 @@ async function main() {
 }
 
 /** A [vars] value of wrangler.toml (the import reads NFLVERSE_BASE_URL before any platform is open). */
-function readTomlVar(name) {
+function readTomlVar(name: string): string | null {
   const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
   return new RegExp(`^${name}\\s*=\\s*"([^"]*)"`, "m").exec(toml)?.[1] ?? null;
 }
 
 main().then(
   (code) => process.exit(code),
-  (error) => {
-    console.error(error?.stack ?? String(error));
-    process.exit(error?.exitCode ?? 1);
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(exitCodeOf(error));
   },
 );

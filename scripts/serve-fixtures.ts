@@ -1,16 +1,15 @@
-#!/usr/bin/env node
 // Dev tool: serves local files at upstream paths, on 127.0.0.1 only, so the jobs can run offline against real data
 // (point NFLVERSE_BASE_URL, ESPN_SITE_API_URL, ... at it).
-//   node scripts/serve-fixtures.mjs [--port 8999] [--map <url path>=<file>]... [--root <dir>]
+//   npx tsx scripts/serve-fixtures.ts [--port 8999] [--map <url path>=<file>]... [--root <dir>]
 // --map serves one file at one path; --root <dir> serves <dir>/nflverse/games.csv and <dir>/nflverse/roster_<season>.csv
 // at the nflverse paths (the layout of ../shared/data). Without --map or --root, the default is --root ../shared/data.
 // Example:
-//   node scripts/serve-fixtures.mjs --port 8999 --root /work/shared/data &
+//   npx tsx scripts/serve-fixtures.ts --port 8999 --root /work/shared/data &
 //   NFLVERSE_BASE_URL=http://127.0.0.1:8999 npm run job -- roster-sync --season 2025
 // --espn-season <season> also serves ESPN's scoreboards, game summaries and core plays of that season's regular
 // season, built from the truth file of <root>/truth (test/jobs/support/espn-season.ts): a backfill can then run
 // offline against a whole real season:
-//   node scripts/serve-fixtures.mjs --port 8999 --root /work/shared/data --espn-season 2025 &
+//   npx tsx scripts/serve-fixtures.ts --port 8999 --root /work/shared/data --espn-season 2025 &
 //   NFLVERSE_BASE_URL=http://127.0.0.1:8999 npm run job -- schedule-sync --season 2025
 //   NFLVERSE_BASE_URL=http://127.0.0.1:8999 npm run job -- roster-sync --season 2025
 //   ESPN_SITE_API_URL=http://127.0.0.1:8999 ESPN_CORE_API_URL=http://127.0.0.1:8999 npm run job -- live-sync --season 2025 --week 1
@@ -20,14 +19,20 @@ import { createReadStream, existsSync, readdirSync, readFileSync, statSync } fro
 import { createServer } from "node:http";
 import { basename, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import type * as EspnSeason from "../test/jobs/support/espn-season";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
-const CONTENT_TYPES = { ".csv": "text/csv; charset=utf-8", ".json": "application/json; charset=utf-8", ".txt": "text/plain; charset=utf-8" };
+const CONTENT_TYPES: Record<string, string> = { ".csv": "text/csv; charset=utf-8", ".json": "application/json; charset=utf-8", ".txt": "text/plain; charset=utf-8" };
 
 /** The nflverse upstream paths of the files under <root>/nflverse. */
-export function nflverseMapping(root) {
+/** URL path -> file. */
+export type Mapping = Record<string, string>;
+
+export function nflverseMapping(root: string): Mapping {
   const dir = join(root, "nflverse");
-  const mapping = {};
+  const mapping: Mapping = {};
   if (existsSync(join(dir, "games.csv"))) mapping["/nfldata/raw/master/data/games.csv"] = join(dir, "games.csv");
   if (existsSync(join(dir, "clean_player_names.csv"))) {
     mapping["/nflreadr/raw/main/data-raw/clean_player_names.csv"] = join(dir, "clean_player_names.csv");
@@ -38,14 +43,22 @@ export function nflverseMapping(root) {
   return mapping;
 }
 
-function parseArgs(argv) {
-  const options = { port: 8999, mapping: {}, root: resolve(ROOT, "..", "shared", "data"), espnSeason: null };
+interface Options {
+  port: number;
+  mapping: Mapping;
+  root: string;
+  espnSeason: number | null;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { port: 8999, mapping: {}, root: resolve(ROOT, "..", "shared", "data"), espnSeason: null };
   let sawSource = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const value = () => {
-      if (argv[i + 1] === undefined) throw new Error(`${arg} needs a value`);
-      return argv[++i];
+    const value = (): string => {
+      const next = argv[++i];
+      if (next === undefined) throw new Error(`${arg} needs a value`);
+      return next;
     };
     if (arg === "--port") options.port = Number(value());
     else if (arg === "--root") {
@@ -53,8 +66,9 @@ function parseArgs(argv) {
       Object.assign(options.mapping, nflverseMapping(options.root));
       sawSource = true;
     } else if (arg === "--espn-season") {
-      options.espnSeason = Number(value());
-      if (!Number.isInteger(options.espnSeason)) throw new Error("--espn-season wants a season, e.g. 2025");
+      const season = Number(value());
+      options.espnSeason = season;
+      if (!Number.isInteger(season)) throw new Error("--espn-season wants a season, e.g. 2025");
     } else if (arg === "--map") {
       const spec = value();
       const at = spec.indexOf("=");
@@ -73,12 +87,16 @@ function parseArgs(argv) {
 }
 
 /** ESPN's feed of a season's regular season as URL path + query -> JSON body (or null: HTTP 404), for `origin`. */
-export async function espnSeasonBodies(root, season, origin) {
-  const { bundleSource } = await import("./lib/cli-runtime.mjs");
-  const { buildSeasonFeed, isNotFound } = await bundleSource("espn-season", {
+export async function espnSeasonBodies(
+  root: string,
+  season: number,
+  origin: string,
+): Promise<{ bodies: Map<string, string | null>; games: number }> {
+  const { bundleSource } = await import("./lib/cli-runtime");
+  const { buildSeasonFeed, isNotFound } = await bundleSource<Pick<typeof EspnSeason, "buildSeasonFeed" | "isNotFound">>("espn-season", {
     "test/jobs/support/espn-season.ts": ["buildSeasonFeed", "isNotFound"],
   });
-  const read = (file) => readFileSync(join(root, file), "utf8");
+  const read = (file: string): string => readFileSync(join(root, file), "utf8");
   const feed = buildSeasonFeed({
     truthCsv: read("truth/first_td_2023_2025.csv"),
     gamesCsv: read("nflverse/games.csv"),
@@ -89,7 +107,7 @@ export async function espnSeasonBodies(root, season, origin) {
     seasonType: "REG",
     bases: { site: origin, core: origin },
   });
-  const bodies = new Map();
+  const bodies = new Map<string, string | null>();
   for (const [url, body] of feed.bodies) {
     const { pathname, search } = new URL(url);
     bodies.set(pathname + search, isNotFound(body) ? null : JSON.stringify(body));
@@ -97,11 +115,11 @@ export async function espnSeasonBodies(root, season, origin) {
   return { bodies, games: feed.games.length };
 }
 
-export function serve(mapping, port, memory = new Map()) {
+export function serve(mapping: Mapping, port: number, memory = new Map<string, string | null>()): Promise<Server> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = decodeURIComponent(url.pathname);
-    const log = (status) => console.error(`${new Date().toISOString()} ${req.method} ${path}${url.search} ${status}`);
+    const log = (status: number): void => console.error(`${new Date().toISOString()} ${req.method} ${path}${url.search} ${status}`);
     const inMemory = memory.get(url.pathname + url.search);
     if (inMemory !== undefined && (req.method === "GET" || req.method === "HEAD")) {
       log(inMemory === null ? 404 : 200);
@@ -130,15 +148,15 @@ export function serve(mapping, port, memory = new Map()) {
     if (req.method === "HEAD") res.end();
     else createReadStream(file).pipe(res);
   });
-  return new Promise((resolveListen) => server.listen(port, "127.0.0.1", () => resolveListen(server)));
+  return new Promise<Server>((resolveListen) => server.listen(port, "127.0.0.1", () => resolveListen(server)));
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
     const options = parseArgs(process.argv.slice(2));
-    const memory = new Map();
+    const memory = new Map<string, string | null>();
     const server = await serve(options.mapping, options.port, memory);
-    const { port } = server.address();
+    const { port } = server.address() as AddressInfo;
     console.log(`serving on http://127.0.0.1:${port}`);
     for (const [path, file] of Object.entries(options.mapping)) console.log(`  ${path} -> ${file}`);
     if (options.espnSeason !== null) {
@@ -150,7 +168,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   } catch (error) {
-    console.error(error.message);
+    console.error(error instanceof Error ? error.message : String(error));
     process.exit(2);
   }
 }

@@ -1,6 +1,5 @@
-#!/usr/bin/env node
 // Makes a VAPID key pair for Web Push (RFC 8292) with Node's WebCrypto and prints the three secrets to set:
-//   node scripts/vapid-keys.mjs
+//   npx tsx scripts/vapid-keys.ts
 // then `npx wrangler secret put VAPID_PRIVATE_KEY` (the JWK line), VAPID_PUBLIC_KEY and VAPID_SUBJECT (a mailto: or
 // https: contact). Locally, the printed lines go into .dev.vars. docs/runbook.md says what rotating them does.
 const pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]);

@@ -1,4 +1,4 @@
-// The demo player's credentials, made fresh at every `npm start` (scripts/start.mjs), offline, straight into the local
+// The demo player's credentials, made fresh at every `npm start` (scripts/start.ts), offline, straight into the local
 // D1 as the app itself writes them:
 //   - a one-time sign-in link (sign_in_links, as src/services/sign-in-links.ts issues it: 32 random bytes base64url,
 //     only their SHA-256 hex stored, good once for 24 hours). The previous start's link goes: one row per start,
@@ -7,32 +7,45 @@
 //     bytes base64url, SHA-256 hex stored, the first 10 characters as its prefix). One row for the demo player,
 //     rotated in place: each start prints a new token and the previous one stops working.
 // Both are written to admin_audit as the operator's (as the API audits a token or link the operator issues).
-// Plain JavaScript on Web Crypto: Node and workerd (the demo's test) alike.
+// Web Crypto only: Node and workerd (the demo's test) alike.
 export const DEMO_PLAYER = "blake";
 export const DEMO_TOKEN_NAME = "demo (npm start)";
 /** created_by of both rows: what tells them apart from the ones people make through the API. */
 export const DEMO_CREATED_BY = "npm start";
 export const SIGN_IN_LINK_HOURS = 24;
 
-function base64url(bytes) {
+export interface DemoCredentials {
+  player: string;
+  signInToken: string;
+  signInUrl: string;
+  apiToken: string;
+  expiresAt: string;
+  /** Plain SQL (no bound parameters) for the local D1, to run after the demo's users exist. */
+  statements: string[];
+}
+
+function base64url(bytes: Uint8Array): string {
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
-const randomBase64url = (n) => base64url(crypto.getRandomValues(new Uint8Array(n)));
+const randomBase64url = (n: number): string => base64url(crypto.getRandomValues(new Uint8Array(n)));
 
-async function sha256Hex(text) {
+async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-const isoUtc = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-const q = (value) => (value === null ? "NULL" : `'${String(value).replace(/'/g, "''")}'`);
+const isoUtc = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+const q = (value: string | null): string => (value === null ? "NULL" : `'${String(value).replace(/'/g, "''")}'`);
 
 /**
  * Fresh credentials for the demo player: { player, signInToken, apiToken, expiresAt, statements } where statements
  * are plain SQL (no bound parameters) for the local D1, to run after the demo's users exist.
  * `origin`: the base of the printed link.
  */
-export async function demoCredentials(now = new Date(), { player = DEMO_PLAYER, origin = "http://localhost:8787" } = {}) {
+export async function demoCredentials(
+  now = new Date(),
+  { player = DEMO_PLAYER, origin = "http://localhost:8787" }: { player?: string; origin?: string } = {},
+): Promise<DemoCredentials> {
   const signInToken = randomBase64url(32);
   const apiToken = `ftd_${randomBase64url(32)}`;
   const [linkHash, tokenHash] = await Promise.all([sha256Hex(signInToken), sha256Hex(apiToken)]);
@@ -40,7 +53,7 @@ export async function demoCredentials(now = new Date(), { player = DEMO_PLAYER, 
   const expiresAt = isoUtc(now.getTime() + SIGN_IN_LINK_HOURS * 3_600_000);
   const user = `(SELECT id FROM users WHERE name = ${q(player)})`;
   const mine = `user_id = ${user} AND name = ${q(DEMO_TOKEN_NAME)} AND created_by = ${q(DEMO_CREATED_BY)}`;
-  const audit = (action, tokenId, detail) =>
+  const audit = (action: string, tokenId: string, detail: Record<string, string | null>): string =>
     `INSERT INTO admin_audit (at, actor, action, target_user_id, target_token_id, detail)\n` +
     `SELECT ${q(at)}, 'admin_token', ${q(action)}, id, ${tokenId}, ${q(JSON.stringify({ ...detail, credential: DEMO_CREATED_BY }))} FROM users WHERE name = ${q(player)};`;
   const statements = [

@@ -12,8 +12,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error: a plain .mjs module of the scripts (no types)
 import { buildWorker } from "../../scripts/bench/runtime.mjs";
-// @ts-expect-error: a plain .mjs module of the scripts (no types)
-import { ROOT, WRANGLER_BIN, wranglerEnv } from "../../scripts/lib/local-d1.mjs";
+import { ROOT, WRANGLER_BIN, wranglerEnv } from "../../scripts/lib/local-d1";
 
 /** Strings only the bench's code holds: its paths, its header, the meter's names and the workerd internal it uses. */
 const BENCH_MARKERS = ["__bench", "x-bench", "meterD1", "emptyUsage", "usageHeader", "D1_USAGE_HEADER", "_sendOrThrow", "benchApp", "naive-leaderboard", "BENCH_METRICS"];

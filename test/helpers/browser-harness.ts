@@ -1,7 +1,7 @@
 /**
  * What the real-browser tests (test/**\/*.browser.ts, `npm run test:browser`) share: the Worker started by wrangler's
  * unstable_startWorker against a temporary local D1 with the migrations and the demo data as `npm start` loads it
- * today (demo/seed.sql, its open week still ahead: scripts/lib/demo-clock.mjs), and Debian's chromium driven through
+ * today (demo/seed.sql, its open week still ahead: scripts/lib/demo-clock.ts), and Debian's chromium driven through
  * playwright-core. They run in Node, not workerd: nothing here may import cloudflare:test.
  */
 import { spawnSync } from "node:child_process";
@@ -11,8 +11,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { LaunchOptions } from "playwright-core";
 import { unstable_startWorker } from "wrangler";
-// @ts-expect-error: a plain .mjs module of the scripts (no types)
-import { demoSeedFor } from "../../scripts/lib/local-d1.mjs";
+import { demoSeedFor } from "../../scripts/lib/local-d1";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -33,7 +32,7 @@ export const CHROMIUM_LAUNCH: LaunchOptions = {
   ],
 };
 
-/** Offline and quiet wrangler, as scripts/lib/local-d1.mjs runs it. */
+/** Offline and quiet wrangler, as scripts/lib/local-d1.ts runs it. */
 const WRANGLER_ENV = {
   ...process.env,
   CI: "true",
@@ -58,7 +57,7 @@ export function wrangler(args: string[]): string {
   return result.stdout;
 }
 
-/** What the demo loaded (scripts/lib/demo-clock.mjs seedForDate): its open week among others. */
+/** What the demo loaded (scripts/lib/demo-clock.ts seedForDate): its open week among others. */
 export interface DemoSeed {
   season: number;
   week: number;

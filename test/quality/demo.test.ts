@@ -1,19 +1,17 @@
 /**
  * The demo data (demo/seed.sql, read with a Vite `?raw` import: workerd cannot read files), loaded the way `npm start`
- * loads it: through scripts/lib/demo-clock.mjs, which chooses the open week of 2026 for the date and loads it with the
+ * loads it: through scripts/lib/demo-clock.ts, which chooses the open week of 2026 for the date and loads it with the
  * weeks after it. Then the quality checks, as the nightly job would run them on the day the demo stands for (2026 week
  * 13 open for picks, 2025 week 13 played), for both seasons; the same on dates across the calendar (mid-season, after
  * the season: a week moved ahead) in databases of their own; a second load that changes nothing; and the credentials
- * `npm start` prints (scripts/lib/demo-credentials.mjs) working against the API.
+ * `npm start` prints (scripts/lib/demo-credentials.ts) working against the API.
  * The report it prints is in the test output (`--silent=false`).
  */
 import { applyD1Migrations, env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import seedSql from "../../demo/seed.sql?raw";
-// @ts-expect-error: a plain .mjs module of the scripts (no types)
-import { parseSeed, seedForDate } from "../../scripts/lib/demo-clock.mjs";
-// @ts-expect-error: a plain .mjs module of the scripts (no types)
-import { demoCredentials } from "../../scripts/lib/demo-credentials.mjs";
+import { parseSeed, seedForDate } from "../../scripts/lib/demo-clock";
+import { demoCredentials } from "../../scripts/lib/demo-credentials";
 import { runJob } from "../../src/jobs/runner";
 import { CHECKS } from "../../src/quality/checks";
 import { evaluateChecks } from "../../src/quality/evaluate";

@@ -39,7 +39,7 @@ function api(path: string, init: { method?: string; body?: unknown } = {}) {
 beforeAll(async () => {
   expect(chromiumIsInstalled(), `${CHROMIUM} missing: apt-get install -y chromium`).toBe(true);
   // The demo as `npm start` loads it today: its open week (2026) moved ahead of the clock when it has begun, so the
-  // nightly checks judge the same data whatever the date (scripts/lib/demo-clock.mjs).
+  // nightly checks judge the same data whatever the date (scripts/lib/demo-clock.ts).
   worker = await startDemoWorker({ name: "status", adminToken: TOKEN });
   base = worker.loopbackOrigin;
 

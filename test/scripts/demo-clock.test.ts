@@ -1,13 +1,12 @@
 /**
- * The demo never ages (scripts/lib/demo-clock.mjs): the open week is the next real week of the 2026 schedule in
+ * The demo never ages (scripts/lib/demo-clock.ts): the open week is the next real week of the 2026 schedule in
  * demo/seed.sql when one is still ahead, loaded with the weeks after it and none before; after the season, a real week
  * moved by whole weeks to the coming days at the same US Eastern wall-clock times, across daylight saving time too.
  * A database that holds a demo already keeps its week.
  */
 import { describe, expect, it } from "vitest";
 import seedSql from "../../demo/seed.sql?raw";
-// @ts-expect-error: a plain .mjs module of the scripts (no types)
-import { chooseOpenWeek, describeChoice, parseSeed, seedForDate, shiftWeeksEastern, weeksToShift } from "../../scripts/lib/demo-clock.mjs";
+import { chooseOpenWeek, describeChoice, parseSeed, seedForDate, shiftWeeksEastern, weeksToShift } from "../../scripts/lib/demo-clock";
 
 const DAY_MS = 86_400_000;
 
@@ -120,7 +119,7 @@ describe("the demo's open week", () => {
   });
 
   it("the seed's weeks follow one another, so the first one ahead is well defined", () => {
-    const weeks = parseSeed(seedSql).weeks as { week: number; firstKickoff: string | null; lastKickoff: string | null; tbd: number }[];
+    const weeks = parseSeed(seedSql).weeks;
     const scheduled = weeks.filter((w) => w.firstKickoff !== null);
     for (let i = 1; i < scheduled.length; i++) expect(scheduled[i]!.firstKickoff! > scheduled[i - 1]!.lastKickoff!).toBe(true);
     expect(chooseOpenWeek(weeks, new Date("2027-06-01T00:00:00Z")).week.week).toBe(15);
