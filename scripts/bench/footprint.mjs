@@ -99,6 +99,7 @@ export async function measureStart(scriptPath, { probePath = "/__footprint-probe
     compatibilityFlags: workerOptions.compatibilityFlags,
     bindings: { ...(workerOptions.bindings ?? {}), ENVIRONMENT: "bench", ADMIN_TOKEN: "footprint", SESSION_SECRET: "footprint-session-secret-0123456789" },
     d1Databases: workerOptions.d1Databases,
+    kvNamespaces: workerOptions.kvNamespaces,
     r2Buckets: workerOptions.r2Buckets,
     queueProducers: workerOptions.queueProducers,
     // As in the bench: the anonymous read budget (600 a minute per address) would answer most requests 429.

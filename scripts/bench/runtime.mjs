@@ -106,6 +106,11 @@ export async function startWorker({ scriptPath, persistDir, vars }) {
     // SESSION_SECRET signs the leaderboard cursors (without it paged lists answer 500).
     bindings: { ...tomlVars, ...vars, ADMIN_TOKEN: adminToken, SESSION_SECRET: randomToken("bench_session") },
     d1Databases: workerOptions.d1Databases,
+    // The other bindings of wrangler.toml, in memory (KV: the edge cache's versions; R2: archives; queue producers:
+    // notifications, left unconsumed: the bench Worker consumes no queue, nothing goes out).
+    kvNamespaces: workerOptions.kvNamespaces,
+    r2Buckets: workerOptions.r2Buckets,
+    queueProducers: workerOptions.queueProducers,
     // The read budget (600 a minute per token) would refuse the throughput phases, which send thousands of reads a
     // minute with one token: the same binding and call per request, with a limit the bench cannot reach. Changes keep
     // wrangler.toml's budget (the pick scenario spreads them over users).
