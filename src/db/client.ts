@@ -36,9 +36,9 @@ export interface RidingReads {
   settle(results: D1Result[], db: Database): Promise<void>;
 }
 
-/** The SQL of a statement that only reads (anything else, or anything unsure, counts as a write). */
-function onlyReads(statement: D1PreparedStatement): boolean {
-  const text = (statement as unknown as { statement?: string }).statement ?? "";
+/** SQL that only reads (anything else, or anything unsure, counts as a write). */
+function onlyReads(text: string | undefined): boolean {
+  if (text === undefined) return false;
   if (/^\s*select\b/i.test(text)) return true;
   return /^\s*with\b/i.test(text) && !/\b(insert|update|delete|replace)\s/i.test(text);
 }
@@ -50,12 +50,14 @@ export class RequestDatabase {
   /** The same session without the wait for riding reads: for what their own decision writes (a failure counted). */
   private readonly direct: Database;
   private riding: RidingReads | null = null;
+  /** The SQL of each statement prepared here (a binding may wrap statements: the text is kept apart from them). */
+  private readonly sqlOf = new WeakMap<D1PreparedStatement, string>();
   /** The decision on the riding reads, once they have run: everything after waits for it, and fails with it. */
   private decided: Promise<void> | null = null;
 
   constructor(private readonly session: D1DatabaseSession) {
     const client = {
-      prepare: (query: string) => this.guard(session.prepare(query)),
+      prepare: (query: string) => this.guard(session.prepare(query), query),
       batch: <T>(statements: D1PreparedStatement[]) => this.batch<T>(statements),
     };
     this.db = createDatabase(client as unknown as D1Database);
@@ -87,7 +89,7 @@ export class RequestDatabase {
 
   private async batch<T>(statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
     const riding = this.riding;
-    if (!riding || !statements.every(onlyReads)) {
+    if (!riding || !statements.every((statement) => onlyReads(this.sqlOf.get(statement)))) {
       await this.settle();
       return this.session.batch<T>(statements);
     }
@@ -99,13 +101,14 @@ export class RequestDatabase {
   }
 
   /** A statement that, run on its own, waits for the riding reads to be settled first. */
-  private guard(statement: D1PreparedStatement): D1PreparedStatement {
+  private guard(statement: D1PreparedStatement, query: string): D1PreparedStatement {
+    this.sqlOf.set(statement, query);
     // The runtime's own methods, called with the statement itself (its batch() reads only .statement and .params).
     const own = statement as unknown as Record<"bind" | "first" | "all" | "run" | "raw", (...args: unknown[]) => unknown>;
     const { bind, first, all, run, raw } = own;
     const settled = () => this.settle();
     return Object.assign(statement, {
-      bind: (...values: unknown[]) => this.guard(bind.apply(statement, values) as D1PreparedStatement),
+      bind: (...values: unknown[]) => this.guard(bind.apply(statement, values) as D1PreparedStatement, query),
       first: async (...args: unknown[]) => (await settled(), first.apply(statement, args)),
       all: async () => (await settled(), all.call(statement)),
       run: async () => (await settled(), run.call(statement)),
