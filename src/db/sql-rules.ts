@@ -8,8 +8,20 @@
  * Outcome of pick `p` in game `g` (gradePick): 'win', 'loss', 'void', or NULL while it cannot be known (nothing known
  * yet, or only the scoring team is, the scorer unresolved, and the pick is one of that team's players).
  */
+/** Game `g` counts for nothing: canceled, or voided by an admin (every pick on it is void). */
+export const GAME_VOID_SQL = `(g.status = 'canceled' OR g.is_voided = 1)`;
+
+/**
+ * Game `g`'s first-TD market can be settled: void, no TD, or the scorer resolved (a market names a player; a team's DEF
+ * leg is settled by the scorer's kind and team, known with him).
+ */
+export const FIRST_TD_MARKET_SETTLED_SQL = `(${GAME_VOID_SQL} OR g.no_td = 1 OR g.first_td_player_id IS NOT NULL)`;
+
+/** Game `g` carries a first-TD fact: a scorer, at least the scoring team, or no TD. */
+export const FIRST_TD_FACTS_SQL = `(g.first_td_team IS NOT NULL OR g.first_td_player_id IS NOT NULL OR g.no_td = 1)`;
+
 export const PICK_OUTCOME_SQL = `CASE
-      WHEN g.status = 'canceled' OR g.is_voided = 1 THEN 'void'
+      WHEN ${GAME_VOID_SQL} THEN 'void'
       WHEN g.no_td = 1 THEN 'loss'
       WHEN g.first_td_team IS NULL THEN NULL
       WHEN p.player_id = g.first_td_player_id THEN 'win'
@@ -38,7 +50,7 @@ export const FEED_RECORDER = "job:live-sync";
  * them, until that person clears them (cleared facts belong to nobody) and so hands the game back to the feed.
  */
 export const PERSON_OWNS_FACTS_SQL = `(g.first_td_recorded_by IS NOT NULL AND g.first_td_recorded_by <> '${FEED_RECORDER}'
-      AND (g.first_td_team IS NOT NULL OR g.first_td_player_id IS NOT NULL OR g.no_td = 1))`;
+      AND ${FIRST_TD_FACTS_SQL})`;
 
 /**
  * Game `g` needs nothing more from the feed: canceled, or final with both scores and its first TD known (the scorer

@@ -8,6 +8,7 @@ import {
   type MarketLeg,
   type UnmappedReason,
 } from "../domain/market-mapping";
+import { FIRST_TD_MARKET_SETTLED_SQL, GAME_VOID_SQL } from "../db/sql-rules";
 import { legPriceOf, normalizeGameLegs, type LegPrice, type Quote } from "../domain/market-prices";
 import { SNAPSHOT_BUCKET_MS } from "../domain/odds-freeze";
 import { nowIso } from "../lib/clock";
@@ -285,14 +286,14 @@ function recordOutcomes(db: MeteredD1, now: string) {
       `DELETE FROM market_outcomes WHERE game_id IN (
          SELECT g.id FROM games g
          WHERE g.kickoff_at > ?1
-           AND NOT (g.status = 'canceled' OR g.is_voided = 1 OR g.no_td = 1 OR g.first_td_player_id IS NOT NULL))`,
+           AND NOT ${FIRST_TD_MARKET_SETTLED_SQL})`,
     )
     .bind(since);
   const record = db
     .prepare(
       `INSERT INTO market_outcomes (source, market_id, game_id, player_name, player_id, kind, outcome, last_probability, settled_at)
        SELECT m.source, m.market_id, m.game_id, m.player_name, m.player_id, m.kind,
-         CASE WHEN g.status = 'canceled' OR g.is_voided = 1 THEN 'void'
+         CASE WHEN ${GAME_VOID_SQL} THEN 'void'
               WHEN m.player_id IS NULL THEN CASE WHEN g.no_td = 1 THEN 'yes' ELSE 'no' END
               WHEN g.no_td = 1 THEN 'no'
               WHEN m.player_id = g.first_td_player_id THEN 'yes'
@@ -301,7 +302,7 @@ function recordOutcomes(db: MeteredD1, now: string) {
          m.implied_probability, ?1
        FROM market_odds m JOIN games g ON g.id = m.game_id
        WHERE m.kind = 'first_td' AND m.market_id IS NOT NULL
-         AND (g.status = 'canceled' OR g.is_voided = 1 OR g.no_td = 1 OR g.first_td_player_id IS NOT NULL)
+         AND ${FIRST_TD_MARKET_SETTLED_SQL}
          AND g.kickoff_at > ?2
          AND m.snapshot_time = (SELECT max(m2.snapshot_time) FROM market_odds m2
                                 WHERE m2.source = m.source AND m2.market_id = m.market_id AND m2.snapshot_time < g.kickoff_at)

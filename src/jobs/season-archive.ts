@@ -23,7 +23,7 @@
 import { getTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { is } from "drizzle-orm";
 import * as schema from "../db/schema";
-import { GAME_SETTLED_SQL } from "../db/sql-rules";
+import { GAME_SETTLED_SQL, GAME_VOID_SQL } from "../db/sql-rules";
 import { nowIso } from "../lib/clock";
 import type { MeteredD1 } from "./d1-meter";
 import type { JobContext, JobOutcome } from "./job";
@@ -268,7 +268,7 @@ class StatementBudget {
 async function unfinishedGames(db: MeteredD1, season: number): Promise<{ total: number; open: string[] }> {
   const [total, open] = await db.batch<{ n?: number; id?: string }>([
     db.prepare("SELECT count(*) AS n FROM games WHERE season = ?1").bind(season),
-    db.prepare(`SELECT g.id FROM games g WHERE g.season = ?1 AND NOT (${GAME_SETTLED_SQL} OR g.is_voided = 1) ORDER BY g.kickoff_at LIMIT 5`).bind(season),
+    db.prepare(`SELECT g.id FROM games g WHERE g.season = ?1 AND NOT (${GAME_SETTLED_SQL} OR ${GAME_VOID_SQL}) ORDER BY g.kickoff_at LIMIT 5`).bind(season),
   ]);
   return { total: total?.results[0]?.n ?? 0, open: (open?.results ?? []).map((r) => r.id!) };
 }
