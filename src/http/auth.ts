@@ -37,6 +37,7 @@ export function bearerToken(header: string | undefined): string | null {
 const AUTHENTICATED_BY_FIRST_READ: readonly (readonly [method: string, path: RegExp])[] = [
   ["POST", /^\/v1\/picks$/],
   ["GET", /^\/v1\/leaderboards\/[^/]+(\/weeks\/[^/]+)?$/],
+  ["GET", /^\/v1\/leagues\/[^/]+\/leaderboards\/[^/]+(\/weeks\/[^/]+)?$/],
   ["GET", /^\/v1\/games\/[^/]+$/],
   ["GET", /^\/v1\/player-stats$/],
   ["GET", /^\/v1\/me\/picks$/],

@@ -7,7 +7,7 @@ import { CursorSchema, errorResponses, IdParamSchema, LimitSchema, nullable, Sea
 import { cursorSigner } from "../services/keyset";
 import { pageCache } from "../http/edge-cache";
 import { getLeaderboard, getLeagueBoard, type BoardPage } from "../services/leaderboards";
-import { leagueForReader } from "../services/leagues";
+import { leagueForBoardReader } from "../services/leagues";
 
 const LeaderboardEntrySchema = z
   .object({
@@ -132,13 +132,17 @@ export const leaderboardRoutes = createRouter()
     return c.json(await leagueBoard(c, id, { ...scope, ...c.req.valid("query") }), 200);
   });
 
+/**
+ * A league's board: the league and the caller's membership in one read (their token's check riding in it), then the
+ * board, whose statements depend on the league's ranking and size (2 calls).
+ */
 async function leagueBoard(
   c: Context<AppBindings>,
   leagueId: number,
   q: { season: number; week?: number; limit: number; cursor?: string },
 ) {
+  const league = await leagueForBoardReader(c.get("db"), leagueId, callerUserIdSql(c));
   const caller = c.get("caller");
-  const league = await leagueForReader(c.get("db"), leagueId, caller.kind === "user" ? { kind: "user", userId: caller.userId } : { kind: "admin_secret" });
   const board = { id: league.id, ranking: league.ranking as "wins" | "units", boardMaterialized: league.boardMaterialized === 1 };
   return getLeagueBoard(c.get("db").$client, board, { ...q, callerUserId: callerUserId(caller) }, cursorSigner(c.env.SESSION_SECRET));
 }

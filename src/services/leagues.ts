@@ -6,7 +6,7 @@
  * every league: a league only chooses whose picks it shows.
  */
 import { and, asc, desc, eq, gt, isNull, sql } from "drizzle-orm";
-import { d1Statement } from "../db/client";
+import { d1Statement, readTogether } from "../db/client";
 import { invites, leagueMembers, leagues, picks, results, users, type LEAGUE_RANKINGS } from "../db/schema";
 import { isLocked } from "../domain/picks";
 import type { Database } from "../env";
@@ -55,6 +55,24 @@ export async function leagueForReader(db: Database, leagueId: number, reader: Le
   const readerIsMember = row.memberId !== null;
   if (!readerIsMember && reader.kind !== "admin_secret") throw new ApiError("forbidden", "Only the league's members can see it.");
   return { ...row.league, readerIsMember, readerIsCommissioner: userId !== null && row.league.commissionerId === userId };
+}
+
+/**
+ * leagueForReader for a board, in a batch of its own so that the caller's authentication rides in it: the reader is
+ * the user that SQL names (src/http/auth.ts callerUserIdSql), or null for the operator. The same 404 and 403.
+ */
+export async function leagueForBoardReader(db: Database, leagueId: number, readerUserSql: string | null): Promise<LeagueRow> {
+  const { rows } = await readTogether(db, {
+    rows: db
+      .select({ league: leagues, memberId: leagueMembers.userId })
+      .from(leagues)
+      .leftJoin(leagueMembers, and(eq(leagueMembers.leagueId, leagues.id), eq(leagueMembers.userId, sql.raw(readerUserSql ?? "-1"))))
+      .where(eq(leagues.id, leagueId)),
+  });
+  const row = rows[0];
+  if (!row) throw new ApiError("league_not_found", `No league ${leagueId}.`);
+  if (row.memberId === null && readerUserSql !== null) throw new ApiError("forbidden", "Only the league's members can see it.");
+  return row.league;
 }
 
 /** The league, for its commissioner only (404 unknown, 403 anyone else). */

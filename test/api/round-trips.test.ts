@@ -59,6 +59,21 @@ describe("one read round trip, one write round trip", () => {
     expect(read.calls[0]!.sql.some((text) => text.includes("api_tokens"))).toBe(true);
   });
 
+  it("a league's board: the league and the membership in one read with the token's check, then the board (2 calls)", async () => {
+    const { season, teams, game, user } = await scene();
+    await makePick(user, game, teams.KC!.RB);
+    const made = await api("/v1/leagues", { method: "POST", token: user.token, body: { name: `Round trips ${season}` } });
+    expect(made.status).toBe(201);
+    const board = await requestCounted(`/v1/leagues/${made.json.id}/leaderboards/${season}?limit=10`, { token: user.token });
+    expect(board.status).toBe(200);
+    expect(board.json.me).toMatchObject({ userId: user.id, rank: 1 });
+    expect(board.calls.map((call) => call.kind)).toEqual(["batch", "all"]);
+    expect(board.calls[0]!.sql.some((text) => text.includes("api_tokens"))).toBe(true);
+    const stranger = await createUserWithToken();
+    const refused = await requestCounted(`/v1/leagues/${made.json.id}/leaderboards/${season}?limit=10`, { token: stranger.token });
+    expect(refused.status).toBe(403);
+  });
+
   it("my rank is the caller's, read in the same call as the page", async () => {
     const { season, teams, game, user } = await scene();
     await makePick(user, game, teams.KC!.RB);
