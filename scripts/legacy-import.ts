@@ -260,8 +260,8 @@ async function readNflverse(source: NflverseSource, args: ImportArgs, seasons: n
     const texts = args.rosters.map((f) => ({ name: f, text: readFileSync(f, "utf8") }));
     for (const season of seasons) rosters.bySeason.set(season, parseRosters(source, texts, season));
   } else {
-    // The URL pattern, for the report.
-    rosters.origin = source.nflverseRosterUrl(baseUrl, "<season>" as unknown as number);
+    // The URL pattern, for the report (the URL function takes a season number and encodes what it is given).
+    rosters.origin = source.nflverseRosterUrl(baseUrl, 0).replace(/roster_0\.csv$/, "roster_<season>.csv");
     for (const season of seasons) {
       const url = source.nflverseRosterUrl(baseUrl, season);
       log(`  downloading ${url}`);
