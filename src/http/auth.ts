@@ -29,13 +29,16 @@ export function bearerToken(header: string | undefined): string | null {
 }
 
 /**
- * Routes whose handlers read the database before they ask who is calling, and name the caller in SQL where their reads
+ * Routes whose handlers read the database before they ask who is calling (making, changing, deleting a pick; boards;
+ * a game; player stats; my picks), and name the caller in SQL where their reads
  * need them (callerUserIdSql): a bearer token's check rides in their first read batch (src/db/client.ts), one round
  * trip for both. Every other route has its caller settled before its handler runs. A route listed here must not read
  * c.var.caller before its first read batch (test/api/round-trips.test.ts counts the calls of each).
  */
 const AUTHENTICATED_BY_FIRST_READ: readonly (readonly [method: string, path: RegExp])[] = [
   ["POST", /^\/v1\/picks$/],
+  ["PATCH", /^\/v1\/picks\/[^/]+$/],
+  ["DELETE", /^\/v1\/picks\/[^/]+$/],
   ["GET", /^\/v1\/leaderboards\/[^/]+(\/weeks\/[^/]+)?$/],
   ["GET", /^\/v1\/leagues\/[^/]+\/leaderboards\/[^/]+(\/weeks\/[^/]+)?$/],
   ["GET", /^\/v1\/games\/[^/]+$/],

@@ -3,7 +3,7 @@ import { credentialLabel, refuseOperatorFirst, requireUserId } from "../http/aut
 import { createRouter } from "../http/router";
 import { errorResponses, IdParamSchema, security } from "../http/schemas";
 import { ODDS_REASONS } from "../domain/odds-freeze";
-import { changePickPlayer, deletePick, getPick, readNewPick, writeNewPick } from "../services/picks";
+import { getPick, readNewPick, readPickChange, readPickDeletion, writeNewPick, writePickChange, writePickDeletion } from "../services/picks";
 
 const FROZEN_PRICE = "the median of the player's first-TD market snapshots taken in the 30 minutes before the pick";
 
@@ -122,16 +122,18 @@ export const pickRoutes = createRouter()
   })
   .openapi(getPickRoute, async (c) => c.json(await getPick(c.get("db"), requireUserId(c), c.req.valid("param").id), 200))
   .openapi(changePickRoute, async (c) => {
-    const pick = await changePickPlayer(c.get("db"), {
-      userId: requireUserId(c),
-      pickId: c.req.valid("param").id,
-      playerId: c.req.valid("json").playerId,
-      now: new Date(),
-      changedBy: credentialLabel(c.get("caller")),
-    });
+    // One read (the token's check riding in it), then one write.
+    await refuseOperatorFirst(c);
+    const now = new Date();
+    const change = { pickId: c.req.valid("param").id, playerId: c.req.valid("json").playerId, now };
+    const reads = await readPickChange(c.get("db"), change);
+    const pick = await writePickChange(c.get("db"), reads, { ...change, userId: requireUserId(c), changedBy: credentialLabel(c.get("caller")) });
     return c.json(pick, 200);
   })
   .openapi(deletePickRoute, async (c) => {
-    await deletePick(c.get("db"), { userId: requireUserId(c), pickId: c.req.valid("param").id, now: new Date() });
+    await refuseOperatorFirst(c);
+    const pickId = c.req.valid("param").id;
+    const reads = await readPickDeletion(c.get("db"), pickId);
+    await writePickDeletion(c.get("db"), reads, { userId: requireUserId(c), pickId, now: new Date() });
     return c.body(null, 204);
   });

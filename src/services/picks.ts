@@ -50,7 +50,7 @@ interface PickablePlayer {
 type PlayerOnRoster = { id: string; fullName: string; team: string | null; position: string | null; status: string | null };
 
 /** The player with his current roster row in the game's season (the season read from the game in the same statement). */
-function playerOnRosterQuery(db: Database, gameId: string, playerId: string) {
+function playerOnRosterQuery(db: Database, gameId: string | SQL, playerId: string) {
   return db
     .select({
       id: players.id,
@@ -77,11 +77,6 @@ function pickablePlayer(game: GameRow, playerId: string, row: PlayerOnRoster | u
   return { id: row.id, fullName: row.fullName, team: row.team! };
 }
 
-async function findPickablePlayer(db: Database, game: GameRow, playerId: string): Promise<PickablePlayer> {
-  const [row] = await playerOnRosterQuery(db, game.id, playerId);
-  return pickablePlayer(game, playerId, row);
-}
-
 /** What a pick stores of the price it froze (or of the reason it has none). */
 export interface FrozenPrice {
   impliedProbability: number | null;
@@ -100,7 +95,7 @@ export interface FrozenPrice {
  * (game_id, player_id, snapshot_time), plus whether he has any snapshot in the game at all (no_market vs stale). The
  * (SELECT 1) LEFT JOIN answers one row even when the range is empty.
  */
-export function pricingSnapshotsQuery(gameId: string, playerId: string, pickAt: Date) {
+export function pricingSnapshotsQuery(gameId: string | SQL, playerId: string, pickAt: Date) {
   const range = snapshotReadRange(pickAt);
   return sql`
     SELECT m.id AS id, m.source AS source, coalesce(m.captured_at, m.snapshot_time) AS capturedAt,
@@ -119,11 +114,6 @@ interface PricingSnapshotRow {
   basis: string | null;
   depthKnown: number;
   hasAnySnapshot: number;
-}
-
-/** The price a pick made at `pickAt` freezes (src/domain/odds-freeze.ts), in one read. */
-async function frozenPrice(db: Database, game: GameRow, playerId: string, pickAt: Date): Promise<FrozenPrice> {
-  return priceOf(await db.all<PricingSnapshotRow>(pricingSnapshotsQuery(game.id, playerId, pickAt)), pickAt);
 }
 
 /** The frozen price (or the reason there is none) from the rows of pricingSnapshotsQuery. */
@@ -266,53 +256,100 @@ export async function createPick(db: Database, input: PickInput): Promise<PickVi
   return writeNewPick(db, await readNewPick(db, input), input);
 }
 
-async function findOwnPick(db: Database, userId: number, pickId: number) {
-  const pick = await db.query.picks.findFirst({ where: eq(picks.id, pickId) });
-  if (!pick) throw new ApiError("pick_not_found", `No pick ${pickId}.`);
-  if (pick.userId !== userId) throw new ApiError("forbidden", "This pick belongs to another user.");
-  return pick;
+/** The pick's own view, or 404 / 403 (another user's pick is forbidden, not missing). */
+function ownPick(row: PickRow | undefined, userId: number, pickId: number): PickView {
+  if (!row) throw new ApiError("pick_not_found", `No pick ${pickId}.`);
+  if (row.userId !== userId) throw new ApiError("forbidden", "This pick belongs to another user.");
+  return toPickView(row);
+}
+
+/** The game of a pick, as SQL (the reads of a change know the pick's id, not yet its game). */
+const gameOfPick = (pickId: number) => sql`(SELECT game_id FROM ${picks} WHERE id = ${pickId})`;
+
+/** What a change of player reads, in one round trip: the pick, its game, the new player on its rosters, his snapshots. */
+export async function readPickChange(db: Database, input: { pickId: number; playerId: string; now: Date }) {
+  const game = gameOfPick(input.pickId);
+  return readTogether(db, {
+    pick: pickViewQuery(db).where(eq(picks.id, input.pickId)),
+    game: db.select().from(games).where(eq(games.id, game)).limit(1),
+    player: playerOnRosterQuery(db, game, input.playerId),
+    snapshots: rawRows<PricingSnapshotRow>(pricingSnapshotsQuery(game, input.playerId, input.now)),
+  });
+}
+
+/**
+ * The change written in one round trip (held to the game being still open, by the database's clock) with the pick read
+ * back. Refusals in the order they always came: no pick (404), another's (403), locked (409), then the player (404,
+ * 422); the same player again changes nothing.
+ */
+export async function writePickChange(
+  db: Database,
+  read: Awaited<ReturnType<typeof readPickChange>>,
+  input: { userId: number; pickId: number; playerId: string; now: Date; changedBy: string },
+): Promise<PickView> {
+  const pick = ownPick(read.pick[0], input.userId, input.pickId);
+  const game = read.game[0]!;
+  assertOpen(game, input.now);
+  if (pick.playerId === input.playerId) return pick;
+  const player = pickablePlayer(game, input.playerId, read.player[0]);
+  const price = priceOf(read.snapshots, input.now);
+
+  const [updated, written] = await runPickWrite(() =>
+    db.batch([
+      db
+        .update(picks)
+        .set({
+          playerId: player.id,
+          playerName: player.fullName,
+          team: player.team,
+          odds: price.americanOdds,
+          theoreticalReturn: price.decimalOdds,
+          ...price,
+          changedBy: input.changedBy,
+          updatedAt: nowIso(input.now),
+        })
+        .where(and(eq(picks.id, pick.id), eq(picks.userId, input.userId), stillOpen(game.id)))
+        .returning({ id: picks.id }),
+      pickViewQuery(db).where(eq(picks.id, pick.id)),
+    ]),
+  );
+  if (updated.length === 0) throw lockedError(game);
+  return toPickView(written[0]!);
 }
 
 export async function changePickPlayer(
   db: Database,
   input: { userId: number; pickId: number; playerId: string; now: Date; changedBy: string },
-) {
-  const pick = await findOwnPick(db, input.userId, input.pickId);
-  const game = await findGame(db, pick.gameId);
-  assertOpen(game, input.now);
-  if (pick.playerId === input.playerId) return getPick(db, input.userId, pick.id);
-  const player = await findPickablePlayer(db, game, input.playerId);
-  const price = await frozenPrice(db, game, player.id, input.now);
-
-  const updated = await runPickWrite(() =>
-    db
-      .update(picks)
-      .set({
-        playerId: player.id,
-        playerName: player.fullName,
-        team: player.team,
-        odds: price.americanOdds,
-        theoreticalReturn: price.decimalOdds,
-        ...price,
-        changedBy: input.changedBy,
-        updatedAt: nowIso(input.now),
-      })
-      .where(and(eq(picks.id, pick.id), eq(picks.userId, input.userId), stillOpen(game.id)))
-      .returning({ id: picks.id }),
-  );
-  if (updated.length === 0) throw lockedError(game);
-  return getPick(db, input.userId, pick.id);
+): Promise<PickView> {
+  return writePickChange(db, await readPickChange(db, input), input);
 }
 
-export async function deletePick(db: Database, input: { userId: number; pickId: number; now: Date }): Promise<void> {
-  const pick = await findOwnPick(db, input.userId, input.pickId);
-  const game = await findGame(db, pick.gameId);
+/** What a deletion reads, in one round trip: the pick and its game. */
+export async function readPickDeletion(db: Database, pickId: number) {
+  return readTogether(db, {
+    pick: pickViewQuery(db).where(eq(picks.id, pickId)),
+    game: db.select().from(games).where(eq(games.id, gameOfPick(pickId))).limit(1),
+  });
+}
+
+/** The deletion, held to the game being still open: 404, 403, 409 as always. */
+export async function writePickDeletion(
+  db: Database,
+  read: Awaited<ReturnType<typeof readPickDeletion>>,
+  input: { userId: number; pickId: number; now: Date },
+): Promise<void> {
+  const pick = ownPick(read.pick[0], input.userId, input.pickId);
+  const game = read.game[0]!;
   assertOpen(game, input.now);
   const deleted = await db
     .delete(picks)
     .where(and(eq(picks.id, pick.id), eq(picks.userId, input.userId), stillOpen(game.id)))
     .returning({ id: picks.id });
   if (deleted.length === 0) throw lockedError(game);
+}
+
+export async function deletePick(db: Database, input: { userId: number; pickId: number; now: Date }): Promise<void> {
+  return writePickDeletion(db, await readPickDeletion(db, input.pickId), input);
 }
 
 export const pickViewColumns = {

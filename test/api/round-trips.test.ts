@@ -36,6 +36,25 @@ describe("one read round trip, one write round trip", () => {
     expect(made.calls[0]!.sql.some((text) => text.includes("api_tokens"))).toBe(true);
   });
 
+  it("PATCH and DELETE /v1/picks/{id}: one read (token, pick, game, player, price) and one write each", async () => {
+    const { teams, game, user } = await scene();
+    const pick = await makePick(user, game, teams.KC!.WR);
+    const changed = await requestCounted(`/v1/picks/${pick.id}`, { method: "PATCH", token: user.token, body: { playerId: teams.KC!.RB } });
+    expect(changed.status).toBe(200);
+    expect(changed.json).toMatchObject({ id: pick.id, playerId: teams.KC!.RB, position: "RB" });
+    expect(changed.calls.map((call) => call.kind)).toEqual(["batch", "batch"]);
+    expect(summary(changed.calls)).toEqual({ reads: 1, writes: 1 });
+    const same = await requestCounted(`/v1/picks/${pick.id}`, { method: "PATCH", token: user.token, body: { playerId: teams.KC!.RB } });
+    expect(same.status).toBe(200);
+    expect(summary(same.calls)).toEqual({ reads: 1, writes: 0 });
+    const other = await createUserWithToken();
+    const forbidden = await requestCounted(`/v1/picks/${pick.id}`, { method: "DELETE", token: other.token });
+    expect(forbidden.status).toBe(403);
+    const deleted = await requestCounted(`/v1/picks/${pick.id}`, { method: "DELETE", token: user.token });
+    expect(deleted.status).toBe(204);
+    expect(summary(deleted.calls)).toEqual({ reads: 1, writes: 1 });
+  });
+
   it("a refused pick (locked, unknown player) still makes one read and no write", async () => {
     const { game, user } = await scene();
     const refused = await requestCounted("/v1/picks", { method: "POST", token: user.token, body: { gameId: game, playerId: "00-nobody" } });
