@@ -6,6 +6,9 @@ export function createClient(baseUrl, maxSockets = 64) {
   const url = new URL(baseUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets, keepAliveMsecs: 10000 });
   const freshAgent = new http.Agent({ keepAlive: false });
+  // The last answer each socket carried: a connection the server resets says what came before it (bench/README.md,
+  // Caveats: connection resets in the rush).
+  const lastOnSocket = new WeakMap();
   /**
    * One request: { status, ms, body (text), json(), d1 (parsed x-bench-d1 or null) }. `fresh`: a connection of its
    * own, closed after the response (long load and check requests). A request that fails on a reused keep-alive
@@ -17,7 +20,12 @@ export function createClient(baseUrl, maxSockets = 64) {
       return await requestOnce(spec);
     } catch (error) {
       if (!error.reusedSocket) throw error;
-      return requestOnce({ ...spec, fresh: true });
+      try {
+        return await requestOnce({ ...spec, fresh: true });
+      } catch (again) {
+        again.previousOnSocket = `${error.previousOnSocket}; then on a new connection: ${again.previousOnSocket}`;
+        throw again;
+      }
     }
   }
 
@@ -36,6 +44,7 @@ export function createClient(baseUrl, maxSockets = 64) {
         const chunks = [];
         res.on("data", (c) => chunks.push(c));
         res.on("end", () => {
+          if (req.socket) lastOnSocket.set(req.socket, `${method} ${res.statusCode}${res.headers.connection === "close" ? " (connection: close)" : ""}`);
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
           const text = Buffer.concat(chunks).toString("utf8");
           const header = res.headers["x-bench-d1"];
@@ -57,6 +66,7 @@ export function createClient(baseUrl, maxSockets = 64) {
       });
       req.on("timeout", () => req.destroy(new Error(`timeout after ${timeoutMs} ms: ${method} ${path}`)));
       req.on("error", (error) => {
+        error.previousOnSocket = (req.socket && lastOnSocket.get(req.socket)) ?? (req.reusedSocket ? "unknown" : "none (a new connection)");
         if (req.reusedSocket && (error.code === "ECONNRESET" || /socket hang up/.test(error.message))) error.reusedSocket = true;
         reject(error);
       });

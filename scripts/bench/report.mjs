@@ -274,7 +274,8 @@ export function printReport(report) {
       `(${Math.round(r.rateFraction * 100)}% of the floor's ${fmt(r.floorRps, 0)}), then ${j.after} more after kickoff (${r.kickoffAt}):`);
     lines.push(`  before kickoff: ${fmt(j.accepted, 0)} accepted (${fmt(j.created, 0)} created, ${fmt(j.changed, 0)} changed), ${j.lockRefusedBeforeKickoff} refused for the lock as kickoff passed; ` +
       `answered at ${fmt(j.rps, 0)} req/s over ${fmt(j.seconds, 1)} s; latency from the scheduled send p50 ${fmt(j.latency.p50, 2)} / p95 ${fmt(j.latency.p95, 2)} / p99 ${fmt(j.latency.p99, 2)} / max ${fmt(j.latency.max, 1)} ms; ` +
-      `the sender fell behind its schedule by at most ${fmt(r.worstSendLateMs, 1)} ms; connections reset by the local runtime and retried once: ${r.connectionResetsRetried ?? 0}`);
+      `the sender fell behind its schedule by at most ${fmt(r.worstSendLateMs, 1)} ms; connections reset by the local runtime and retried once: ${r.connectionResetsRetried ?? 0}` +
+      (r.connectionResetsRetried ? ` (the answer before on that connection: ${JSON.stringify(r.connectionResetsAfter)})` : ""));
     lines.push(`  after kickoff: ${j.lockRefusedAfterKickoff} of ${j.after} refused with 409 game_locked, ${j.acceptedAfterKickoff} accepted; errors ${j.errors}${j.errorSamples.length ? ` (${j.errorSamples.join(" | ")})` : ""}`);
     lines.push(`  database afterwards: ${r.database.picksWrittenAtOrAfterKickoff} picks of these games with created_at or updated_at at or after kickoff; ` +
       `their picks at kickoff (${r.database.snapshotAtKickoff.picks} picks, read at ${r.database.snapshotAtKickoff.dbNow}) and at the end: ${r.database.unchangedSinceKickoff ? "identical" : "DIFFERENT"}`);

@@ -191,12 +191,15 @@ export async function kickoffRush({ client, sql, games, users, ratePerSecond, af
   // connections: ECONNRESET / socket hang up) is tried once more on a new connection, as a client would; its latency
   // still runs from the first scheduled send, and the retries are counted.
   let retried = 0;
+  const resetAfter = {};
   const send = async (spec) => {
     try {
       return await client.request({ method: spec.method, path: spec.path, token: spec.token, body: spec.body });
     } catch (error) {
       if (!/ECONNRESET|socket hang up/.test(String(error))) throw error;
       retried++;
+      const key = `${spec.method} after ${error.previousOnSocket ?? "?"}`;
+      resetAfter[key] = (resetAfter[key] ?? 0) + 1;
       return client.request({ method: spec.method, path: spec.path, token: spec.token, body: spec.body, fresh: true });
     }
   };
@@ -239,6 +242,7 @@ export async function kickoffRush({ client, sql, games, users, ratePerSecond, af
     games: gameIds.length,
     worstSendLateMs: worstLateMs,
     connectionResetsRetried: retried,
+    connectionResetsAfter: resetAfter,
     database: {
       picksWrittenAtOrAfterKickoff: late.results[0].n,
       snapshotAtKickoff: atKickoff,
