@@ -5,7 +5,7 @@ import { createRouter } from "../http/router";
 import { CursorSchema, errorResponses, LimitSchema, SeasonSchema, security } from "../http/schemas";
 import { cursorSigner } from "../services/keyset";
 import { pageCache } from "../http/edge-cache";
-import { getPlayer, listPlayers, listPlayerStats, type PlayerStatsPage } from "../services/players";
+import { getPlayer, listPlayers, listPlayerStats, type PlayerListPage, type PlayerStatsPage } from "../services/players";
 import { MarketPriceSchema, TeamQuerySchema } from "./games";
 
 const PositionSchema = z.enum(POSITIONS);
@@ -132,7 +132,11 @@ const playerStatsRoute = createRoute({
 });
 
 export const playerRoutes = createRouter()
-  .openapi(listPlayersRoute, async (c) => c.json(await listPlayers(c.get("db").$client, c.req.valid("query"), cursorSigner(c.env.SESSION_SECRET)), 200))
+  .openapi(listPlayersRoute, async (c) => {
+    // The same for every reader: from the edge cache while the standings version holds (roster syncs bump it).
+    const pages = await pageCache<PlayerListPage>(c, "players", c.req.valid("query"));
+    return c.json(await listPlayers(c.get("db").$client, c.req.valid("query"), cursorSigner(c.env.SESSION_SECRET), pages), 200);
+  })
   .openapi(getPlayerRoute, async (c) => c.json(await getPlayer(c.get("db").$client, c.req.valid("param").id, c.req.valid("query").season, new Date()), 200))
   .openapi(playerStatsRoute, async (c) => {
     // The same for every reader: from the edge cache while the standings version holds (src/http/edge-cache.ts).

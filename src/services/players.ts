@@ -30,12 +30,22 @@ function likePattern(text: string): string {
 }
 
 /** Current rosters, filtered; the name search compares normalized names (case, accents, punctuation, suffixes). */
-export async function listPlayers(d1: D1Database, filter: PlayerFilter, cursors: CursorSigner) {
+export async function listPlayers(d1: D1Database, filter: PlayerFilter, cursors: CursorSigner, pages: PageStore<PlayerListPage> | null = null) {
+  const cached = pages ? await pages.get() : null;
+  if (cached) return cached;
+  const page = await readPlayers(d1, filter, cursors);
+  pages?.put(page);
+  return page;
+}
+
+export type PlayerListPage = Awaited<ReturnType<typeof readPlayers>>;
+
+async function readPlayers(d1: D1Database, filter: PlayerFilter, cursors: CursorSigner) {
   const nameKey = filter.q === undefined ? null : normalizePlayerName(filter.q);
   // No rank to forge here, but one cursor format for every list, and a cursor continues only the filters it came from.
   const scope: CursorScope = ["players", filter.season ?? null, filter.team ?? null, filter.position ?? null, nameKey];
   const after = filter.cursor ? await readNameCursor(cursors, scope, filter.cursor) : null;
-  const { results } = await d1
+  const list = d1
     .prepare(
       `SELECT p.id, p.full_name AS fullName, r.season, r.team, r.position, r.status, r.jersey, p.name_key AS nameKey
        FROM rosters r JOIN players p ON p.id = r.player_id
@@ -53,8 +63,9 @@ export async function listPlayers(d1: D1Database, filter: PlayerFilter, cursors:
       after?.nameKey ?? null,
       after?.id ?? null,
       filter.limit,
-    )
-    .all<PlayerListItem & { nameKey: string }>();
+    );
+  // A batch of one: the request's authentication rides in it (src/db/client.ts).
+  const [{ results }] = (await d1.batch<PlayerListItem & { nameKey: string }>([list])) as [D1Result<PlayerListItem & { nameKey: string }>];
   const last = results.at(-1);
   return {
     players: results.map(({ nameKey: _, ...player }) => player),

@@ -68,6 +68,7 @@ describe("one read round trip, one write round trip", () => {
     ["a game with its markets", (_s: number, game: string) => `/v1/games/${game}`],
     ["player stats by position", (s: number) => `/v1/player-stats?season=${s}&position=WR&limit=50`],
     ["my picks", (s: number) => `/v1/me/picks?season=${s}`],
+    ["the players of a team", (s: number) => `/v1/players?season=${s}&team=KC&limit=50`],
   ])("GET %s: one call, the token's check in it", async (_name, path) => {
     const { season, teams, game, user } = await scene();
     await makePick(user, game, teams.KC!.RB);
