@@ -51,3 +51,22 @@ export async function pageCache<T>(c: Context<AppBindings>, what: string, key: R
     },
   };
 }
+
+/**
+ * What each league's board looks like (its ranking, whether it is mirrored), remembered at this location so that the
+ * board's statements can go in the request's first read with the league's own row, which checks the guess: a wrong or
+ * missing one costs a second call and is corrected.
+ */
+export function leagueShapes<T>(c: Context<AppBindings>) {
+  const url = (leagueId: number) => `${ORIGIN}/league-shape/${leagueId}`;
+  return {
+    async get(leagueId: number): Promise<T | null> {
+      const hit = await caches.default.match(url(leagueId));
+      return hit ? ((await hit.json()) as T) : null;
+    },
+    put(leagueId: number, shape: T) {
+      const response = new Response(JSON.stringify(shape), { headers: { "content-type": "application/json", "cache-control": "max-age=86400" } });
+      c.executionCtx.waitUntil(caches.default.put(url(leagueId), response));
+    },
+  };
+}

@@ -5,9 +5,9 @@ import { callerUserIdSql } from "../http/auth";
 import { createRouter } from "../http/router";
 import { CursorSchema, errorResponses, IdParamSchema, LimitSchema, nullable, SeasonSchema, security, WeekSchema } from "../http/schemas";
 import { cursorSigner } from "../services/keyset";
-import { pageCache } from "../http/edge-cache";
-import { getLeaderboard, getLeagueBoard, type BoardPage } from "../services/leaderboards";
-import { leagueForBoardReader } from "../services/leagues";
+import { leagueShapes, pageCache } from "../http/edge-cache";
+import { getLeaderboard, getLeagueBoard, leagueBoardPlan, type BoardPage } from "../services/leaderboards";
+import { leagueBoardReaderStatement, leagueOfBoardReader, type LeagueBoardShape } from "../services/leagues";
 
 const LeaderboardEntrySchema = z
   .object({
@@ -133,16 +133,26 @@ export const leaderboardRoutes = createRouter()
   });
 
 /**
- * A league's board: the league and the caller's membership in one read (their token's check riding in it), then the
- * board, whose statements depend on the league's ranking and size (2 calls).
+ * A league's board in one read: the league with the caller's membership (their token's check riding along) and the
+ * board's statements, chosen by the league's shape as this location last saw it; the league's row checks that guess.
+ * Unknown or changed (a new ranking, the league grown to a mirrored board): the board in a second call, the shape kept.
  */
 async function leagueBoard(
   c: Context<AppBindings>,
   leagueId: number,
   q: { season: number; week?: number; limit: number; cursor?: string },
 ) {
-  const league = await leagueForBoardReader(c.get("db"), leagueId, callerUserIdSql(c));
-  const caller = c.get("caller");
-  const board = { id: league.id, ranking: league.ranking as "wins" | "units", boardMaterialized: league.boardMaterialized === 1 };
-  return getLeagueBoard(c.get("db").$client, board, { ...q, callerUserId: callerUserId(caller) }, cursorSigner(c.env.SESSION_SECRET));
+  const d1 = c.get("db").$client;
+  const cursors = cursorSigner(c.env.SESSION_SECRET);
+  const reader = callerUserIdSql(c);
+  const shapes = leagueShapes<LeagueBoardShape>(c);
+  const guess = await shapes.get(leagueId);
+  // A cursor of another ranking than the guess is read again against the league's own, after the read.
+  const plan = guess ? await leagueBoardPlan(d1, { id: leagueId, ...guess }, { ...q, caller: reader }, cursors).catch(() => null) : null;
+  const [leagueRow, ...boardRows] = await d1.batch([leagueBoardReaderStatement(d1, leagueId, reader), ...(plan?.statements ?? [])]);
+  const league = leagueOfBoardReader(leagueRow!, leagueId, reader);
+  const callerId = callerUserId(c.get("caller"));
+  if (plan && guess!.ranking === league.ranking && guess!.boardMaterialized === league.boardMaterialized) return plan.finish(boardRows, callerId);
+  shapes.put(leagueId, { ranking: league.ranking, boardMaterialized: league.boardMaterialized });
+  return getLeagueBoard(d1, league, { ...q, callerUserId: callerId }, cursors);
 }

@@ -270,7 +270,7 @@ export type LeagueBoardQuery = Omit<LeaderboardQuery, "sort" | "callerUserId"> &
  * The members of a small league, with their standings of the scope: at most LARGE_LEAGUE_MEMBERS of each. CROSS JOIN
  * keeps the members outermost (SQLite never reorders it): with standings outside, the plan scanned the whole scope.
  */
-function smallLeagueStatement(d1: D1Database, leagueId: number, q: LeagueBoardQuery) {
+function smallLeagueStatement(d1: D1Database, leagueId: number, q: Pick<LeagueBoardQuery, "season" | "week">) {
   return d1
     .prepare(
       `SELECT ${STANDING_COLUMNS} FROM league_members m CROSS JOIN standings s ON s.season = ?2 AND s.week = ?3 AND s.user_id = m.user_id
@@ -280,7 +280,7 @@ function smallLeagueStatement(d1: D1Database, leagueId: number, q: LeagueBoardQu
 }
 
 /** The caller's row in a sorted league board and the members ahead of them (two index ranges of the board). */
-function sortedLeagueRankStatement(d1: D1Database, leagueId: number, q: LeagueBoardQuery, order: BoardOrder, userId: number) {
+function sortedLeagueRankStatement(d1: D1Database, leagueId: number, q: Pick<LeagueBoardQuery, "season" | "week">, order: BoardOrder, user: number | string) {
   const p = SCORE_COLUMN[order.metric];
   const s2 = SCORE_COLUMN[OTHER_METRIC[order.metric]];
   const from = `league_standings b INDEXED BY ${BOARD_INDEX[order.metric]}`;
@@ -290,13 +290,13 @@ function sortedLeagueRankStatement(d1: D1Database, leagueId: number, q: LeagueBo
       `SELECT ${STANDING_COLUMNS}, 1 + (SELECT count(*) FROM ${from} WHERE ${scope} AND b.${p} > s.${p})
          + (SELECT count(*) FROM ${from} WHERE ${scope} AND b.${p} = s.${p} AND b.${s2} > s.${s2}) AS rank
        FROM league_standings s JOIN users u ON u.id = s.user_id
-       WHERE s.league_id = ?1 AND s.season = ?2 AND s.week = ?3 AND s.user_id = ?4 AND s.picks > 0`,
+       WHERE s.league_id = ?1 AND s.season = ?2 AND s.week = ?3 AND s.user_id = ${userSql(user)} AND s.picks > 0`,
     )
-    .bind(leagueId, q.season, q.week ?? SEASON_SCOPE, userId);
+    .bind(leagueId, q.season, q.week ?? SEASON_SCOPE);
 }
 
 /** The week's winners of a sorted board: every member tied at the top, once the week has graded picks. */
-function sortedWinnersStatement(d1: D1Database, leagueId: number, q: LeagueBoardQuery, order: BoardOrder) {
+function sortedWinnersStatement(d1: D1Database, leagueId: number, q: Pick<LeagueBoardQuery, "season" | "week">, order: BoardOrder) {
   const p = SCORE_COLUMN[order.metric];
   const s2 = SCORE_COLUMN[OTHER_METRIC[order.metric]];
   const from = `league_standings INDEXED BY ${BOARD_INDEX[order.metric]}`;
@@ -317,47 +317,90 @@ function winnersOf(rows: StandingRow[]): { userId: number; name: string }[] {
   return graded ? rows.map((row) => ({ userId: row.userId, name: row.name })) : [];
 }
 
-/**
- * A league's board, season or week, ranked by the league's ranking and its tiebreak. A small league's members are read
- * whole (fewer rows than a page's budget) and ranked here; a large league's board is read in index order from
- * league_standings. A week's board names its winners.
- */
-export async function getLeagueBoard(d1: D1Database, league: LeagueBoardLeague, q: LeagueBoardQuery, cursors: CursorSigner) {
-  const order: BoardOrder = { metric: league.ranking, tiebreakRanks: true };
-  const scope = boardScope(league.id, { ...q, sort: league.ranking });
-  const after = q.cursor ? await readPosition(cursors, scope, q.cursor) : null;
-  const afterKey = afterKeyOf(after, order);
-  const isWeek = q.week !== undefined;
-  let ranked: (StandingRow & { rank: number })[];
-  let mine: (StandingRow & { rank: number }) | null = null;
-  let winners: { userId: number; name: string }[] = [];
-  if (!league.boardMaterialized) {
-    const all = rankRows((await smallLeagueStatement(d1, league.id, q).all<StandingRow>()).results.sort((a, b) => compareRows(a, b, order)), order, null, null);
-    const start = after ? all.findIndex((row) => row.userId === after.userId) + 1 : 0;
-    if (after && start === 0) throw invalidCursor("the row this cursor continues from is no longer on the board");
-    ranked = all.slice(start, start + q.limit);
-    mine = all.find((row) => row.userId === q.callerUserId) ?? null;
-    winners = isWeek ? winnersOf(all.filter((row) => row.rank === 1)) : [];
-  } else {
-    const statements = [sortedPageStatement(d1, league.id, { ...q, sort: league.ranking }, order, after)];
-    if (q.callerUserId !== null) statements.push(sortedLeagueRankStatement(d1, league.id, q, order, q.callerUserId));
-    if (isWeek) statements.push(sortedWinnersStatement(d1, league.id, q, order));
-    const [page, ...rest] = await d1.batch(statements);
-    ranked = rankRows(page!.results as StandingRow[], order, after, afterKey);
-    if (q.callerUserId !== null) mine = ((rest.shift()!.results ?? []) as (StandingRow & { rank: number })[])[0] ?? null;
-    if (isWeek) winners = winnersOf(rest.shift()!.results as StandingRow[]);
-  }
+export type LeagueBoard = Awaited<ReturnType<LeagueBoardPlan["finish"]>>;
+
+/** A league board's statements, for a batch of the caller's choosing, and the board from their results. */
+export interface LeagueBoardPlan {
+  statements: D1PreparedStatement[];
+  /** The board; the caller's user id is known by then (the batch settled their authentication). */
+  finish(results: D1Result[], callerUserId: number | null): Promise<ReturnType<typeof leagueBoardOf>>;
+}
+
+function leagueBoardOf(
+  league: LeagueBoardLeague,
+  q: Pick<LeagueBoardQuery, "season" | "week">,
+  page: { ranked: (StandingRow & { rank: number })[]; nextCursor: string | null; mine: (StandingRow & { rank: number }) | null; winners: { userId: number; name: string }[] },
+) {
   return {
     leagueId: league.id,
     season: q.season,
     week: q.week ?? null,
     ranking: league.ranking,
     tiebreak: OTHER_METRIC[league.ranking],
-    entries: ranked.map(toEntry),
-    nextCursor: await nextCursorOf(cursors, scope, ranked, { ...q, sort: league.ranking }, order, after),
-    me: mine && toEntry(mine),
-    winners,
+    entries: page.ranked.map(toEntry),
+    nextCursor: page.nextCursor,
+    me: page.mine && toEntry(page.mine),
+    winners: page.winners,
   };
+}
+
+/**
+ * A league's board, season or week, ranked by the league's ranking and its tiebreak. A small league's members are read
+ * whole (fewer rows than a page's budget) and ranked here; a large league's board is read in index order from
+ * league_standings. A week's board names its winners. `caller` names the caller for "me": a user id, or SQL naming one
+ * (src/http/auth.ts callerUserIdSql); a small league finds them among its rows by the id given to finish.
+ */
+export async function leagueBoardPlan(
+  d1: D1Database,
+  league: LeagueBoardLeague,
+  q: Omit<LeagueBoardQuery, "callerUserId"> & { caller: number | string | null },
+  cursors: CursorSigner,
+): Promise<LeagueBoardPlan> {
+  const order: BoardOrder = { metric: league.ranking, tiebreakRanks: true };
+  const scope = boardScope(league.id, { ...q, sort: league.ranking });
+  const after = q.cursor ? await readPosition(cursors, scope, q.cursor) : null;
+  const afterKey = afterKeyOf(after, order);
+  const isWeek = q.week !== undefined;
+  const sortedQuery = { ...q, sort: league.ranking, callerUserId: null };
+  if (!league.boardMaterialized) {
+    return {
+      statements: [smallLeagueStatement(d1, league.id, q)],
+      async finish([rows], callerUserId) {
+        const all = rankRows((rows!.results as StandingRow[]).sort((a, b) => compareRows(a, b, order)), order, null, null);
+        const start = after ? all.findIndex((row) => row.userId === after.userId) + 1 : 0;
+        if (after && start === 0) throw invalidCursor("the row this cursor continues from is no longer on the board");
+        const ranked = all.slice(start, start + q.limit);
+        return leagueBoardOf(league, q, {
+          ranked,
+          nextCursor: await nextCursorOf(cursors, scope, ranked, sortedQuery, order, after),
+          mine: all.find((row) => row.userId === callerUserId) ?? null,
+          winners: isWeek ? winnersOf(all.filter((row) => row.rank === 1)) : [],
+        });
+      },
+    };
+  }
+  const statements = [sortedPageStatement(d1, league.id, sortedQuery, order, after)];
+  if (q.caller !== null) statements.push(sortedLeagueRankStatement(d1, league.id, q, order, q.caller));
+  if (isWeek) statements.push(sortedWinnersStatement(d1, league.id, q, order));
+  return {
+    statements,
+    async finish([page, ...rest]) {
+      const ranked = rankRows(page!.results as StandingRow[], order, after, afterKey);
+      const mine = q.caller === null ? null : (((rest.shift()!.results ?? []) as (StandingRow & { rank: number })[])[0] ?? null);
+      return leagueBoardOf(league, q, {
+        ranked,
+        nextCursor: await nextCursorOf(cursors, scope, ranked, sortedQuery, order, after),
+        mine,
+        winners: isWeek ? winnersOf(rest.shift()!.results as StandingRow[]) : [],
+      });
+    },
+  };
+}
+
+/** A league's board in one call (the web app's league page; the API folds the plan into its first read). */
+export async function getLeagueBoard(d1: D1Database, league: LeagueBoardLeague, q: LeagueBoardQuery, cursors: CursorSigner) {
+  const plan = await leagueBoardPlan(d1, league, { ...q, caller: q.callerUserId }, cursors);
+  return plan.finish(await d1.batch(plan.statements), q.callerUserId);
 }
 
 export interface HistogramDifference {

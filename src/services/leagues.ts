@@ -6,7 +6,7 @@
  * every league: a league only chooses whose picks it shows.
  */
 import { and, asc, desc, eq, gt, isNull, sql } from "drizzle-orm";
-import { d1Statement, readTogether } from "../db/client";
+import { d1Statement } from "../db/client";
 import { invites, leagueMembers, leagues, picks, results, users, type LEAGUE_RANKINGS } from "../db/schema";
 import { isLocked } from "../domain/picks";
 import type { Database } from "../env";
@@ -57,22 +57,32 @@ export async function leagueForReader(db: Database, leagueId: number, reader: Le
   return { ...row.league, readerIsMember, readerIsCommissioner: userId !== null && row.league.commissionerId === userId };
 }
 
+/** What a board needs of its league: its ranking and whether its board is mirrored. */
+export interface LeagueBoardShape {
+  ranking: LeagueRanking;
+  boardMaterialized: boolean;
+}
+
 /**
- * leagueForReader for a board, in a batch of its own so that the caller's authentication rides in it: the reader is
- * the user that SQL names (src/http/auth.ts callerUserIdSql), or null for the operator. The same 404 and 403.
+ * leagueForReader for a board, as a statement for the request's first read (the caller's authentication rides in the
+ * same batch): the league and whether the reader, the user that SQL names (src/http/auth.ts callerUserIdSql; null for
+ * the operator), is a member. leagueOfBoardReader says 404 or 403 from its result.
  */
-export async function leagueForBoardReader(db: Database, leagueId: number, readerUserSql: string | null): Promise<LeagueRow> {
-  const { rows } = await readTogether(db, {
-    rows: db
-      .select({ league: leagues, memberId: leagueMembers.userId })
-      .from(leagues)
-      .leftJoin(leagueMembers, and(eq(leagueMembers.leagueId, leagues.id), eq(leagueMembers.userId, sql.raw(readerUserSql ?? "-1"))))
-      .where(eq(leagues.id, leagueId)),
-  });
-  const row = rows[0];
+export function leagueBoardReaderStatement(d1: D1Database, leagueId: number, readerUserSql: string | null): D1PreparedStatement {
+  return d1
+    .prepare(
+      `SELECT l.id, l.ranking, l.board_materialized AS boardMaterialized, m.user_id AS memberId
+       FROM leagues l LEFT JOIN league_members m ON m.league_id = l.id AND m.user_id = ${readerUserSql ?? "NULL"}
+       WHERE l.id = ?1`,
+    )
+    .bind(leagueId);
+}
+
+export function leagueOfBoardReader(result: D1Result, leagueId: number, readerUserSql: string | null): LeagueBoardShape & { id: number } {
+  const row = (result.results as { id: number; ranking: LeagueRanking; boardMaterialized: number; memberId: number | null }[])[0];
   if (!row) throw new ApiError("league_not_found", `No league ${leagueId}.`);
   if (row.memberId === null && readerUserSql !== null) throw new ApiError("forbidden", "Only the league's members can see it.");
-  return row.league;
+  return { id: row.id, ranking: row.ranking, boardMaterialized: row.boardMaterialized === 1 };
 }
 
 /** The league, for its commissioner only (404 unknown, 403 anyone else). */

@@ -79,19 +79,34 @@ describe("one read round trip, one write round trip", () => {
     expect(read.calls[0]!.sql.some((text) => text.includes("api_tokens"))).toBe(true);
   });
 
-  it("a league's board: the league and the membership in one read with the token's check, then the board (2 calls)", async () => {
+  it("a league's board: one call once this location knows the league's shape (the league's own row checks it)", async () => {
     const { season, teams, game, user } = await scene();
     await makePick(user, game, teams.KC!.RB);
     const made = await api("/v1/leagues", { method: "POST", token: user.token, body: { name: `Round trips ${season}` } });
     expect(made.status).toBe(201);
-    const board = await requestCounted(`/v1/leagues/${made.json.id}/leaderboards/${season}?limit=10`, { token: user.token });
-    expect(board.status).toBe(200);
-    expect(board.json.me).toMatchObject({ userId: user.id, rank: 1 });
-    expect(board.calls.map((call) => call.kind)).toEqual(["batch", "all"]);
-    expect(board.calls[0]!.sql.some((text) => text.includes("api_tokens"))).toBe(true);
+    const path = `/v1/leagues/${made.json.id}/leaderboards/${season}?limit=10`;
+    // First: the league (and the token's check), then the board its shape chooses; the shape is kept.
+    const first = await requestCounted(path, { token: user.token });
+    expect(first.status).toBe(200);
+    expect(first.json).toMatchObject({ ranking: "wins", me: { userId: user.id, rank: 1 } });
+    expect(first.calls.length).toBeLessThanOrEqual(2);
+    expect(first.calls[0]!.sql.some((text) => text.includes("api_tokens"))).toBe(true);
+    // Then: one call, the same answer.
+    const again = await requestCounted(path, { token: user.token });
+    expect(again.calls).toHaveLength(1);
+    expect(again.json).toEqual(first.json);
+    // A new ranking: the guess is caught by the league's row, the board read again under the new one.
+    const ranked = await api(`/v1/leagues/${made.json.id}`, { method: "PATCH", token: user.token, body: { ranking: "units" } });
+    expect(ranked.status).toBe(200);
+    const units = await requestCounted(path, { token: user.token });
+    expect(units.json).toMatchObject({ ranking: "units", tiebreak: "wins", me: { userId: user.id } });
+    expect(units.calls).toHaveLength(2);
+    expect((await requestCounted(path, { token: user.token })).calls).toHaveLength(1);
+    // A stranger is refused, whatever the guess.
     const stranger = await createUserWithToken();
-    const refused = await requestCounted(`/v1/leagues/${made.json.id}/leaderboards/${season}?limit=10`, { token: stranger.token });
+    const refused = await requestCounted(path, { token: stranger.token });
     expect(refused.status).toBe(403);
+    expect(refused.json.me).toBeUndefined();
   });
 
   it("my rank is the caller's, read in the same call as the page", async () => {
