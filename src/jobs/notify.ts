@@ -18,7 +18,7 @@
  * - `member_joined`: to a league's commissioner, each member who joined in the last day.
  * Rows left `pending` (their queueing failed) are queued again by the next run.
  */
-import { GAME_SETTLED_SQL } from "../db/sql-rules";
+import { FIRST_TD_FACTS_SQL, GAME_SETTLED_SQL } from "../db/sql-rules";
 import { nowIso } from "../lib/clock";
 import { enqueueNotifications } from "../notifications/store";
 import { weekSummaries, type LeagueWeek } from "../notifications/week-summary";
@@ -84,7 +84,7 @@ const FIRST_TD_SQL = `INSERT INTO notifications (recipient, user_id, kind, subje
   JOIN picks p ON p.game_id = g.id
   JOIN results r ON r.pick_id = p.id
   WHERE g.first_td_recorded_at >= ?2 AND g.first_td_recorded_at <= ?1
-    AND (g.first_td_player_id IS NOT NULL OR g.first_td_team IS NOT NULL OR g.no_td = 1)
+    AND ${FIRST_TD_FACTS_SQL}
     AND r.outcome IN ('win', 'loss')
     AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.recipient = 'user:' || p.user_id AND n.kind = 'first_td' AND n.subject = 'game:' || g.id)
     AND ${optedIn("p.user_id", "results")}

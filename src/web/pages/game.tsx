@@ -50,7 +50,7 @@ async function loadGamePage(c: WebContext, viewer: Viewer, gameId: string, now: 
   const [myPick, myLeagues, players] = await Promise.all([
     findUserPickInGame(db, viewer.userId, game.id),
     listMyLeagues(db, viewer.userId),
-    game.locked ? Promise.resolve([]) : pickablePlayersOfGame(c.env.DB, row, now),
+    game.locked ? Promise.resolve([]) : pickablePlayersOfGame(db.$client, row, now),
   ]);
   const leagues = await Promise.all(
     myLeagues.map(async (league) => ({ league, ...(await leagueGamePicks(db, { leagueId: league.id, gameId: game.id, reader }, now)) })),

@@ -86,8 +86,8 @@ async function loadLeaguePage(c: WebContext, viewer: Viewer, leagueId: number, n
   const membersAfter = Number(c.req.query("members_after"));
   const [league, seasonBoard, weekBoard, members] = await Promise.all([
     getLeague(db, leagueId, reader, inviteLinks(c), now),
-    getLeagueBoard(c.env.DB, boardLeague, { season, limit: BOARD_PAGE_SIZE, cursor, callerUserId: viewer.userId }, signer),
-    week === null ? Promise.resolve(null) : getLeagueBoard(c.env.DB, boardLeague, { season, week, limit: BOARD_PAGE_SIZE, callerUserId: viewer.userId }, signer),
+    getLeagueBoard(db.$client, boardLeague, { season, limit: BOARD_PAGE_SIZE, cursor, callerUserId: viewer.userId }, signer),
+    week === null ? Promise.resolve(null) : getLeagueBoard(db.$client, boardLeague, { season, week, limit: BOARD_PAGE_SIZE, callerUserId: viewer.userId }, signer),
     listMembers(db, { leagueId, reader, limit: MEMBERS_PAGE_SIZE, after: Number.isSafeInteger(membersAfter) && membersAfter > 0 ? membersAfter : undefined }),
   ]);
   return { league, season, week, seasonBoard, weekBoard, members: members.members, nextMembersAfter: members.nextAfter };

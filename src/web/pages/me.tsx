@@ -16,6 +16,7 @@ import { listMyLeagues, type MyLeagueView } from "../../services/leagues";
 import { deletePasskey, listPasskeys, type PasskeyView } from "../../services/passkeys";
 import { listUserPicks, type PickView } from "../../services/picks";
 import { listUserSessions, revokeUserSession, type OwnSessionView } from "../../services/sessions";
+import { bumpStandingsVersion } from "../../services/standings-version";
 import { issueToken, listTokens, revokeToken, type TokenView } from "../../services/users";
 import { frozenPrice, Outcome, Time, units } from "../components";
 import { flashMessage, withFlash, type FlashCode } from "../flash";
@@ -374,6 +375,8 @@ export const meRoutes = new Hono<WebBindings>()
   .post("/me/profile", (c) =>
     meAction(c, async (viewer, fields) => {
       await updateProfile(c.get("db"), viewer.userId, { onGlobalBoard: fields.onGlobalBoard === "on" });
+      // Joining or leaving the public board changes its cached pages, as through PATCH /v1/me/profile.
+      await bumpStandingsVersion(c.env);
       return "profile-saved";
     }),
   );
