@@ -79,7 +79,10 @@ export function createApp() {
   const routes = app.route("/v1", v1WithoutAccount).route("/v1", v1);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
-  app.doc31("/openapi.json", {
+  // The document is the same for every request: built once per isolate (building it from every route's zod schemas
+  // allocates megabytes, bench/README.md "Memory: what the heap holds"), sent as the same bytes each time.
+  let openApiJson: string | null = null;
+  const openApiDocument = () => (openApiJson ??= JSON.stringify(app.getOpenAPI31Document({
     openapi: "3.1.0",
     info: {
       title: "firsttd API",
@@ -88,15 +91,16 @@ export function createApp() {
       // The project is private (package.json) and ships no license file: nothing is licensed to anyone. OpenAPI 3.1 asks
       // only for a name; linters (Redocly's info-license-strict) also want a url or an SPDX identifier, and a
       // LicenseRef-... is SPDX's form for a license that is on no list, so no open-source license is claimed.
-      // (`identifier` is OpenAPI 3.1's: the type of doc31's argument is 3.0's License Object, which knows only `url`.)
+      // (`identifier` is OpenAPI 3.1's: the type of this argument is 3.0's License Object, which knows only `url`.)
       license: { name: "Proprietary: all rights reserved", identifier: "LicenseRef-Proprietary" } as { name: string },
     },
     // Relative: the Worker that serves this document, whichever host it is reached by (workers.dev, a custom domain,
     // localhost under `npm start`). The repository fixes no production URL, and the document stays the same bytes.
     servers: [{ url: "/", description: "This Worker: the origin that served this document" }],
-  });
+  })));
+  app.get("/openapi.json", (c) => c.body(openApiDocument(), 200, { "content-type": "application/json" }));
   // The API reference, rendered from the document above by the Worker itself (works offline; decision 0011).
-  app.get("/docs", apiReference(async (c) => (await app.request("/openapi.json", undefined, c.env, c.executionCtx)).json()));
+  app.get("/docs", apiReference(async () => JSON.parse(openApiDocument())));
   return routes;
 }
 

@@ -13,7 +13,8 @@
  */
 import type { SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { drizzle } from "drizzle-orm/d1";
+import { DrizzleD1Database, SQLiteD1Session } from "drizzle-orm/d1";
+import { createTableRelationsHelpers, extractTablesRelationalConfig, type ExtractTablesWithRelations } from "drizzle-orm/relations";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Database } from "../env";
 import * as schema from "./schema";
@@ -134,11 +135,23 @@ export function openRequestDatabase(d1: D1Database, start: string): RequestDatab
 }
 
 /** Drizzle over a D1 handle (a request's session, or the binding itself for jobs and scripts). */
-export function createDatabase(d1: D1Database): Database {
-  return drizzle(d1, { schema });
-}
-
 const dialect = new SQLiteAsyncDialect();
+
+/**
+ * Drizzle's relational view of the schema, made once per isolate: `drizzle(d1, { schema })` extracts it from all the
+ * tables on every call, the largest allocation of every request (bench/README.md, "Memory: what the heap holds").
+ */
+const relations = (() => {
+  const tables = extractTablesRelationalConfig<ExtractTablesWithRelations<typeof schema>>(schema, createTableRelationsHelpers);
+  return { fullSchema: schema, schema: tables.tables, tableNamesMap: tables.tableNamesMap };
+})();
+
+/** Drizzle over a D1 handle (a binding, a session, or the request's guarded client), sharing the schema's relations. */
+export function createDatabase(d1: D1Database): Database {
+  const database = new DrizzleD1Database("async", dialect, new SQLiteD1Session(d1, dialect, relations, {}), relations) as Database;
+  database.$client = d1;
+  return database;
+}
 
 /**
  * A statement written as raw SQL (drizzle's `sql`, so that conditions compose with their parameters), prepared on the

@@ -8,18 +8,14 @@
  * credential (discoverable credentials: the authenticator offers the user's passkeys); the passkey the answer names
  * (its credential id) says whose account it is.
  */
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransportFuture,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
   verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransportFuture,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
 } from "@simplewebauthn/server";
-import { decodeClientDataJSON, isoBase64URL, isoUint8Array } from "@simplewebauthn/server/helpers";
 import { and, asc, eq, gt, isNull, lt } from "drizzle-orm";
 import { passkeys, users, webauthnChallenges, WEBAUTHN_PURPOSES } from "../db/schema";
 import type { Database } from "../env";
@@ -27,6 +23,15 @@ import { ApiError } from "../http/errors";
 import { nowIso } from "../lib/clock";
 import { authFailuresQuery, blockedForSeconds, recordAuthFailure } from "./auth-throttle";
 import { throttledReason } from "./credentials";
+
+/**
+ * The library, loaded on the first ceremony: bundled behind a dynamic import, it is initialized only then, which spares
+ * every isolate that serves none ~2.3 MB of heap and ~0.6 s of startup (bench/README.md, "Memory: what the heap holds").
+ */
+async function webauthn() {
+  const [server, helpers] = await Promise.all([import("@simplewebauthn/server"), import("@simplewebauthn/server/helpers")]);
+  return { ...server, ...helpers };
+}
 
 /** The site passkeys belong to: its RP ID (a host name) and the origin the browser must report. */
 export interface RelyingParty {
@@ -72,7 +77,7 @@ function toView(row: typeof passkeys.$inferSelect): PasskeyView {
  * passkey there instead of adding one, and free of anything personal (the spec asks for no name or address).
  */
 export function userHandleOf(userId: number): Uint8Array<ArrayBuffer> {
-  return isoUint8Array.fromUTF8String(`ftd-user:${userId}`) as Uint8Array<ArrayBuffer>;
+  return new TextEncoder().encode(`ftd-user:${userId}`) as Uint8Array<ArrayBuffer>;
 }
 
 async function storeChallenge(db: Database, challenge: string, purpose: ChallengePurpose, userId: number | null, now: Date): Promise<void> {
@@ -92,7 +97,7 @@ async function storeChallenge(db: Database, challenge: string, purpose: Challeng
 async function consumeChallenge(db: Database, clientDataJSON: string, purpose: ChallengePurpose, userId: number | null, now: Date): Promise<string | null> {
   let challenge: string;
   try {
-    challenge = decodeClientDataJSON(clientDataJSON).challenge;
+    challenge = (await webauthn()).decodeClientDataJSON(clientDataJSON).challenge;
   } catch {
     return null;
   }
@@ -124,7 +129,7 @@ export async function passkeyRegistrationOptions(
   now: Date,
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const existing = await db.select({ id: passkeys.id, transports: passkeys.transports }).from(passkeys).where(eq(passkeys.userId, user.id));
-  const options = await generateRegistrationOptions({
+  const options = await (await webauthn()).generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
     userName: user.name,
@@ -154,7 +159,7 @@ export async function registerPasskey(
   if (!challenge) throw registrationFailed("its challenge is unknown, used or expired; ask for new options.");
   let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
-    verification = await verifyRegistrationResponse({
+    verification = await (await webauthn()).verifyRegistrationResponse({
       response: input.response,
       expectedChallenge: challenge,
       expectedOrigin: rp.origin,
@@ -172,7 +177,7 @@ export async function registerPasskey(
       id: credential.id,
       userId: input.userId,
       name: input.name ?? "Passkey",
-      publicKey: isoBase64URL.fromBuffer(credential.publicKey),
+      publicKey: (await webauthn()).isoBase64URL.fromBuffer(credential.publicKey),
       counter: credential.counter,
       transports: JSON.stringify(credential.transports ?? input.response.response.transports ?? []),
       deviceType: credentialDeviceType,
@@ -196,7 +201,7 @@ export async function deletePasskey(db: Database, userId: number, passkeyId: str
 
 /** Options for navigator.credentials.get(): no credential named, the authenticator offers the site's passkeys. */
 export async function passkeySignInOptions(db: Database, rp: RelyingParty, now: Date): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  const options = await generateAuthenticationOptions({ rpID: rp.id, userVerification: "preferred", timeout: CHALLENGE_SECONDS * 1000 });
+  const options = await (await webauthn()).generateAuthenticationOptions({ rpID: rp.id, userVerification: "preferred", timeout: CHALLENGE_SECONDS * 1000 });
   await storeChallenge(db, options.challenge, "sign_in", null, now);
   return options;
 }
@@ -249,10 +254,11 @@ async function judgeAssertion(
   const { passkey } = found;
   if (found.disabledAt !== null) return "The account this passkey belongs to is disabled.";
   const userHandle = response.response.userHandle;
-  if (userHandle && userHandle !== isoBase64URL.fromBuffer(userHandleOf(passkey.userId))) return "The passkey does not belong to this account.";
+  if (userHandle && userHandle !== (await webauthn()).isoBase64URL.fromBuffer(userHandleOf(passkey.userId))) return "The passkey does not belong to this account.";
 
   let newCounter: number;
   try {
+    const { verifyAuthenticationResponse, isoBase64URL } = await webauthn();
     const verification = await verifyAuthenticationResponse({
       response,
       expectedChallenge: challenge,
