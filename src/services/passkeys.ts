@@ -25,8 +25,8 @@ import { authFailuresQuery, blockedForSeconds, recordAuthFailure } from "./auth-
 import { throttledReason } from "./credentials";
 
 /**
- * The library, loaded on the first ceremony: bundled behind a dynamic import, it is initialized only then, which spares
- * every isolate that serves none ~2.3 MB of heap and ~0.6 s of startup (bench/README.md, "Memory: what the heap holds").
+ * The library, loaded on the first ceremony: bundled behind a dynamic import, its modules are evaluated only then, not
+ * at every isolate's startup (its code still ships and is parsed with the bundle; bench/README.md, "Memory").
  */
 async function webauthn() {
   const [server, helpers] = await Promise.all([import("@simplewebauthn/server"), import("@simplewebauthn/server/helpers")]);
