@@ -268,8 +268,9 @@ async function main() {
     // Scenario inputs
     // ------------------------------------------------------------------------------------------------------
     const tokens = load.tokens.slice(0, scenarioTokenUsers);
-    const markTokensUsed = () =>
-      sql({ sql: "UPDATE api_tokens SET last_used_at = ? WHERE name = 'bench'", params: [new Date().toISOString().replace(/\.\d{3}Z$/, "Z")] });
+    // `aheadMs`: dated that far ahead, for a phase longer than the 5 minutes after which a token's use is written again.
+    const markTokensUsed = (aheadMs = 0) =>
+      sql({ sql: "UPDATE api_tokens SET last_used_at = ? WHERE name = 'bench'", params: [new Date(Date.now() + aheadMs).toISOString().replace(/\.\d{3}Z$/, "Z")] });
     // Deep-page cursors: 20 positions spread over the middle of a sorted board (what a client holds after paging there),
     // signed by the Worker as the API issues them. The cursor's fields are the last row's [primary metric, secondary
     // metric, user id, position, rank]: the global board orders by its sort then the other metric and ranks by its sort
@@ -549,7 +550,8 @@ async function main() {
         .filter((g) => g.week === UPCOMING_WEEK && g.idx < 10)
         .map((g) => ({ id: g.id, players: [...league.pickableOf(g.home), ...league.pickableOf(g.away)].map((p) => p.id) }));
       const rate = Math.max(1, args.rushRate * paired.floorRps);
-      await markTokensUsed();
+      // The window can pass 5 minutes (20,000 users at 60 req/s): the tokens are marked used as of its end.
+      await markTokensUsed((args.rushUsers / rate + args.rushAfter + 60) * 1000);
       heap.reset?.();
       // 64 connections: enough to keep the one workerd thread saturated; past a few hundred open connections the
       // local runtime resets some (ECONNRESET), which would count as errors of the harness, not of the Worker. A request
