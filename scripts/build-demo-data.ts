@@ -3,7 +3,8 @@
 //   npx tsx scripts/build-demo-data.ts [--shared <dir>] [--out <file>]
 //
 // A developer tool: a fresh clone has no ../shared, which is why the generated demo/seed.sql is committed and
-// `npm start` / `npm run db:seed:local` only ever read that file. Node built-ins only, deterministic:
+// `npm start` / `npm run db:seed:local` only ever read that file. Node built-ins and the app's own name and first-TD
+// rules (src/domain), deterministic:
 // the same inputs give the same file byte for byte.
 //
 // What it writes (see demo/README.md):
@@ -23,6 +24,9 @@
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { firstTdKindFromNflverse } from "../src/domain/first-td";
+import type { FirstTdKind } from "../src/domain/grading";
+import { normalizePlayerName } from "../src/domain/names";
 import { OPEN_SEASON, PICKED_AT_PLACEHOLDER, blockMarker } from "./lib/demo-clock";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -95,18 +99,6 @@ const TEAMS = new Set(
     " ",
   ),
 );
-/** truth td_kind -> games.first_td_kind. */
-const TD_KIND: Record<string, FirstTdKind> = {
-  rush: "rush",
-  receiving: "reception",
-  punt_return: "return",
-  kickoff_return: "return",
-  interception_return: "defense",
-  opp_fumble_recovery: "defense",
-  misc_return: "defense",
-  own_fumble_recovery: "other",
-};
-type FirstTdKind = "rush" | "reception" | "return" | "defense" | "other";
 const MAX_ROWS_PER_STATEMENT = 50;
 const MAX_STATEMENT_BYTES = 50_000; // D1 allows 100 KB; stay well below.
 
@@ -153,21 +145,6 @@ function readCsv<Column extends string>(file: string, columns: readonly Column[]
   return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ""])) as Record<Column, string>);
 }
 
-/** The JS twin of normalizePlayerName in src/domain/names.ts (keep the two in step). */
-const GENERATIONAL_SUFFIXES = new Set(["jr", "sr", "ii", "iii", "iv", "v"]);
-function normalizePlayerName(name: string): string {
-  const words = name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[.',’`]/g, "")
-    .replace(/[-/]/g, " ")
-    .trim()
-    .split(/\s+/)
-    .filter(Boolean);
-  if (words.length > 1 && GENERATIONAL_SUFFIXES.has(words[words.length - 1] ?? "")) words.pop();
-  return words.join(" ");
-}
 
 /** A re-saved id or integer ("4429025.0") -> "4429025"; blank -> null. */
 function cleanInt(value: string): string | null {
@@ -476,8 +453,7 @@ for (const g of pastGames) {
     pastFirstTd.set(g.id, { noTd: true, kind: "NO_TD" });
     continue;
   }
-  const kind = TD_KIND[t.td_kind];
-  if (!kind) fail(`${g.id}: unknown td_kind ${t.td_kind}`);
+  const kind = firstTdKindFromNflverse(t.td_kind);
   const r = rosterById.get(t.first_td_gsis_id);
   if (!r) fail(`${g.id}: first-TD scorer ${t.first_td_gsis_id} not on the 2025 roster`);
   if (r.team !== t.first_td_team) fail(`${g.id}: scorer ${r.full_name} is on ${r.team} at season end, not ${t.first_td_team}`);

@@ -67,6 +67,22 @@ interface ArchivedTable {
   shared?: boolean;
 }
 
+/** A table whose rows carry their season, keyed by id. */
+function withSeasonColumn(table: string): ArchivedTable {
+  return { table, from: `${table} t`, where: "t.season = ?1", key: [{ sql: "t.id", column: "id" }], restore: "insert" };
+}
+
+/** A table whose rows belong to one game each (`game_id`): the season's are those of its games. */
+function ofSeasonGames(table: string, restore: RestoreMode = "insert", keyColumn = "id"): ArchivedTable {
+  return {
+    table,
+    from: `${table} t CROSS JOIN games g ON g.id = t.game_id`,
+    where: "g.season = ?1",
+    key: [{ sql: `t.${keyColumn}`, column: keyColumn }],
+    restore,
+  };
+}
+
 /** In restore order: what a row references comes before it. */
 export const ARCHIVED_TABLES: ArchivedTable[] = [
   {
@@ -90,17 +106,11 @@ export const ARCHIVED_TABLES: ArchivedTable[] = [
     restore: "insert",
     shared: true,
   },
-  { table: "weeks", from: "weeks t", where: "t.season = ?1", key: [{ sql: "t.id", column: "id" }], restore: "insert" },
-  { table: "games", from: "games t", where: "t.season = ?1", key: [{ sql: "t.id", column: "id" }], restore: "insert" },
-  { table: "rosters", from: "rosters t", where: "t.season = ?1", key: [{ sql: "t.id", column: "id" }], restore: "insert" },
-  { table: "player_stats", from: "player_stats t", where: "t.season = ?1", key: [{ sql: "t.id", column: "id" }], restore: "insert" },
-  {
-    table: "picks",
-    from: "picks t CROSS JOIN games g ON g.id = t.game_id",
-    where: "g.season = ?1",
-    key: [{ sql: "t.id", column: "id" }],
-    restore: "picks",
-  },
+  withSeasonColumn("weeks"),
+  withSeasonColumn("games"),
+  withSeasonColumn("rosters"),
+  withSeasonColumn("player_stats"),
+  ofSeasonGames("picks", "picks"),
   {
     table: "results",
     from: "results t CROSS JOIN picks p ON p.id = t.pick_id CROSS JOIN games g ON g.id = p.game_id",
@@ -118,41 +128,11 @@ export const ARCHIVED_TABLES: ArchivedTable[] = [
     ],
     restore: "compare",
   },
-  {
-    table: "market_odds",
-    from: "market_odds t CROSS JOIN games g ON g.id = t.game_id",
-    where: "g.season = ?1",
-    key: [{ sql: "t.id", column: "id" }],
-    restore: "insert",
-  },
-  {
-    table: "market_outcomes",
-    from: "market_outcomes t CROSS JOIN games g ON g.id = t.game_id",
-    where: "g.season = ?1",
-    key: [{ sql: "t.id", column: "id" }],
-    restore: "insert",
-  },
-  {
-    table: "market_unmapped",
-    from: "market_unmapped t CROSS JOIN games g ON g.id = t.game_id",
-    where: "g.season = ?1",
-    key: [{ sql: "t.id", column: "id" }],
-    restore: "insert",
-  },
-  {
-    table: "game_fact_changes",
-    from: "game_fact_changes t CROSS JOIN games g ON g.id = t.game_id",
-    where: "g.season = ?1",
-    key: [{ sql: "t.id", column: "id" }],
-    restore: "insert",
-  },
-  {
-    table: "game_feed_checks",
-    from: "game_feed_checks t CROSS JOIN games g ON g.id = t.game_id",
-    where: "g.season = ?1",
-    key: [{ sql: "t.game_id", column: "game_id" }],
-    restore: "insert",
-  },
+  ofSeasonGames("market_odds"),
+  ofSeasonGames("market_outcomes"),
+  ofSeasonGames("market_unmapped"),
+  ofSeasonGames("game_fact_changes"),
+  ofSeasonGames("game_feed_checks", "insert", "game_id"),
   {
     table: "picks_quarantine",
     from: "picks_quarantine t",
