@@ -298,6 +298,7 @@ async function main() {
       }
       return { boardSize, cursors };
     };
+    t = performance.now();
     const globalBoard = await boardCursors({ board: "global", sort: "wins" });
     const deepCursors = globalBoard.cursors;
     const largeBoard = await boardCursors({ board: LARGE_LEAGUE_ID, sort: "wins" });
@@ -313,21 +314,24 @@ async function main() {
       params: [tokens.length],
     });
     const largeMembers = largeRows.results;
+    // Driven from the chosen leagues' members to their standings by key: starting from standings (1 M rows at the
+    // national scale) probed each row against every chosen league and never finished.
     const [smallRows] = await sql({
       sql: `WITH chosen AS (SELECT user_id, min(league_id) AS league_id FROM league_members WHERE league_id <> ${LARGE_LEAGUE_ID} AND user_id <= ?1 GROUP BY user_id),
         ranked AS (
           SELECT m.league_id, m.user_id, rank() OVER (PARTITION BY m.league_id
               ORDER BY CASE l.ranking WHEN 'wins' THEN s.wins ELSE s.units_cu END DESC, CASE l.ranking WHEN 'wins' THEN s.units_cu ELSE s.wins END DESC) AS rank
-          FROM league_members m JOIN leagues l ON l.id = m.league_id
-          JOIN standings s ON s.season = ${SEASON} AND s.week = 0 AND s.user_id = m.user_id AND s.picks > 0
-          WHERE m.league_id IN (SELECT league_id FROM chosen))
-        SELECT c.user_id AS userId, c.league_id AS leagueId, r.rank AS rank FROM chosen c JOIN ranked r ON r.league_id = c.league_id AND r.user_id = c.user_id
-        ORDER BY c.user_id`,
+          FROM (SELECT DISTINCT league_id FROM chosen) AS c CROSS JOIN league_members m ON m.league_id = c.league_id
+          CROSS JOIN standings s ON s.season = ${SEASON} AND s.week = 0 AND s.user_id = m.user_id AND s.picks > 0
+          JOIN leagues l ON l.id = m.league_id)
+        SELECT r.user_id AS userId, r.league_id AS leagueId, r.rank AS rank FROM ranked r
+        WHERE r.user_id <= ?1 AND r.league_id = (SELECT c.league_id FROM chosen c WHERE c.user_id = r.user_id)
+        ORDER BY r.user_id`,
       params: [tokens.length],
     });
     const smallMembers = smallRows.results;
     if (largeMembers.length < 10 || smallMembers.length < 10) throw new Error(`too few league members with a token: ${largeMembers.length} large, ${smallMembers.length} small`);
-    log(`league scenarios: ${largeMembers.length} members of the large league and ${smallMembers.length} of small leagues hold a token`);
+    log(`league scenarios: ${largeMembers.length} members of the large league and ${smallMembers.length} of small leagues hold a token (inputs so far ${((performance.now() - t) / 1000).toFixed(1)} s)`);
     const upcoming = league.games.filter((g) => g.week === UPCOMING_WEEK);
     // Pick targets: (user with a token, upcoming game without a pick of theirs), an active pickable player of the game.
     const [targetRows] = await sql({
@@ -356,6 +360,7 @@ async function main() {
       }
       if (i > tokens.length) break;
     }
+    log(`scenario inputs ready in ${((performance.now() - t) / 1000).toFixed(1)} s: ${pickTargets.length.toLocaleString("en-US")} pick targets`);
 
     const at = (list, i) => list[i % list.length];
     const userToken = (i) => at(tokens, i * 7 + 3).token;
