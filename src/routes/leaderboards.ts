@@ -6,7 +6,7 @@ import { createRouter } from "../http/router";
 import { CursorSchema, errorResponses, IdParamSchema, LimitSchema, nullable, SeasonSchema, security, WeekSchema } from "../http/schemas";
 import { cursorSigner } from "../services/keyset";
 import { leagueShapes, pageCache } from "../http/edge-cache";
-import { getLeaderboard, getLeagueBoard, leagueBoardPlan, type BoardPage } from "../services/leaderboards";
+import { getLeaderboard, getLeagueBoard, leagueBoardPlan, planFits, type BoardPage } from "../services/leaderboards";
 import { leagueBoardReaderStatement, leagueOfBoardReader, type LeagueBoardShape } from "../services/leagues";
 
 const LeaderboardEntrySchema = z
@@ -134,8 +134,10 @@ export const leaderboardRoutes = createRouter()
 
 /**
  * A league's board in one read: the league with the caller's membership (their token's check riding along) and the
- * board's statements, chosen by the league's shape as this location last saw it; the league's row checks that guess.
- * Unknown or changed (a new ranking, the league grown to a mirrored board): the board in a second call, the shape kept.
+ * board's statements, chosen by the league's shape as this location last saw it, or as a small league's when it has
+ * not seen it (most leagues are small, and a small league's read does not depend on its ranking); the league's row
+ * checks that guess. A wrong guess (a league grown to a mirrored board, a mirrored board's new ranking): the board in a
+ * second call, the shape kept.
  */
 async function leagueBoard(
   c: Context<AppBindings>,
@@ -146,13 +148,15 @@ async function leagueBoard(
   const cursors = cursorSigner(c.env.SESSION_SECRET);
   const reader = callerUserIdSql(c);
   const shapes = leagueShapes<LeagueBoardShape>(c);
-  const guess = await shapes.get(leagueId);
-  // A cursor of another ranking than the guess is read again against the league's own, after the read.
-  const plan = guess ? await leagueBoardPlan(d1, { id: leagueId, ...guess }, { ...q, caller: reader }, cursors).catch(() => null) : null;
+  const guess = (await shapes.get(leagueId)) ?? SMALL_LEAGUE_SHAPE;
+  // A mirrored board's cursor of another ranking than the guess is read again against the league's own, after the read.
+  const plan = await leagueBoardPlan(d1, { id: leagueId, ...guess }, { ...q, caller: reader }, cursors).catch(() => null);
   const [leagueRow, ...boardRows] = await d1.batch([leagueBoardReaderStatement(d1, leagueId, reader), ...(plan?.statements ?? [])]);
   const league = leagueOfBoardReader(leagueRow!, leagueId, reader);
   const callerId = callerUserId(c.get("caller"));
-  if (plan && guess!.ranking === league.ranking && guess!.boardMaterialized === league.boardMaterialized) return plan.finish(boardRows, callerId);
+  if (plan && planFits(guess, league)) return plan.finish(boardRows, callerId, league);
   shapes.put(leagueId, { ranking: league.ranking, boardMaterialized: league.boardMaterialized });
   return getLeagueBoard(d1, league, { ...q, callerUserId: callerId }, cursors);
 }
+
+const SMALL_LEAGUE_SHAPE: LeagueBoardShape = { ranking: "wins", boardMaterialized: false };

@@ -322,8 +322,16 @@ export type LeagueBoard = Awaited<ReturnType<LeagueBoardPlan["finish"]>>;
 /** A league board's statements, for a batch of the caller's choosing, and the board from their results. */
 export interface LeagueBoardPlan {
   statements: D1PreparedStatement[];
-  /** The board; the caller's user id is known by then (the batch settled their authentication). */
-  finish(results: D1Result[], callerUserId: number | null): Promise<ReturnType<typeof leagueBoardOf>>;
+  /**
+   * The board of `league` as the batch read it (its row, read in the same batch, is the authority; see planFits); the
+   * caller's user id is known by then (the batch settled their authentication).
+   */
+  finish(results: D1Result[], callerUserId: number | null, league: LeagueBoardLeague): Promise<ReturnType<typeof leagueBoardOf>>;
+}
+
+/** Whether a plan made for `guess` read what `league`'s board needs: a small league's read is the same whatever its ranking. */
+export function planFits(guess: Omit<LeagueBoardLeague, "id">, league: LeagueBoardLeague): boolean {
+  return guess.boardMaterialized === league.boardMaterialized && (!league.boardMaterialized || guess.ranking === league.ranking);
 }
 
 function leagueBoardOf(
@@ -356,38 +364,42 @@ export async function leagueBoardPlan(
   q: Omit<LeagueBoardQuery, "callerUserId"> & { caller: number | string | null },
   cursors: CursorSigner,
 ): Promise<LeagueBoardPlan> {
-  const order: BoardOrder = { metric: league.ranking, tiebreakRanks: true };
-  const scope = boardScope(league.id, { ...q, sort: league.ranking });
-  const after = q.cursor ? await readPosition(cursors, scope, q.cursor) : null;
-  const afterKey = afterKeyOf(after, order);
   const isWeek = q.week !== undefined;
-  const sortedQuery = { ...q, sort: league.ranking, callerUserId: null };
+  const sortedQueryOf = (ranking: LeaderboardSort) => ({ ...q, sort: ranking, callerUserId: null });
   if (!league.boardMaterialized) {
     return {
       statements: [smallLeagueStatement(d1, league.id, q)],
-      async finish([rows], callerUserId) {
+      async finish([rows], callerUserId, actual) {
+        const order: BoardOrder = { metric: actual.ranking, tiebreakRanks: true };
+        const scope = boardScope(actual.id, { ...q, sort: actual.ranking });
+        const after = q.cursor ? await readPosition(cursors, scope, q.cursor) : null;
         const all = rankRows((rows!.results as StandingRow[]).sort((a, b) => compareRows(a, b, order)), order, null, null);
         const start = after ? all.findIndex((row) => row.userId === after.userId) + 1 : 0;
         if (after && start === 0) throw invalidCursor("the row this cursor continues from is no longer on the board");
         const ranked = all.slice(start, start + q.limit);
-        return leagueBoardOf(league, q, {
+        return leagueBoardOf(actual, q, {
           ranked,
-          nextCursor: await nextCursorOf(cursors, scope, ranked, sortedQuery, order, after),
+          nextCursor: await nextCursorOf(cursors, scope, ranked, sortedQueryOf(actual.ranking), order, after),
           mine: all.find((row) => row.userId === callerUserId) ?? null,
           winners: isWeek ? winnersOf(all.filter((row) => row.rank === 1)) : [],
         });
       },
     };
   }
+  const order: BoardOrder = { metric: league.ranking, tiebreakRanks: true };
+  const scope = boardScope(league.id, { ...q, sort: league.ranking });
+  const after = q.cursor ? await readPosition(cursors, scope, q.cursor) : null;
+  const afterKey = afterKeyOf(after, order);
+  const sortedQuery = sortedQueryOf(league.ranking);
   const statements = [sortedPageStatement(d1, league.id, sortedQuery, order, after)];
   if (q.caller !== null) statements.push(sortedLeagueRankStatement(d1, league.id, q, order, q.caller));
   if (isWeek) statements.push(sortedWinnersStatement(d1, league.id, q, order));
   return {
     statements,
-    async finish([page, ...rest]) {
+    async finish([page, ...rest], _callerUserId, actual) {
       const ranked = rankRows(page!.results as StandingRow[], order, after, afterKey);
       const mine = q.caller === null ? null : (((rest.shift()!.results ?? []) as (StandingRow & { rank: number })[])[0] ?? null);
-      return leagueBoardOf(league, q, {
+      return leagueBoardOf(actual, q, {
         ranked,
         nextCursor: await nextCursorOf(cursors, scope, ranked, sortedQuery, order, after),
         mine,
@@ -400,7 +412,7 @@ export async function leagueBoardPlan(
 /** A league's board in one call (the web app's league page; the API folds the plan into its first read). */
 export async function getLeagueBoard(d1: D1Database, league: LeagueBoardLeague, q: LeagueBoardQuery, cursors: CursorSigner) {
   const plan = await leagueBoardPlan(d1, league, { ...q, caller: q.callerUserId }, cursors);
-  return plan.finish(await d1.batch(plan.statements), q.callerUserId);
+  return plan.finish(await d1.batch(plan.statements), q.callerUserId, league);
 }
 
 export interface HistogramDifference {
