@@ -8,6 +8,7 @@ import {
   type MarketLeg,
   type UnmappedReason,
 } from "../domain/market-mapping";
+import { MARKET_KINDS } from "../db/schema";
 import { FIRST_TD_MARKET_SETTLED_SQL, GAME_VOID_SQL } from "../db/sql-rules";
 import { legPriceOf, normalizeGameLegs, type LegPrice, type Quote } from "../domain/market-prices";
 import { SNAPSHOT_BUCKET_MS } from "../domain/odds-freeze";
@@ -358,7 +359,7 @@ async function polymarketEvents(ctx: JobContext, maxPages: number): Promise<Venu
   const listing = await client.openNflTouchdownEvents();
   ctx.progress(`market-sync: polymarket ${listing.events.length} events in ${listing.pages} pages`);
   const events = listing.events.flatMap((event) =>
-    (["first_td", "anytime_td"] as const)
+    MARKET_KINDS
       .map((kind) => ({
         source: "polymarket" as const,
         kind,

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { GAME_STATUSES } from "../db/schema";
+import { GAME_STATUSES, MARKET_KINDS } from "../db/schema";
 import { toTeamCode } from "../domain/teams";
 import { createRouter } from "../http/router";
 import { errorResponses, nullable, SeasonSchema, security, TeamCodeSchema, WeekSchema } from "../http/schemas";
@@ -52,7 +52,7 @@ export const GameSchema = z
 export const MarketPriceSchema = z
   .object({
     source: z.string(),
-    kind: z.enum(["first_td", "anytime_td"]),
+    kind: z.enum(MARKET_KINDS),
     gameId: z.string(),
     marketId: z.string().nullable(),
     playerId: z.string().nullable().openapi({ description: "null for the 'No Touchdown' leg" }),
@@ -117,7 +117,7 @@ const gameMarketsRoute = createRoute({
   tags: ["Games"],
   summary: "The latest market price per player and source of a game, with its age",
   security,
-  request: { params: GameIdParamSchema, query: z.object({ kind: z.enum(["first_td", "anytime_td"]).optional() }) },
+  request: { params: GameIdParamSchema, query: z.object({ kind: z.enum(MARKET_KINDS).optional() }) },
   responses: {
     200: { description: "Prices", content: { "application/json": { schema: z.object({ gameId: z.string(), markets: z.array(MarketPriceSchema) }) } } },
     ...errorResponses(404),

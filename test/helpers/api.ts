@@ -228,7 +228,7 @@ export async function seedMatchup(
 
 export interface SeedMarketOdds {
   gameId: string;
-  playerId: string;
+  playerId: string | null;
   playerName: string;
   impliedProbability: number | null;
   americanOdds: number | null;
