@@ -183,7 +183,7 @@ export const marketOdds = sqliteTable(
     // v15, "latest price per player of a game" (game pages, freezing the price on a pick).
     index("market_odds_game_player_idx").on(t.gameId, t.playerId, t.snapshotTime),
     // v25, "a game's latest price per source, kind and player" (src/services/markets.ts): each group's newest snapshot
-    // first, so the latest of a group is one seek and the next group another (72 rows read instead of the game's ~1,800).
+    // first, so the latest of a group and the next group are one seek each (~5 rows read per price, not every snapshot).
     index("market_odds_latest_idx").on(t.gameId, t.source, t.kind, sql`coalesce(${t.playerId}, ${t.playerName})`, sql`${t.snapshotTime} DESC`),
     // v17: the v8 unique key plus the kind (a player has a first-TD and an anytime-TD price in one bucket).
     uniqueIndex("market_odds_snapshot_unique").on(t.source, t.kind, t.gameId, t.playerName, t.snapshotTime),
