@@ -176,6 +176,8 @@ export function rawRows<T>(query: SQL): RawRows<T> {
 /** What Drizzle's own batch does with a query (drizzle-orm/d1 session.batch): its prepared statement and its mapper. */
 interface DrizzlePrepared {
   stmt: D1PreparedStatement;
+  /** A select's fields, in the order of its columns. */
+  fields?: unknown[];
   getQuery(): { params: unknown[] };
   mapResult(result: unknown, isFromBatch: boolean): unknown;
 }
@@ -195,7 +197,16 @@ export async function readTogether<R extends Reads>(db: Database, reads: R): Pro
     const read = reads[name]!;
     if (read instanceof RawRows) return { statement: d1Statement(db, read.query), map: (result: D1Result) => result.results };
     const query = (read as unknown as { _prepare(): DrizzlePrepared })._prepare();
-    return { statement: query.stmt.bind(...query.getQuery().params), map: (result: D1Result) => query.mapResult(result, true) };
+    const map = (result: D1Result) => {
+      // A batch answers rows as objects, which Drizzle turns back into columns by their names: two columns of one name
+      // (a join's "name" and "name") would collapse and shift every value after them. Alias one of them.
+      const first = result.results[0] as Record<string, unknown> | undefined;
+      if (query.fields && first && Object.keys(first).length !== query.fields.length) {
+        throw new Error(`readTogether: '${name}' selects ${query.fields.length} fields but answers ${Object.keys(first).length} columns (two of one name?)`);
+      }
+      return query.mapResult(result, true);
+    };
+    return { statement: query.stmt.bind(...query.getQuery().params), map };
   });
   const results = await db.$client.batch(prepared.map((p) => p.statement));
   return Object.fromEntries(names.map((name, i) => [name, prepared[i]!.map(results[i]!)])) as ReadResults<R>;

@@ -1,3 +1,4 @@
+import { sql, type SQL } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import { except } from "hono/combine";
 import type { AppBindings, Database } from "../env";
@@ -30,8 +31,8 @@ export function bearerToken(header: string | undefined): string | null {
 
 /**
  * Routes whose handlers read the database before they ask who is calling (making, changing, deleting a pick; boards;
- * a game; player stats; my picks), and name the caller in SQL where their reads
- * need them (callerUserIdSql): a bearer token's check rides in their first read batch (src/db/client.ts), one round
+ * games, a game, its markets and picks; player stats; me, my picks, tokens and leagues), and name the caller in SQL
+ * where their reads need them (callerUserIdSql, callerUserSql): a bearer token's check rides in their first read batch (src/db/client.ts), one round
  * trip for both. Every other route has its caller settled before its handler runs. A route listed here must not read
  * c.var.caller before its first read batch (test/api/round-trips.test.ts counts the calls of each).
  */
@@ -45,6 +46,11 @@ const AUTHENTICATED_BY_FIRST_READ: readonly (readonly [method: string, path: Reg
   ["GET", /^\/v1\/player-stats$/],
   ["GET", /^\/v1\/players$/],
   ["GET", /^\/v1\/me\/picks$/],
+  ["GET", /^\/v1\/me$/],
+  ["GET", /^\/v1\/me\/tokens$/],
+  ["GET", /^\/v1\/leagues$/],
+  ["GET", /^\/v1\/games$/],
+  ["GET", /^\/v1\/games\/[^/]+\/(markets|picks)$/],
 ];
 
 function authenticatedByFirstRead(c: Context<AppBindings>): boolean {
@@ -162,6 +168,15 @@ export async function refuseOperatorFirst(c: Context<AppBindings>): Promise<void
   if (c.get("bearer")?.kind !== "operator") return;
   await c.get("database").settle();
   requireUserId(c);
+}
+
+/**
+ * The calling user's id as SQL for a route of AUTHENTICATED_BY_FIRST_READ that acts for a user (its one read names the
+ * caller by their token); the operator is refused first, as requireUserId would.
+ */
+export async function callerUserSql(c: Context<AppBindings>): Promise<SQL> {
+  await refuseOperatorFirst(c);
+  return sql.raw(callerUserIdSql(c)!);
 }
 
 /** The calling user's id; the ADMIN_TOKEN secret acts for no user and cannot use user endpoints. */

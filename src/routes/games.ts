@@ -3,8 +3,7 @@ import { GAME_STATUSES, MARKET_KINDS } from "../db/schema";
 import { toTeamCode } from "../domain/teams";
 import { createRouter } from "../http/router";
 import { errorResponses, nullable, SeasonSchema, security, TeamCodeSchema, WeekSchema } from "../http/schemas";
-import { getGameRow, getGameWithMarkets, listGames } from "../services/games";
-import { latestMarketPrices } from "../services/markets";
+import { getGameWithMarkets, listGames } from "../services/games";
 import { listGamePicks } from "../services/picks";
 import { PickSchema } from "./picks";
 
@@ -140,10 +139,10 @@ export const gameRoutes = createRouter()
   .openapi(getGameRoute, async (c) => c.json(await getGameWithMarkets(c.get("db"), c.req.valid("param").id, new Date()), 200))
   .openapi(gameMarketsRoute, async (c) => {
     const { id } = c.req.valid("param");
-    await getGameRow(c.get("db"), id);
-    return c.json({ gameId: id, markets: await latestMarketPrices(c.get("db").$client, id, new Date(), c.req.valid("query").kind) }, 200);
+    const game = await getGameWithMarkets(c.get("db"), id, new Date(), c.req.valid("query").kind);
+    return c.json({ gameId: id, markets: game.markets }, 200);
   })
   // Before kickoff only the operator sees the picks: an admin user is also a player.
   .openapi(gamePicksRoute, async (c) =>
-    c.json({ picks: await listGamePicks(c.get("db"), c.req.valid("param").id, new Date(), c.get("caller").kind === "admin_secret") }, 200),
+    c.json({ picks: await listGamePicks(c.get("db"), c.req.valid("param").id, c.get("bearer")?.kind === "operator") }, 200),
   );

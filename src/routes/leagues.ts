@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { LEAGUE_RANKINGS } from "../db/schema";
 import type { AppBindings } from "../env";
-import { auditActor, requireUserId } from "../http/auth";
+import { auditActor, callerUserSql, requireUserId } from "../http/auth";
 import { webOrigin } from "../http/relying-party";
 import { createRouter } from "../http/router";
 import { errorResponses, IdParamSchema, nullable, security } from "../http/schemas";
@@ -280,7 +280,7 @@ export const leagueRoutes = createRouter()
     const userId = requireUserId(c);
     return c.json(await createLeague(c.get("db"), { ...c.req.valid("json"), userId, links: inviteLinks(c) }, new Date()), 201);
   })
-  .openapi(listMyLeaguesRoute, async (c) => c.json({ leagues: await listMyLeagues(c.get("db"), requireUserId(c)) }, 200))
+  .openapi(listMyLeaguesRoute, async (c) => c.json({ leagues: await listMyLeagues(c.get("db"), await callerUserSql(c)) }, 200))
   .openapi(getLeagueRoute, async (c) => c.json(await getLeague(c.get("db"), c.req.valid("param").id, c.get("caller"), inviteLinks(c), new Date()), 200))
   .openapi(updateLeagueRoute, async (c) => {
     const userId = requireUserId(c);

@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
-import { callerLabel, callerUserIdSql, refuseOperatorFirst, requireUserId } from "../http/auth";
+import { callerLabel, callerUserIdSql, callerUserSql, refuseOperatorFirst, requireUserId, type Caller } from "../http/auth";
 import { createRouter } from "../http/router";
 import { errorResponses, IdParamSchema, nullable, SeasonSchema, security, WeekSchema } from "../http/schemas";
-import { getUser, issueToken, listTokens, revokeToken } from "../services/users";
+import { getCallerUser, issueToken, listTokens, revokeToken } from "../services/users";
 import { listUserPicks } from "../services/picks";
 import { PickSchema } from "./picks";
 
@@ -103,12 +103,15 @@ const listMyPicks = createRoute({
 
 export const meRoutes = createRouter()
   .openapi(getMe, async (c) => {
-    const caller = c.get("caller");
-    if (caller.kind === "admin_secret") return c.json({ user: null, isAdmin: true, via: "admin_token" as const }, 200);
-    const via = caller.sessionId !== undefined ? ("session" as const) : ("user_token" as const);
-    return c.json({ user: await getUser(c.get("db"), caller.userId), isAdmin: caller.isAdmin, via }, 200);
+    if (c.get("bearer")?.kind === "operator") {
+      await c.get("database").settle();
+      return c.json({ user: null, isAdmin: true, via: "admin_token" as const }, 200);
+    }
+    const user = await getCallerUser(c.get("db"), await callerUserSql(c));
+    const caller = c.get("caller") as Extract<Caller, { kind: "user" }>;
+    return c.json({ user, isAdmin: caller.isAdmin, via: caller.sessionId !== undefined ? ("session" as const) : ("user_token" as const) }, 200);
   })
-  .openapi(listMyTokens, async (c) => c.json({ tokens: await listTokens(c.get("db"), requireUserId(c)) }, 200))
+  .openapi(listMyTokens, async (c) => c.json({ tokens: await listTokens(c.get("db"), await callerUserSql(c)) }, 200))
   .openapi(createMyToken, async (c) => {
     const userId = requireUserId(c);
     const body = c.req.valid("json");

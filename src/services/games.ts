@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, or, type SQL } from "drizzle-orm";
 import { rawRows, readTogether } from "../db/client";
-import { games, type GAME_STATUSES } from "../db/schema";
+import { games, type GAME_STATUSES, type MarketKind } from "../db/schema";
 import { isLocked } from "../domain/picks";
 import type { Database } from "../env";
 import { ApiError } from "../http/errors";
@@ -90,8 +90,8 @@ export function gamesQuery(db: Database, filter: GameFilter) {
 }
 
 export async function listGames(db: Database, filter: GameFilter, now: Date): Promise<GameView[]> {
-  const rows = await gamesQuery(db, filter);
-  return rows.map((row) => toGameView(row, now));
+  const read = await readTogether(db, { games: gamesQuery(db, filter) });
+  return read.games.map((row) => toGameView(row, now));
 }
 
 export async function getGameRow(db: Database, gameId: string): Promise<GameRow> {
@@ -100,11 +100,11 @@ export async function getGameRow(db: Database, gameId: string): Promise<GameRow>
   return row;
 }
 
-/** A game with the latest price of each of its markets, in one read. */
-export async function getGameWithMarkets(db: Database, gameId: string, now: Date) {
+/** A game with the latest price of each of its markets (of one kind, or all), in one read. */
+export async function getGameWithMarkets(db: Database, gameId: string, now: Date, kind?: MarketKind) {
   const read = await readTogether(db, {
     game: db.select().from(games).where(eq(games.id, gameId)).limit(1),
-    markets: rawRows<LatestPriceRow>(latestMarketPricesQuery(gameId)),
+    markets: rawRows<LatestPriceRow>(latestMarketPricesQuery(gameId, kind)),
   });
   const row = read.game[0];
   if (!row) throw new ApiError("game_not_found", `No game ${gameId}.`);

@@ -13,7 +13,7 @@
  * membership, the token and the counted use are all written, or nothing is. D1 runs batches one at a time, so two
  * accepts racing for the last use are one 201 and one 410.
  */
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { d1Statement } from "../db/client";
 import { adminAudit, invites, leagueMembers, leagues, users } from "../db/schema";
 import type { Database } from "../env";
@@ -176,23 +176,32 @@ async function findOpenInvite(db: Database, code: string, now: Date): Promise<In
   return row;
 }
 
-/** Name, commissioner and member count of a league: what an invitee sees, and what a league's lists show. */
-export async function leagueSummaries(db: Database, leagueIds: number[]): Promise<Map<number, LeagueSummary>> {
-  if (leagueIds.length === 0) return new Map();
-  const rows = await db
+/** The summaries of the leagues `which` selects (SQL on `leagues`), as leagueSummariesOf reads them. */
+export function leagueSummariesQuery(db: Database, which: SQL) {
+  return db
     .select({
       id: leagues.id,
       name: leagues.name,
       commissionerId: leagues.commissionerId,
-      commissionerName: users.name,
+      // Aliased: a batch reads rows by column name, and the league's is "name" too (src/db/client.ts readTogether).
+      commissionerName: sql<string>`${users.name}`.as("commissioner_name"),
       memberCount: sql<number>`(SELECT count(*) FROM ${leagueMembers} m WHERE m.league_id = ${leagues.id})`,
     })
     .from(leagues)
     .innerJoin(users, eq(users.id, leagues.commissionerId))
-    .where(sql`${leagues.id} IN (SELECT value FROM json_each(${JSON.stringify(leagueIds)}))`);
+    .where(which);
+}
+
+export function leagueSummariesOf(rows: Awaited<ReturnType<typeof leagueSummariesQuery>>): Map<number, LeagueSummary> {
   return new Map(
     rows.map((r) => [r.id, { id: r.id, name: r.name, commissioner: { id: r.commissionerId, name: r.commissionerName }, memberCount: r.memberCount }]),
   );
+}
+
+/** Name, commissioner and member count of a league: what an invitee sees, and what a league's lists show. */
+export async function leagueSummaries(db: Database, leagueIds: number[]): Promise<Map<number, LeagueSummary>> {
+  if (leagueIds.length === 0) return new Map();
+  return leagueSummariesOf(await leagueSummariesQuery(db, sql`${leagues.id} IN (SELECT value FROM json_each(${JSON.stringify(leagueIds)}))`));
 }
 
 async function leagueSummary(db: Database, leagueId: number): Promise<LeagueSummary> {

@@ -5,8 +5,8 @@
  * invite, removes members, hands the role on, and manages its invites. A user's picks are one per game, the same in
  * every league: a league only chooses whose picks it shows.
  */
-import { and, asc, desc, eq, gt, isNull, sql } from "drizzle-orm";
-import { d1Statement } from "../db/client";
+import { and, asc, desc, eq, gt, isNull, sql, type SQL } from "drizzle-orm";
+import { d1Statement, readTogether } from "../db/client";
 import { invites, leagueMembers, leagues, picks, results, users, type LEAGUE_RANKINGS } from "../db/schema";
 import { isLocked } from "../domain/picks";
 import type { Database } from "../env";
@@ -16,6 +16,8 @@ import { getGameRow } from "./games";
 import {
   inviteIsOpen,
   leagueSummaries,
+  leagueSummariesOf,
+  leagueSummariesQuery,
   newInviteValues,
   toInviteView,
   type InviteOptions,
@@ -187,18 +189,27 @@ export interface MyLeagueView extends LeagueSummary {
 }
 
 /** The leagues a user belongs to, in the order they joined them. */
-export async function listMyLeagues(db: Database, userId: number): Promise<MyLeagueView[]> {
-  const memberships = await db
-    .select({ leagueId: leagueMembers.leagueId, joinedAt: leagueMembers.joinedAt, ranking: leagues.ranking, commissionerId: leagues.commissionerId })
-    .from(leagueMembers)
-    .innerJoin(leagues, eq(leagues.id, leagueMembers.leagueId))
-    .where(eq(leagueMembers.userId, userId))
-    .orderBy(asc(leagueMembers.joinedAt), asc(leagueMembers.leagueId));
-  const summaries = await leagueSummaries(db, memberships.map((m) => m.leagueId));
-  return memberships.map((m) => ({
+/** The user's leagues (an id, or SQL naming the caller: src/http/auth.ts callerUserSql), in one read. */
+export async function listMyLeagues(db: Database, user: number | SQL): Promise<MyLeagueView[]> {
+  const read = await readTogether(db, {
+    memberships: db
+      .select({
+        leagueId: leagueMembers.leagueId,
+        joinedAt: leagueMembers.joinedAt,
+        ranking: leagues.ranking,
+        isCommissioner: sql<number>`${leagues.commissionerId} = ${leagueMembers.userId}`,
+      })
+      .from(leagueMembers)
+      .innerJoin(leagues, eq(leagues.id, leagueMembers.leagueId))
+      .where(eq(leagueMembers.userId, user))
+      .orderBy(asc(leagueMembers.joinedAt), asc(leagueMembers.leagueId)),
+    summaries: leagueSummariesQuery(db, sql`${leagues.id} IN (SELECT league_id FROM ${leagueMembers} WHERE user_id = ${user})`),
+  });
+  const summaries = leagueSummariesOf(read.summaries);
+  return read.memberships.map((m) => ({
     ...summaries.get(m.leagueId)!,
     ranking: m.ranking as LeagueRanking,
-    isCommissioner: m.commissionerId === userId,
+    isCommissioner: m.isCommissioner === 1,
     joinedAt: m.joinedAt,
   }));
 }

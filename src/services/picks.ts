@@ -484,17 +484,26 @@ export async function findUserPickInGame(db: Database, userId: number, gameId: s
 }
 
 /** Every user's pick in a game, only once the game has locked (before that they are private, except to admins). */
-export async function listGamePicks(db: Database, gameId: string, now: Date, callerIsAdmin = false) {
-  const game = await findGame(db, gameId);
-  if (!isLocked(game, now) && !callerIsAdmin) {
+/**
+ * Every pick of a game once it has locked (before: the operator only), in one read. The lock is the database's (its
+ * clock, in the statement that reads the game): the picks are read only when it holds, a refusal reads none of them.
+ */
+export async function listGamePicks(db: Database, gameId: string, callerIsOperator = false) {
+  const open = sql.raw(`(SELECT ${GAME_OPEN_SQL} FROM games g WHERE g.id = games.id)`);
+  const read = await readTogether(db, {
+    game: db.select({ kickoffAt: games.kickoffAt, open: sql<number>`${open}` }).from(games).where(eq(games.id, gameId)).limit(1),
+    picks: db
+      .select(pickViewColumns)
+      .from(picks)
+      .innerJoin(games, eq(games.id, picks.gameId))
+      .leftJoin(results, eq(results.pickId, picks.id))
+      .where(and(eq(picks.gameId, gameId), callerIsOperator ? undefined : sql`NOT ${open}`))
+      .orderBy(picks.id),
+  });
+  const [game] = read.game;
+  if (!game) throw new ApiError("game_not_found", `No game ${gameId}.`);
+  if (game.open && !callerIsOperator) {
     throw new ApiError("forbidden", "Other users' picks stay hidden until the game locks at kickoff.", { kickoffAt: game.kickoffAt });
   }
-  const rows = await db
-    .select(pickViewColumns)
-    .from(picks)
-    .innerJoin(games, eq(games.id, picks.gameId))
-    .leftJoin(results, eq(results.pickId, picks.id))
-    .where(eq(picks.gameId, gameId))
-    .orderBy(picks.id);
-  return rows.map((row) => toPickView(row));
+  return read.picks.map((row) => toPickView(row));
 }

@@ -1,4 +1,5 @@
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { readTogether } from "../db/client";
 import { apiTokens, users } from "../db/schema";
 import type { Database } from "../env";
 import { ApiError } from "../http/errors";
@@ -38,6 +39,13 @@ async function findUserRow(db: Database, userId: number) {
 
 export async function getUser(db: Database, userId: number): Promise<UserView> {
   return toUserView(await findUserRow(db, userId));
+}
+
+/** The user the caller is (SQL naming them: src/http/auth.ts callerUserSql), in one read. */
+export async function getCallerUser(db: Database, user: SQL): Promise<UserView> {
+  const [row] = (await readTogether(db, { user: db.select().from(users).where(eq(users.id, user)).limit(1) })).user;
+  if (!row) throw new ApiError("user_not_found", "No such user.");
+  return toUserView(row);
 }
 
 export async function getUserForAdmin(db: Database, userId: number): Promise<AdminUserView> {
@@ -183,8 +191,10 @@ export async function issueToken(
   return { ...row!, token };
 }
 
-export async function listTokens(db: Database, userId: number): Promise<TokenView[]> {
-  return db.select(tokenColumns).from(apiTokens).where(eq(apiTokens.userId, userId)).orderBy(desc(apiTokens.id));
+/** A user's tokens, newest first, in one read (the user as an id, or as SQL naming the caller: src/http/auth.ts). */
+export async function listTokens(db: Database, user: number | SQL): Promise<TokenView[]> {
+  const read = await readTogether(db, { tokens: db.select(tokenColumns).from(apiTokens).where(eq(apiTokens.userId, user)).orderBy(desc(apiTokens.id)) });
+  return read.tokens;
 }
 
 /**

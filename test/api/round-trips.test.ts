@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, createUserWithToken, makePick, minutesAgo, seedMarketOdds, seedMatchup, seedTeams } from "../helpers/api";
+import { ADMIN_TOKEN, api, createUserWithToken, makePick, minutesAgo, seedMarketOdds, seedMatchup, seedTeams } from "../helpers/api";
 import { isWrite, requestCounted, type D1Call } from "../helpers/d1-calls";
 
 let nextSeason = 2060;
@@ -70,6 +70,11 @@ describe("one read round trip, one write round trip", () => {
     ["player stats by position", (s: number) => `/v1/player-stats?season=${s}&position=WR&limit=50`],
     ["my picks", (s: number) => `/v1/me/picks?season=${s}`],
     ["the players of a team", (s: number) => `/v1/players?season=${s}&team=KC&limit=50`],
+    ["the week's games", (s: number) => `/v1/games?season=${s}&week=1`],
+    ["a game's markets", (_s: number, game: string) => `/v1/games/${game}/markets`],
+    ["me", () => "/v1/me"],
+    ["my tokens", () => "/v1/me/tokens"],
+    ["my leagues", () => "/v1/leagues"],
   ])("GET %s: one call, the token's check in it", async (_name, path) => {
     const { season, teams, game, user } = await scene();
     await makePick(user, game, teams.KC!.RB);
@@ -116,6 +121,18 @@ describe("one read round trip, one write round trip", () => {
     const refused = await requestCounted(path, { token: stranger.token });
     expect(refused.status).toBe(403);
     expect(refused.json.me).toBeUndefined();
+  });
+
+  it("a game's picks: one call, refused before kickoff (none of them read) and shown to the operator", async () => {
+    const { game, teams, user } = await scene();
+    await makePick(user, game, teams.KC!.RB);
+    const refused = await requestCounted(`/v1/games/${game}/picks`, { token: user.token });
+    expect(refused.status).toBe(403);
+    expect(refused.calls).toHaveLength(1);
+    const operator = await requestCounted(`/v1/games/${game}/picks`, { token: ADMIN_TOKEN });
+    expect(operator.status).toBe(200);
+    expect(operator.json.picks).toHaveLength(1);
+    expect(operator.calls).toHaveLength(1);
   });
 
   it("my rank is the caller's, read in the same call as the page", async () => {

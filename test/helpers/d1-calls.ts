@@ -72,5 +72,6 @@ export async function requestCounted(
   );
   const text = await response.text();
   await waitOnExecutionContext(ctx);
-  return { status: response.status, json: text ? JSON.parse(text) : null, headers: response.headers, calls };
+  const json = text && (response.headers.get("content-type") ?? "").includes("json") ? JSON.parse(text) : text || null;
+  return { status: response.status, json, headers: response.headers, calls };
 }
