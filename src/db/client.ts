@@ -6,6 +6,9 @@
  * - a batch of reads carries the statements a middleware left for it (authentication: the token or session lookup and
  *   the failed-authentication throttle, src/http/auth.ts), so a request that reads once makes one round trip in all;
  *   they are settled (the caller known, or the request refused) before the batch's own results are handed back;
+ * - batches of reads asked for together (a page's Promise.all of its services' readTogether) go out as one batch,
+ *   each given back its own results: reads that do not depend on each other cost one round trip however many
+ *   services make them;
  * - nothing else runs while such statements wait: a write, or a statement run on its own, first settles them in a
  *   round trip of their own (a write never rides with them: it would commit whatever they decide);
  * - the session's latest bookmark is the request's answer header (BOOKMARK_HEADER), so that a client's next request,
@@ -55,6 +58,8 @@ export class RequestDatabase {
   private readonly sqlOf = new WeakMap<D1PreparedStatement, string>();
   /** The decision on the riding reads, once they have run: everything after waits for it, and fails with it. */
   private decided: Promise<void> | null = null;
+  /** Read batches asked for in this turn of the event loop, sent together when it ends (or before anything else). */
+  private gathering: { statements: D1PreparedStatement[]; resolve(results: D1Result[]): void; reject(error: unknown): void }[] = [];
 
   constructor(private readonly session: D1DatabaseSession) {
     const client = {
@@ -75,6 +80,7 @@ export class RequestDatabase {
    * statement runs on its own, or the request ends without reading); throws what their decision throws.
    */
   async settle(): Promise<void> {
+    this.sendGathered();
     const riding = this.riding;
     if (riding) {
       this.riding = null;
@@ -89,16 +95,38 @@ export class RequestDatabase {
   }
 
   private async batch<T>(statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
-    const riding = this.riding;
-    if (!riding || !statements.every((statement) => onlyReads(this.sqlOf.get(statement)))) {
+    if (statements.length === 0 || !statements.every((statement) => onlyReads(this.sqlOf.get(statement)))) {
+      this.sendGathered();
       await this.settle();
       return this.session.batch<T>(statements);
     }
+    if (this.gathering.length === 0) setTimeout(() => this.sendGathered(), 0);
+    return new Promise<D1Result<T>[]>((resolve, reject) => {
+      this.gathering.push({ statements, resolve: resolve as (results: D1Result[]) => void, reject });
+    });
+  }
+
+  /** Sends the gathered read batches as one, with the riding reads in front; each gets its own results back. */
+  private sendGathered(): void {
+    const gathered = this.gathering;
+    if (gathered.length === 0) return;
+    this.gathering = [];
+    const riding = this.riding;
     this.riding = null;
-    const answer = this.session.batch<T>([...riding.statements, ...statements]);
-    this.decided = answer.then((results) => riding.settle(results.slice(0, riding.statements.length), this.direct));
-    await this.decided;
-    return (await answer).slice(riding.statements.length);
+    const ridingCount = riding?.statements.length ?? 0;
+    const answer = this.session.batch([...(riding?.statements ?? []), ...gathered.flatMap((g) => g.statements)]);
+    if (riding) this.decided = answer.then((results) => riding.settle(results.slice(0, ridingCount), this.direct));
+    const decided = this.decided;
+    void (async () => {
+      try {
+        const results = await answer;
+        await decided;
+        let next = ridingCount;
+        for (const g of gathered) g.resolve(results.slice(next, (next += g.statements.length)));
+      } catch (error) {
+        for (const g of gathered) g.reject(error);
+      }
+    })();
   }
 
   /** A statement that, run on its own, waits for the riding reads to be settled first. */

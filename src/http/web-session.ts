@@ -86,6 +86,11 @@ const SESSION_REFUSALS: Record<Extract<SessionCheck, { ok: false }>["reason"], s
  * also needs the session's CSRF token (403 csrf_token_invalid).
  */
 export async function callerOfWebSession(c: Context<AppBindings>, credential: string): Promise<Caller> {
+  return (await webSessionUser(c, credential)).caller;
+}
+
+/** callerOfWebSession, with the user's name (the web app's header): one read. */
+export async function webSessionUser(c: Context<AppBindings>, credential: string): Promise<{ caller: Caller & { kind: "user" }; name: string }> {
   const secret = c.env.SESSION_SECRET;
   if (!secret) {
     clearSessionCookie(c, WEB_SESSION_COOKIE);
@@ -97,7 +102,10 @@ export async function callerOfWebSession(c: Context<AppBindings>, credential: st
     throw new ApiError("unauthorized", SESSION_REFUSALS[check.ok ? "invalid" : check.reason]);
   }
   if (MUTATING_METHODS.has(c.req.method)) await requireCsrfToken(c, secret, check.session.id);
-  return { kind: "user", userId: check.session.userId, isAdmin: check.session.userIsAdmin, sessionId: check.session.id };
+  return {
+    caller: { kind: "user", userId: check.session.userId, isAdmin: check.session.userIsAdmin, sessionId: check.session.id },
+    name: check.session.userName ?? "",
+  };
 }
 
 async function sentCsrfToken(c: Context<AppBindings>): Promise<string | undefined> {

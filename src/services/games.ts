@@ -121,15 +121,16 @@ const WEEK_LINGERS_MS = 36 * 60 * 60 * 1000;
  */
 export async function currentWeek(db: Database, now: Date): Promise<{ season: number; week: number } | null> {
   const scope = { season: games.season, week: games.week };
-  const [next] = await db
-    .select(scope)
-    .from(games)
-    // The season bound keeps the read on games_schedule_idx to this season and the last (a season starts in one
-    // year and ends in the next): the page is read often, the games of past seasons never change its answer.
-    .where(and(gte(games.season, now.getUTCFullYear() - 1), gte(games.kickoffAt, nowIso(new Date(now.getTime() - WEEK_LINGERS_MS)))))
-    .orderBy(asc(games.kickoffAt))
-    .limit(1);
-  if (next) return next;
-  const [last] = await db.select(scope).from(games).orderBy(desc(games.season), desc(games.week)).limit(1);
-  return last ?? null;
+  const read = await readTogether(db, {
+    next: db
+      .select(scope)
+      .from(games)
+      // The season bound keeps the read on games_schedule_idx to this season and the last (a season starts in one
+      // year and ends in the next): the page is read often, the games of past seasons never change its answer.
+      .where(and(gte(games.season, now.getUTCFullYear() - 1), gte(games.kickoffAt, nowIso(new Date(now.getTime() - WEEK_LINGERS_MS)))))
+      .orderBy(asc(games.kickoffAt))
+      .limit(1),
+    last: db.select(scope).from(games).orderBy(desc(games.season), desc(games.week)).limit(1),
+  });
+  return read.next[0] ?? read.last[0] ?? null;
 }

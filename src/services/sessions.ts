@@ -29,6 +29,8 @@ export interface SessionView {
   expiresAt: string;
   /** The user's is_admin now (false for the operator, who is not a user). */
   userIsAdmin: boolean;
+  /** The user's name now (null for the operator): a page's header, read with the session. */
+  userName: string | null;
 }
 
 export type SessionCheck = { ok: true; session: SessionView } | { ok: false; reason: "invalid" | "expired" | "revoked" | "disabled" };
@@ -77,6 +79,7 @@ export async function verifySession(db: Database, secret: string, purpose: Sessi
       lastSeenAt: sessions.lastSeenAt,
       revokedAt: sessions.revokedAt,
       isAdmin: users.isAdmin,
+      userName: users.name,
       disabledAt: users.disabledAt,
     })
     .from(sessions)
@@ -99,6 +102,7 @@ export async function verifySession(db: Database, secret: string, purpose: Sessi
       createdAt: row.createdAt,
       expiresAt: row.expiresAt,
       userIsAdmin: row.isAdmin === 1,
+      userName: row.userName,
     },
   };
 }

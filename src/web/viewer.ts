@@ -14,8 +14,7 @@ import type { AppBindings, AppVariables } from "../env";
 import { ApiError } from "../http/errors";
 import { rateLimit } from "../http/rate-limit";
 import { webOrigin } from "../http/relying-party";
-import { callerOfWebSession, csrfTokenFor, webSessionCredential } from "../http/web-session";
-import { getUser } from "../services/users";
+import { csrfTokenFor, webSessionCredential, webSessionUser } from "../http/web-session";
 
 export interface Viewer {
   userId: number;
@@ -58,13 +57,12 @@ export const identifyViewer: MiddlewareHandler<WebBindings> = async (c, next) =>
   const credential = webSessionCredential(asAppContext(c));
   if (credential !== undefined) {
     try {
-      const caller = await callerOfWebSession(asAppContext(c), credential);
-      if (caller.kind === "user" && caller.sessionId !== undefined && c.env.SESSION_SECRET) {
-        const user = await getUser(c.get("db"), caller.userId);
+      const { caller, name } = await webSessionUser(asAppContext(c), credential);
+      if (caller.sessionId !== undefined && c.env.SESSION_SECRET) {
         c.set("caller", caller);
         c.set("viewer", {
           userId: caller.userId,
-          name: user.name,
+          name,
           isAdmin: caller.isAdmin,
           sessionId: caller.sessionId,
           csrfToken: await csrfTokenFor(c.env.SESSION_SECRET, caller.sessionId),
