@@ -4,6 +4,7 @@
  * notify.ts) finds what is due; the queue consumer (./consumer.ts) delivers.
  */
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { readTogether } from "../db/client";
 import { leagueWebhooks, NOTIFICATION_TOPICS, notificationPreferences, notifications, pushSubscriptions } from "../db/schema";
 import type { AppEnv, Database } from "../env";
 import { ApiError } from "../http/errors";
@@ -63,19 +64,29 @@ export function pushPublicKey(env: AppEnv): string | null {
 }
 
 export async function getNotificationSettings(db: Database, env: AppEnv, userId: number): Promise<NotificationSettings> {
-  const [subscriptions, preferences] = await Promise.all([
-    db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId)).orderBy(pushSubscriptions.id),
-    getPushPreferences(db, userId),
-  ]);
+  const read = await readTogether(db, {
+    subscriptions: db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId)).orderBy(pushSubscriptions.id),
+    preferences: pushPreferencesQuery(db, userId),
+  });
   const publicKey = pushPublicKey(env);
-  return { push: { configured: publicKey !== null, publicKey, subscriptions: subscriptions.map(toSubscriptionView) }, preferences: { push: preferences } };
+  return {
+    push: { configured: publicKey !== null, publicKey, subscriptions: read.subscriptions.map(toSubscriptionView) },
+    preferences: { push: pushPreferencesOf(read.preferences) },
+  };
 }
 
 export async function getPushPreferences(db: Database, userId: number): Promise<PushPreferences> {
-  const rows = await db
+  return pushPreferencesOf((await readTogether(db, { rows: pushPreferencesQuery(db, userId) })).rows);
+}
+
+function pushPreferencesQuery(db: Database, userId: number) {
+  return db
     .select({ topic: notificationPreferences.topic, enabled: notificationPreferences.enabled })
     .from(notificationPreferences)
     .where(and(eq(notificationPreferences.userId, userId), eq(notificationPreferences.channel, "push")));
+}
+
+function pushPreferencesOf(rows: { topic: string; enabled: number }[]): PushPreferences {
   const preferences = Object.fromEntries(NOTIFICATION_TOPICS.map((t) => [t, false])) as PushPreferences;
   for (const row of rows) preferences[row.topic as NotificationTopic] = row.enabled === 1;
   return preferences;
@@ -144,15 +155,23 @@ export interface LeagueWebhookView {
 const NO_WEBHOOK: LeagueWebhookView = { configured: false, provider: null, host: null, setAt: null, lastSuccessAt: null, lastError: null };
 
 async function webhookView(db: Database, leagueId: number): Promise<LeagueWebhookView> {
-  const [row] = await db.select().from(leagueWebhooks).where(eq(leagueWebhooks.leagueId, leagueId));
+  return webhookViewOf((await readTogether(db, { webhook: webhookQuery(db, leagueId) })).webhook[0]);
+}
+
+function webhookQuery(db: Database, leagueId: number) {
+  return db.select().from(leagueWebhooks).where(eq(leagueWebhooks.leagueId, leagueId));
+}
+
+function webhookViewOf(row: typeof leagueWebhooks.$inferSelect | undefined): LeagueWebhookView {
   if (!row) return NO_WEBHOOK;
   return { configured: true, provider: row.provider as "discord" | "slack", host: row.host, setAt: row.setAt, lastSuccessAt: row.lastSuccessAt, lastError: row.lastError };
 }
 
 /** Whether a league has a webhook, and where it posts (its members and the operator). */
 export async function getLeagueWebhook(db: Database, leagueId: number, reader: LeagueReader): Promise<LeagueWebhookView> {
-  await leagueForReader(db, leagueId, reader);
-  return webhookView(db, leagueId);
+  // Read with the league; shown only to a reader of the league.
+  const [, webhook] = await Promise.all([leagueForReader(db, leagueId, reader), readTogether(db, { webhook: webhookQuery(db, leagueId) })]);
+  return webhookViewOf(webhook.webhook[0]);
 }
 
 async function requireCommissioner(db: Database, leagueId: number, userId: number): Promise<void> {

@@ -336,5 +336,5 @@ export const leagueRoutes = createRouter()
   })
   .openapi(leaguePicksRoute, async (c) => {
     const { id, gameId } = c.req.valid("param");
-    return c.json(await leagueGamePicks(c.get("db"), { leagueId: id, gameId, reader: c.get("caller") }, new Date()), 200);
+    return c.json(await leagueGamePicks(c.get("db"), { leagueId: id, gameId, reader: c.get("caller") }), 200);
   });

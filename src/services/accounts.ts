@@ -5,7 +5,7 @@
  * (the profile: whether they appear on the global leaderboard).
  */
 import { eq, sql, type SQL } from "drizzle-orm";
-import { d1Statement } from "../db/client";
+import { d1Statement, readTogether } from "../db/client";
 import { users } from "../db/schema";
 import type { Database } from "../env";
 import { ApiError } from "../http/errors";
@@ -105,7 +105,7 @@ export interface ProfileView {
 }
 
 export async function getProfile(db: Database, userId: number): Promise<ProfileView> {
-  const [row] = await db.select({ id: users.id, name: users.name, onGlobalBoard: users.onGlobalBoard }).from(users).where(eq(users.id, userId));
+  const [row] = (await readTogether(db, { user: db.select({ id: users.id, name: users.name, onGlobalBoard: users.onGlobalBoard }).from(users).where(eq(users.id, userId)) })).user;
   if (!row) throw new ApiError("user_not_found", `No user ${userId}.`);
   return { ...row, onGlobalBoard: row.onGlobalBoard === 1 };
 }

@@ -95,7 +95,7 @@ export async function listGames(db: Database, filter: GameFilter, now: Date): Pr
 }
 
 export async function getGameRow(db: Database, gameId: string): Promise<GameRow> {
-  const row = await db.query.games.findFirst({ where: eq(games.id, gameId) });
+  const [row] = (await readTogether(db, { game: db.select().from(games).where(eq(games.id, gameId)).limit(1) })).game;
   if (!row) throw new ApiError("game_not_found", `No game ${gameId}.`);
   return row;
 }

@@ -6,13 +6,12 @@
  * every league: a league only chooses whose picks it shows.
  */
 import { and, asc, desc, eq, gt, isNull, sql, type SQL } from "drizzle-orm";
-import { d1Statement, readTogether } from "../db/client";
-import { invites, leagueMembers, leagues, picks, results, users, type LEAGUE_RANKINGS } from "../db/schema";
-import { isLocked } from "../domain/picks";
+import { d1Statement, rawRows, readTogether } from "../db/client";
+import { games, invites, leagueMembers, leagues, picks, results, users, type LEAGUE_RANKINGS } from "../db/schema";
+import { GAME_OPEN_SQL } from "../db/sql-rules";
 import type { Database } from "../env";
 import { ApiError } from "../http/errors";
 import { nowIso } from "../lib/clock";
-import { getGameRow } from "./games";
 import {
   inviteIsOpen,
   leagueSummaries,
@@ -47,13 +46,23 @@ export function tiebreakOf(ranking: LeagueRanking): LeagueRanking {
  * league_not_found for an unknown league, 403 for anyone else (an admin user who is no member included: admins play too).
  */
 export async function leagueForReader(db: Database, leagueId: number, reader: LeagueReader): Promise<ReadableLeague> {
+  const read = await readTogether(db, { league: leagueForReaderQuery(db, leagueId, reader) });
+  return readableLeague(read.league, leagueId, reader);
+}
+
+function leagueForReaderQuery(db: Database, leagueId: number, reader: LeagueReader) {
   const userId = reader.kind === "user" ? reader.userId : null;
-  const [row] = await db
+  return db
     .select({ league: leagues, memberId: leagueMembers.userId })
     .from(leagues)
     .leftJoin(leagueMembers, and(eq(leagueMembers.leagueId, leagues.id), eq(leagueMembers.userId, userId ?? -1)))
     .where(eq(leagues.id, leagueId));
+}
+
+function readableLeague(rows: Awaited<ReturnType<typeof leagueForReaderQuery>>, leagueId: number, reader: LeagueReader): ReadableLeague {
+  const [row] = rows;
   if (!row) throw new ApiError("league_not_found", `No league ${leagueId}.`);
+  const userId = reader.kind === "user" ? reader.userId : null;
   const readerIsMember = row.memberId !== null;
   if (!readerIsMember && reader.kind !== "admin_secret") throw new ApiError("forbidden", "Only the league's members can see it.");
   return { ...row.league, readerIsMember, readerIsCommissioner: userId !== null && row.league.commissionerId === userId };
@@ -121,20 +130,16 @@ export interface InviteLinks {
   origin: string;
 }
 
-async function toLeagueView(db: Database, league: ReadableLeague, reader: LeagueReader, links: InviteLinks, now: Date): Promise<LeagueView> {
+async function toLeagueView(
+  league: ReadableLeague,
+  summary: LeagueSummary,
+  openInvite: InviteRow | undefined,
+  reader: LeagueReader,
+  links: InviteLinks,
+  now: Date,
+): Promise<LeagueView> {
   const allowedToInvite = mayInvite(league);
-  const [summaries, [current]] = await Promise.all([
-    leagueSummaries(db, [league.id]),
-    allowedToInvite || reader.kind === "admin_secret"
-      ? db
-          .select()
-          .from(invites)
-          .where(and(eq(invites.leagueId, league.id), inviteIsOpen(now)))
-          .orderBy(desc(invites.id))
-          .limit(1)
-      : Promise.resolve([] as InviteRow[]),
-  ]);
-  const summary = summaries.get(league.id)!;
+  const invite = allowedToInvite || reader.kind === "admin_secret" ? openInvite : undefined;
   return {
     id: league.id,
     name: league.name,
@@ -146,7 +151,7 @@ async function toLeagueView(db: Database, league: ReadableLeague, reader: League
     createdAt: league.createdAt,
     updatedAt: league.updatedAt,
     you: { isMember: league.readerIsMember, isCommissioner: league.readerIsCommissioner, mayInvite: allowedToInvite },
-    invite: current ? await toInviteView(current, links.secret, links.origin, now) : null,
+    invite: invite ? await toInviteView(invite, links.secret, links.origin, now) : null,
   };
 }
 
@@ -215,7 +220,19 @@ export async function listMyLeagues(db: Database, user: number | SQL): Promise<M
 }
 
 export async function getLeague(db: Database, leagueId: number, reader: LeagueReader, links: InviteLinks, now: Date): Promise<LeagueView> {
-  return toLeagueView(db, await leagueForReader(db, leagueId, reader), reader, links, now);
+  // One read: the league for this reader, its summary and its open invite (shown only to those who may invite).
+  const read = await readTogether(db, {
+    league: leagueForReaderQuery(db, leagueId, reader),
+    summary: leagueSummariesQuery(db, eq(leagues.id, leagueId)),
+    invite: db
+      .select()
+      .from(invites)
+      .where(and(eq(invites.leagueId, leagueId), inviteIsOpen(now)))
+      .orderBy(desc(invites.id))
+      .limit(1),
+  });
+  const league = readableLeague(read.league, leagueId, reader);
+  return toLeagueView(league, leagueSummariesOf(read.summary).get(leagueId)!, read.invite[0], reader, links, now);
 }
 
 /** The commissioner renames the league, sets its ranking, or whether members may invite. */
@@ -252,14 +269,19 @@ export async function listMembers(
   db: Database,
   input: { leagueId: number; reader: LeagueReader; after?: number; limit: number },
 ): Promise<{ members: MemberView[]; nextAfter: number | null }> {
-  const league = await leagueForReader(db, input.leagueId, input.reader);
-  const rows = await db
-    .select({ userId: leagueMembers.userId, name: users.name, joinedAt: leagueMembers.joinedAt })
-    .from(leagueMembers)
-    .innerJoin(users, eq(users.id, leagueMembers.userId))
-    .where(and(eq(leagueMembers.leagueId, league.id), input.after === undefined ? undefined : gt(leagueMembers.userId, input.after)))
-    .orderBy(asc(leagueMembers.userId))
-    .limit(input.limit + 1);
+  const read = await readTogether(db, {
+    league: leagueForReaderQuery(db, input.leagueId, input.reader),
+    members: db
+      .select({ userId: leagueMembers.userId, name: users.name, joinedAt: leagueMembers.joinedAt })
+      .from(leagueMembers)
+      .innerJoin(users, eq(users.id, leagueMembers.userId))
+      .where(and(eq(leagueMembers.leagueId, input.leagueId), input.after === undefined ? undefined : gt(leagueMembers.userId, input.after)))
+      .orderBy(asc(leagueMembers.userId))
+      .limit(input.limit + 1),
+  });
+  // The members are kept only for a reader allowed to see them.
+  const league = readableLeague(read.league, input.leagueId, input.reader);
+  const rows = read.members;
   const page = rows.slice(0, input.limit);
   return {
     members: page.map((row) => ({ ...row, isCommissioner: row.userId === league.commissionerId })),
@@ -422,25 +444,19 @@ export interface LeagueGamePicks {
 export async function leagueGamePicks(
   db: Database,
   input: { leagueId: number; gameId: string; reader: LeagueReader },
-  now: Date,
 ): Promise<LeagueGamePicks> {
-  const league = await leagueForReader(db, input.leagueId, input.reader);
-  const game = await getGameRow(db, input.gameId);
-  const base = { gameId: game.id, kickoffAt: game.kickoffAt, locked: isLocked(game, now) };
-  if (!base.locked) {
-    const [counts] = await db
-      .select({
-        memberCount: sql<number>`count(*)`,
-        pickedCount: sql<number>`count(${picks.id})`,
-      })
+  // The lock is the database's, as for making a pick (its clock, in the statement that reads the game); the picks are
+  // read only when it holds, so that a request before kickoff reads none of them.
+  const open = sql`(SELECT ${sql.raw(GAME_OPEN_SQL)} FROM games g WHERE g.id = ${input.gameId})`;
+  const read = await readTogether(db, {
+    league: leagueForReaderQuery(db, input.leagueId, input.reader),
+    game: db.select({ id: games.id, kickoffAt: games.kickoffAt, open: sql<number>`${open}` }).from(games).where(eq(games.id, input.gameId)),
+    counts: db
+      .select({ memberCount: sql<number>`count(*)`, pickedCount: sql<number>`count(${picks.id})` })
       .from(leagueMembers)
-      .leftJoin(picks, and(eq(picks.userId, leagueMembers.userId), eq(picks.gameId, game.id)))
-      .where(eq(leagueMembers.leagueId, league.id));
-    return { ...base, memberCount: counts!.memberCount, pickedCount: counts!.pickedCount, picks: null };
-  }
-  const [memberCount, rows] = await db.batch([
-    db.select({ n: sql<number>`count(*)` }).from(leagueMembers).where(eq(leagueMembers.leagueId, league.id)),
-    db
+      .leftJoin(picks, and(eq(picks.userId, leagueMembers.userId), eq(picks.gameId, input.gameId)))
+      .where(eq(leagueMembers.leagueId, input.leagueId)),
+    picks: db
       .select({
         userId: picks.userId,
         name: users.name,
@@ -454,17 +470,21 @@ export async function leagueGamePicks(
         profitCu: results.profitCu,
       })
       .from(leagueMembers)
-      .innerJoin(picks, and(eq(picks.userId, leagueMembers.userId), eq(picks.gameId, game.id)))
+      .innerJoin(picks, and(eq(picks.userId, leagueMembers.userId), eq(picks.gameId, input.gameId)))
       .innerJoin(users, eq(users.id, picks.userId))
       .leftJoin(results, eq(results.pickId, picks.id))
-      .where(eq(leagueMembers.leagueId, league.id))
+      .where(and(eq(leagueMembers.leagueId, input.leagueId), sql`NOT ${open}`))
       .orderBy(asc(users.name)),
-  ]);
+  });
+  readableLeague(read.league, input.leagueId, input.reader);
+  const [game] = read.game;
+  if (!game) throw new ApiError("game_not_found", `No game ${input.gameId}.`);
+  const { memberCount, pickedCount } = read.counts[0]!;
+  const base = { gameId: game.id, kickoffAt: game.kickoffAt, locked: !game.open, memberCount, pickedCount };
+  if (game.open) return { ...base, picks: null };
   return {
     ...base,
-    memberCount: memberCount[0]!.n,
-    pickedCount: rows.length,
-    picks: rows.map(({ profitCu, outcome, ...row }) => ({
+    picks: read.picks.map(({ profitCu, outcome, ...row }) => ({
       ...row,
       outcome: outcome as LeaguePickView["outcome"],
       units: profitCu === null ? null : profitCu / 100,
@@ -497,12 +517,15 @@ export interface LeagueWeekPickCount {
 
 /** For each league of the user and each game of a week: how many members have picked, in one read. */
 export async function leaguePickCountsInWeek(db: Database, userId: number, season: number, week: number): Promise<LeagueWeekPickCount[]> {
-  return db.all<LeagueWeekPickCount>(sql`
+  const read = await readTogether(db, {
+    counts: rawRows<LeagueWeekPickCount>(sql`
     SELECT mine.league_id AS leagueId, p.game_id AS gameId, count(*) AS pickedCount
     FROM league_members mine
     JOIN league_members m ON m.league_id = mine.league_id
     JOIN weeks w ON w.season = ${season} AND w.week = ${week}
     JOIN picks p ON p.user_id = m.user_id AND p.week_id = w.id
     WHERE mine.user_id = ${userId}
-    GROUP BY mine.league_id, p.game_id`);
+    GROUP BY mine.league_id, p.game_id`),
+  });
+  return read.counts;
 }

@@ -17,6 +17,7 @@ import type {
   verifyRegistrationResponse,
 } from "@simplewebauthn/server";
 import { and, asc, eq, gt, isNull, lt } from "drizzle-orm";
+import { readTogether } from "../db/client";
 import { passkeys, users, webauthnChallenges, WEBAUTHN_PURPOSES } from "../db/schema";
 import type { Database } from "../env";
 import { ApiError } from "../http/errors";
@@ -117,7 +118,7 @@ async function consumeChallenge(db: Database, clientDataJSON: string, purpose: C
 }
 
 export async function listPasskeys(db: Database, userId: number): Promise<PasskeyView[]> {
-  const rows = await db.select().from(passkeys).where(eq(passkeys.userId, userId)).orderBy(asc(passkeys.createdAt), asc(passkeys.id));
+  const { rows } = await readTogether(db, { rows: db.select().from(passkeys).where(eq(passkeys.userId, userId)).orderBy(asc(passkeys.createdAt), asc(passkeys.id)) });
   return rows.map(toView);
 }
 

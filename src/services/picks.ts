@@ -474,16 +474,18 @@ export async function listUserPicks(db: Database, userId: number | SQL, filter: 
 
 /** The user's pick in a game (the unique index on (user_id, game_id)), or null. */
 export async function findUserPickInGame(db: Database, userId: number, gameId: string): Promise<PickView | null> {
-  const [row] = await db
-    .select(pickViewColumns)
-    .from(picks)
-    .innerJoin(games, eq(games.id, picks.gameId))
-    .leftJoin(results, eq(results.pickId, picks.id))
-    .where(and(eq(picks.userId, userId), eq(picks.gameId, gameId)));
+  const read = await readTogether(db, {
+    pick: db
+      .select(pickViewColumns)
+      .from(picks)
+      .innerJoin(games, eq(games.id, picks.gameId))
+      .leftJoin(results, eq(results.pickId, picks.id))
+      .where(and(eq(picks.userId, userId), eq(picks.gameId, gameId))),
+  });
+  const [row] = read.pick;
   return row ? toPickView(row) : null;
 }
 
-/** Every user's pick in a game, only once the game has locked (before that they are private, except to admins). */
 /**
  * Every pick of a game once it has locked (before: the operator only), in one read. The lock is the database's (its
  * clock, in the statement that reads the game): the picks are read only when it holds, a refusal reads none of them.

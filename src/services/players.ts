@@ -220,18 +220,19 @@ export async function pickablePlayersOfGame(
   game: { id: string; season: number; homeTeam: string; awayTeam: string },
   now: Date,
 ): Promise<GamePlayer[]> {
-  const [{ results: rows }, prices] = await Promise.all([
-    d1
-      .prepare(
+  const [[roster], prices] = await Promise.all([
+    d1.batch<Omit<GamePlayer, "price" | "position"> & { position: string | null; status: string }>([
+      d1.prepare(
         `SELECT p.id, p.full_name AS fullName, p.name_key AS nameKey, r.team, r.position, r.status, r.jersey,
            (SELECT coalesce(sum(s.first_td_count), 0) FROM player_stats s WHERE s.player_id = p.id AND s.season = r.season) AS firstTdCount
          FROM rosters r JOIN players p ON p.id = r.player_id
          WHERE r.season = ?1 AND r.is_current = 1 AND r.team IN (?2, ?3)`,
       )
-      .bind(game.season, game.awayTeam, game.homeTeam)
-      .all<Omit<GamePlayer, "price" | "position"> & { position: string | null; status: string }>(),
+      .bind(game.season, game.awayTeam, game.homeTeam),
+    ]),
     latestMarketPrices(d1, game.id, now, "first_td"),
   ]);
+  const rows = roster!.results;
   const priceOf = new Map<string, NonNullable<GamePlayer["price"]>>();
   for (const row of prices) {
     if (row.playerId === null || row.impliedProbability === null) continue;

@@ -8,6 +8,7 @@
  * expired ends its session whoever holds the credential. Rotating SESSION_SECRET ends every session at once.
  */
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { readTogether } from "../db/client";
 import { sessions, users, type SESSION_PURPOSES } from "../db/schema";
 import type { Database } from "../env";
 import { nowIso } from "../lib/clock";
@@ -139,18 +140,20 @@ export interface OwnSessionView {
 
 /** The user's sessions that still work (not revoked, not expired), newest first. */
 export async function listUserSessions(db: Database, userId: number, now: Date): Promise<OwnSessionView[]> {
-  const rows = await db
-    .select({
-      id: sessions.id,
-      purpose: sessions.purpose,
-      createdAt: sessions.createdAt,
-      expiresAt: sessions.expiresAt,
-      lastSeenAt: sessions.lastSeenAt,
-      userAgent: sessions.userAgent,
-    })
-    .from(sessions)
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, nowIso(now))))
-    .orderBy(desc(sessions.id));
+  const { rows } = await readTogether(db, {
+    rows: db
+      .select({
+        id: sessions.id,
+        purpose: sessions.purpose,
+        createdAt: sessions.createdAt,
+        expiresAt: sessions.expiresAt,
+        lastSeenAt: sessions.lastSeenAt,
+        userAgent: sessions.userAgent,
+      })
+      .from(sessions)
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, nowIso(now))))
+      .orderBy(desc(sessions.id)),
+  });
   return rows.map((row) => ({ ...row, purpose: row.purpose as SessionPurpose }));
 }
 

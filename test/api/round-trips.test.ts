@@ -7,6 +7,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, api, createUserWithToken, makePick, minutesAgo, seedMarketOdds, seedMatchup, seedTeams } from "../helpers/api";
 import { isWrite, requestCounted, type D1Call } from "../helpers/d1-calls";
+import { signInAs } from "../helpers/web-session";
 
 let nextSeason = 2060;
 
@@ -133,6 +134,21 @@ describe("one read round trip, one write round trip", () => {
     expect(operator.status).toBe(200);
     expect(operator.json.picks).toHaveLength(1);
     expect(operator.calls).toHaveLength(1);
+  });
+
+  it("the web app's pages: the session's check, then one read per step that depends on the one before", async () => {
+    const { season, teams, game, user } = await scene();
+    await makePick(user, game, teams.KC!.RB);
+    const league = await api("/v1/leagues", { method: "POST", token: user.token, body: { name: `Pages ${season}` } });
+    const session = await signInAs(user.id);
+    // The home page: the week (and my leagues), then its games, my picks and my leagues' counts. A game: the game (my
+    // pick, my leagues), then its players and each league's picks. A league: the league (the week), then its boards,
+    // members and webhook. Me: the week, then everything else. Before reads were gathered: 8, 11, 13 and 12 reads.
+    for (const path of ["/", `/games/${game}`, `/leagues/${league.json.id}`, "/me"]) {
+      const page = await requestCounted(path, { headers: { cookie: session.cookie } });
+      expect(page.status, path).toBe(200);
+      expect(summary(page.calls), path).toEqual({ reads: 3, writes: 0 });
+    }
   });
 
   it("my rank is the caller's, read in the same call as the page", async () => {

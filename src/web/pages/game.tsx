@@ -44,17 +44,14 @@ interface PlayerFilter {
 
 async function loadGamePage(c: WebContext, viewer: Viewer, gameId: string, now: Date): Promise<GamePageData> {
   const db = c.get("db");
-  const row = await getGameRow(db, gameId);
+  // Two reads: what depends on the game alone, then what depends on the game's row and the viewer's leagues.
+  const [row, myPick, myLeagues] = await Promise.all([getGameRow(db, gameId), findUserPickInGame(db, viewer.userId, gameId), listMyLeagues(db, viewer.userId)]);
   const game = toGameView(row, now);
   const reader = { kind: "user" as const, userId: viewer.userId };
-  const [myPick, myLeagues, players] = await Promise.all([
-    findUserPickInGame(db, viewer.userId, game.id),
-    listMyLeagues(db, viewer.userId),
+  const [players, leagues] = await Promise.all([
     game.locked ? Promise.resolve([]) : pickablePlayersOfGame(db.$client, row, now),
+    Promise.all(myLeagues.map(async (league) => ({ league, ...(await leagueGamePicks(db, { leagueId: league.id, gameId: game.id, reader })) }))),
   ]);
-  const leagues = await Promise.all(
-    myLeagues.map(async (league) => ({ league, ...(await leagueGamePicks(db, { leagueId: league.id, gameId: game.id, reader }, now)) })),
-  );
   return { game, myPick, leagues, players };
 }
 

@@ -38,7 +38,7 @@ import { Time, units } from "../components";
 import { flashMessage, withFlash, type FlashCode } from "../flash";
 import { CsrfField, Layout, sendPage } from "../layout";
 import { LeagueWebhookSection } from "./notifications";
-import type { Database } from "../../env";
+import { getLeagueWebhook, type LeagueWebhookView } from "../../notifications/store";
 import { formFields, optionalSeason, optionalWeek, pathId } from "../params";
 import { signedOutError } from "../problem";
 import { asAppContext, signInRedirect, type Viewer, type WebBindings, type WebContext } from "../viewer";
@@ -55,6 +55,8 @@ interface LeaguePageData {
   members: MemberView[];
   /** The next page of members starts after this user id; null: no more. */
   nextMembersAfter: number | null;
+  /** The league's chat webhook, for its commissioner. */
+  webhook: LeagueWebhookView | null;
 }
 
 /** Rows of a board and members on one page: a large league's page stays light (the next ones are a link away). */
@@ -75,22 +77,22 @@ function inviteLinks(c: WebContext): InviteLinks {
 async function loadLeaguePage(c: WebContext, viewer: Viewer, leagueId: number, now: Date): Promise<LeaguePageData> {
   const db = c.get("db");
   const reader = { kind: "user" as const, userId: viewer.userId };
-  const readable = await leagueForReader(db, leagueId, reader);
+  const [readable, current] = await Promise.all([leagueForReader(db, leagueId, reader), currentWeek(db, now)]);
   const requestedSeason = optionalSeason(c.req.query("season"));
-  const current = await currentWeek(db, now);
   const season = requestedSeason ?? current?.season ?? currentSeason(now);
   const week = optionalWeek(c.req.query("week")) ?? (current && current.season === season ? current.week : null);
   const boardLeague = { id: readable.id, ranking: readable.ranking as LeagueRanking, boardMaterialized: readable.boardMaterialized === 1 };
   const signer = cursorSigner(c.env.SESSION_SECRET);
   const cursor = c.req.query("cursor") || undefined;
   const membersAfter = Number(c.req.query("members_after"));
-  const [league, seasonBoard, weekBoard, members] = await Promise.all([
+  const [league, seasonBoard, weekBoard, members, webhook] = await Promise.all([
     getLeague(db, leagueId, reader, inviteLinks(c), now),
     getLeagueBoard(db.$client, boardLeague, { season, limit: BOARD_PAGE_SIZE, cursor, callerUserId: viewer.userId }, signer),
     week === null ? Promise.resolve(null) : getLeagueBoard(db.$client, boardLeague, { season, week, limit: BOARD_PAGE_SIZE, callerUserId: viewer.userId }, signer),
     listMembers(db, { leagueId, reader, limit: MEMBERS_PAGE_SIZE, after: Number.isSafeInteger(membersAfter) && membersAfter > 0 ? membersAfter : undefined }),
+    readable.readerIsCommissioner ? getLeagueWebhook(db, leagueId, reader) : Promise.resolve(null),
   ]);
-  return { league, season, week, seasonBoard, weekBoard, members: members.members, nextMembersAfter: members.nextAfter };
+  return { league, season, week, seasonBoard, weekBoard, members: members.members, nextMembersAfter: members.nextAfter, webhook };
 }
 
 function BoardTable(props: { board: Board; caption: string; viewer: Viewer; id: string }) {
@@ -346,7 +348,6 @@ function Members(props: { data: LeaguePageData; viewer: Viewer }) {
 
 function LeaguePage(props: {
   data: LeaguePageData;
-  db: Database;
   viewer: Viewer;
   flash: string | null;
   error: ApiError | null;
@@ -382,7 +383,7 @@ function LeaguePage(props: {
       </section>
       <Members data={props.data} viewer={props.viewer} />
       {league.you.isCommissioner ? <Settings league={league} viewer={props.viewer} /> : null}
-      {league.you.isCommissioner ? <LeagueWebhookSection db={props.db} leagueId={league.id} viewer={props.viewer} /> : null}
+      {league.you.isCommissioner && props.data.webhook ? <LeagueWebhookSection webhook={props.data.webhook} leagueId={league.id} viewer={props.viewer} /> : null}
     </Layout>
   );
 }
@@ -398,7 +399,6 @@ async function renderLeague(
   const page = (
     <LeaguePage
       data={data}
-      db={c.get("db")}
       viewer={viewer}
       flash={flashMessage(flashCode)}
       error={extra.error ?? null}

@@ -5,15 +5,14 @@
  */
 import { Hono } from "hono";
 import { NOTIFICATION_TOPICS } from "../../db/schema";
-import type { Database } from "../../env";
 import { ApiError } from "../../http/errors";
 import {
   deleteLeagueWebhook,
   deletePushSubscription,
-  getLeagueWebhook,
   sendTestNotification,
   setLeagueWebhook,
   setPushPreferences,
+  type LeagueWebhookView,
   type NotificationSettings,
 } from "../../notifications/store";
 import { SERVICE_WORKER } from "../assets/push-script";
@@ -106,8 +105,8 @@ export function NotificationsSection(props: { settings: NotificationSettings; vi
 }
 
 /** The league page's chat-webhook setting (its commissioner only): where it posts, never the URL. */
-export async function LeagueWebhookSection(props: { db: Database; leagueId: number; viewer: Viewer }) {
-  const webhook = await getLeagueWebhook(props.db, props.leagueId, { kind: "user", userId: props.viewer.userId });
+export function LeagueWebhookSection(props: { webhook: LeagueWebhookView; leagueId: number; viewer: Viewer }) {
+  const { webhook } = props;
   return (
     <section aria-labelledby="webhook">
       <h2 id="webhook">Chat webhook</h2>
