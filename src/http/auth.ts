@@ -47,7 +47,7 @@ const AUTHENTICATED_BY_FIRST_READ: readonly (readonly [method: string, path: Reg
   ["GET", /^\/v1\/players$/],
   ["GET", /^\/v1\/me\/picks$/],
   ["GET", /^\/v1\/me$/],
-  ["GET", /^\/v1\/me\/tokens$/],
+  ["GET", /^\/v1\/me\/(tokens|sessions|passkeys|notifications)$/],
   ["GET", /^\/v1\/leagues$/],
   ["GET", /^\/v1\/games$/],
   ["GET", /^\/v1\/games\/[^/]+\/(markets|picks)$/],

@@ -3,7 +3,7 @@
  * webhook, and putting logged messages on the queue. Routes and the web app call these; the notify job (src/jobs/
  * notify.ts) finds what is due; the queue consumer (./consumer.ts) delivers.
  */
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { readTogether } from "../db/client";
 import { leagueWebhooks, NOTIFICATION_TOPICS, notificationPreferences, notifications, pushSubscriptions } from "../db/schema";
 import type { AppEnv, Database } from "../env";
@@ -63,7 +63,7 @@ export function pushPublicKey(env: AppEnv): string | null {
   }
 }
 
-export async function getNotificationSettings(db: Database, env: AppEnv, userId: number): Promise<NotificationSettings> {
+export async function getNotificationSettings(db: Database, env: AppEnv, userId: number | SQL): Promise<NotificationSettings> {
   const read = await readTogether(db, {
     subscriptions: db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId)).orderBy(pushSubscriptions.id),
     preferences: pushPreferencesQuery(db, userId),
@@ -79,7 +79,7 @@ export async function getPushPreferences(db: Database, userId: number): Promise<
   return pushPreferencesOf((await readTogether(db, { rows: pushPreferencesQuery(db, userId) })).rows);
 }
 
-function pushPreferencesQuery(db: Database, userId: number) {
+function pushPreferencesQuery(db: Database, userId: number | SQL) {
   return db
     .select({ topic: notificationPreferences.topic, enabled: notificationPreferences.enabled })
     .from(notificationPreferences)

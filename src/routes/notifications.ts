@@ -5,7 +5,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { NOTIFICATION_TOPICS, WEBHOOK_PROVIDERS } from "../db/schema";
-import { requireUserId } from "../http/auth";
+import { callerUserSql, requireUserId } from "../http/auth";
 import { createRouter } from "../http/router";
 import { errorResponses, IdParamSchema, security } from "../http/schemas";
 import {
@@ -184,7 +184,7 @@ const deleteWebhookRoute = createRoute({
 });
 
 export const notificationRoutes = createRouter()
-  .openapi(getSettingsRoute, async (c) => c.json(await getNotificationSettings(c.get("db"), c.env, requireUserId(c)), 200))
+  .openapi(getSettingsRoute, async (c) => c.json(await getNotificationSettings(c.get("db"), c.env, await callerUserSql(c)), 200))
   .openapi(updatePreferencesRoute, async (c) => {
     const userId = requireUserId(c);
     const push = await setPushPreferences(c.get("db"), userId, c.req.valid("json").push, new Date());

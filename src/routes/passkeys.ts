@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { RegistrationResponseJSON } from "@simplewebauthn/server";
-import { requireUserId } from "../http/auth";
+import { callerUserSql, requireUserId } from "../http/auth";
 import { createRouter } from "../http/router";
 import { relyingParty } from "../http/relying-party";
 import { errorResponses, security } from "../http/schemas";
@@ -144,5 +144,5 @@ export const passkeyRoutes = createRouter()
     );
     return c.json(passkey, 201);
   })
-  .openapi(listRoute, async (c) => c.json({ passkeys: await listPasskeys(c.get("db"), requireUserId(c)) }, 200))
+  .openapi(listRoute, async (c) => c.json({ passkeys: await listPasskeys(c.get("db"), await callerUserSql(c)) }, 200))
   .openapi(deleteRoute, async (c) => c.json(await deletePasskey(c.get("db"), requireUserId(c), c.req.valid("param").id), 200));

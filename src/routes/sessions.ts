@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppBindings } from "../env";
-import { requireUserId } from "../http/auth";
+import { callerUserSql, requireUserId } from "../http/auth";
 import { ApiError } from "../http/errors";
 import { createRouter } from "../http/router";
 import { errorResponses, IdParamSchema, security } from "../http/schemas";
@@ -106,9 +106,8 @@ router.openAPIRegistry.registerComponent("securitySchemes", "sessionCookie", {
 
 export const sessionRoutes = router
   .openapi(listMySessions, async (c) => {
-    const userId = requireUserId(c);
+    const sessions = await listUserSessions(c.get("db"), await callerUserSql(c), new Date());
     const current = currentSessionId(c);
-    const sessions = await listUserSessions(c.get("db"), userId, new Date());
     return c.json({ sessions: sessions.map((session) => ({ ...session, current: session.id === current })) }, 200);
   })
   .openapi(getCurrentSession, async (c) => {

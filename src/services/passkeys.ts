@@ -16,7 +16,7 @@ import type {
   RegistrationResponseJSON,
   verifyRegistrationResponse,
 } from "@simplewebauthn/server";
-import { and, asc, eq, gt, isNull, lt } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, lt, type SQL } from "drizzle-orm";
 import { readTogether } from "../db/client";
 import { passkeys, users, webauthnChallenges, WEBAUTHN_PURPOSES } from "../db/schema";
 import type { Database } from "../env";
@@ -117,7 +117,7 @@ async function consumeChallenge(db: Database, clientDataJSON: string, purpose: C
   return consumed.length > 0 ? challenge : null;
 }
 
-export async function listPasskeys(db: Database, userId: number): Promise<PasskeyView[]> {
+export async function listPasskeys(db: Database, userId: number | SQL): Promise<PasskeyView[]> {
   const { rows } = await readTogether(db, { rows: db.select().from(passkeys).where(eq(passkeys.userId, userId)).orderBy(asc(passkeys.createdAt), asc(passkeys.id)) });
   return rows.map(toView);
 }

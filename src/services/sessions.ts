@@ -7,7 +7,7 @@
  * hash cannot be turned back into the token) nor a way to make one (that needs SESSION_SECRET), and a row revoked or
  * expired ends its session whoever holds the credential. Rotating SESSION_SECRET ends every session at once.
  */
-import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, type SQL } from "drizzle-orm";
 import { readTogether } from "../db/client";
 import { sessions, users, type SESSION_PURPOSES } from "../db/schema";
 import type { Database } from "../env";
@@ -139,7 +139,7 @@ export interface OwnSessionView {
 }
 
 /** The user's sessions that still work (not revoked, not expired), newest first. */
-export async function listUserSessions(db: Database, userId: number, now: Date): Promise<OwnSessionView[]> {
+export async function listUserSessions(db: Database, userId: number | SQL, now: Date): Promise<OwnSessionView[]> {
   const { rows } = await readTogether(db, {
     rows: db
       .select({
