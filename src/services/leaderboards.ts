@@ -128,7 +128,14 @@ async function readPosition(cursors: CursorSigner, scope: CursorScope, text: str
  * cursor three (the rest of the last row's tie on both metrics, then on the first, then the lower scores), each forced
  * onto the board's index: the primary key (league, season, week, user) would otherwise serve `user_id > ?`.
  */
-function sortedPageStatement(d1: D1Database, board: number, q: LeaderboardQuery, order: BoardOrder, after: BoardPosition | null) {
+/** A sorted board's page (exported so that a test can check its plan). */
+export function sortedPageStatement(
+  d1: D1Database,
+  board: number,
+  q: LeaderboardQuery,
+  order: { metric: LeaderboardSort },
+  after: Pick<BoardPosition, "primary" | "secondary" | "userId"> | null,
+) {
   const week = q.week ?? SEASON_SCOPE;
   const p = SCORE_COLUMN[order.metric];
   const s2 = SCORE_COLUMN[OTHER_METRIC[order.metric]];
@@ -141,15 +148,18 @@ function sortedPageStatement(d1: D1Database, board: number, q: LeaderboardQuery,
       )
       .bind(board, q.season, week, q.limit);
   }
+  // The three index ranges after the cursor, each in index order: the compound's ORDER BY merges them lazily (SQLite's
+  // MERGE (UNION ALL)), reading about a page in all; each range limited on its own read up to three pages.
   const from = `league_standings INDEXED BY ${BOARD_INDEX[order.metric]}`;
   return d1
     .prepare(
       `SELECT ${STANDING_COLUMNS} FROM (
-         SELECT * FROM (SELECT * FROM ${from} WHERE ${scope} AND ${p} = ?5 AND ${s2} = ?6 AND user_id > ?7 ORDER BY user_id LIMIT ?4)
+         SELECT * FROM ${from} WHERE ${scope} AND ${p} = ?5 AND ${s2} = ?6 AND user_id > ?7
          UNION ALL
-         SELECT * FROM (SELECT * FROM ${from} WHERE ${scope} AND ${p} = ?5 AND ${s2} < ?6 ORDER BY ${s2} DESC, user_id LIMIT ?4)
+         SELECT * FROM ${from} WHERE ${scope} AND ${p} = ?5 AND ${s2} < ?6
          UNION ALL
-         SELECT * FROM (SELECT * FROM ${from} WHERE ${scope} AND ${p} < ?5 ORDER BY ${p} DESC, ${s2} DESC, user_id LIMIT ?4)
+         SELECT * FROM ${from} WHERE ${scope} AND ${p} < ?5
+         ORDER BY ${p} DESC, ${s2} DESC, user_id LIMIT ?4
        ) s JOIN users u ON u.id = s.user_id
        ORDER BY s.${p} DESC, s.${s2} DESC, s.user_id LIMIT ?4`,
     )

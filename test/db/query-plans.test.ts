@@ -3,6 +3,8 @@ import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
 import { createDatabase } from "../../src/db/client";
 import { gamesQuery } from "../../src/services/games";
+import { sortedPageStatement } from "../../src/services/leaderboards";
+import { latestMarketPricesQuery } from "../../src/services/markets";
 import { pricingSnapshotsQuery, userPicksQuery } from "../../src/services/picks";
 
 /**
@@ -48,6 +50,21 @@ describe("named queries use their indexes", () => {
     expect(detail).toMatch(/SEARCH m USING INDEX market_odds_game_player_idx \(game_id=\? AND player_id=\? AND snapshot_time>\? AND snapshot_time<\?\)/);
     expect(detail).toMatch(/SEARCH e USING INDEX market_odds_game_player_idx \(game_id=\? AND player_id=\?\)/);
     expect(detail).not.toContain("SCAN m");
+  });
+
+  it("a game's latest prices (v25): one seek of market_odds_latest_idx per source, kind and player", async () => {
+    const query = new SQLiteAsyncDialect().sqlToQuery(latestMarketPricesQuery("2025_13_KC_DAL"));
+    const detail = await plan(query.sql, query.params);
+    expect(detail).toContain("USING INDEX market_odds_latest_idx (game_id=? AND source=? AND kind=? AND <expr>>?)");
+    expect(detail).not.toMatch(/SCAN (m|n|market_odds)\b/);
+  });
+
+  it("a sorted board's page after a cursor: its three index ranges merged in order, not each read to a page and sorted", async () => {
+    const statement = sortedPageStatement(env.DB, 0, { season: 2025, sort: "wins", limit: 50, callerUserId: null }, { metric: "wins" }, { primary: 3, secondary: 120, userId: 77 });
+    const { statement: text, params } = statement as unknown as { statement: string; params: unknown[] };
+    const detail = await plan(text, params);
+    expect(detail).toContain("MERGE (UNION ALL)");
+    expect(detail.match(/SEARCH league_standings USING INDEX league_standings_by_wins_idx/g)).toHaveLength(3);
   });
 
   it("player stats of one player (the grading trigger's player_stats refresh): player_stats_player_idx", async () => {
