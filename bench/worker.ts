@@ -1,5 +1,5 @@
 /**
- * The Worker that `npm run bench` runs (scripts/bench/runtime.mjs bundles this file, not src/index.ts): the production
+ * The Worker that `npm run bench` runs (scripts/bench/runtime.ts bundles this file, not src/index.ts): the production
  * Worker unchanged, wrapped. Each request gets a D1 binding that meters every statement (./d1-meter.ts) and its answer
  * a header with the sums; /__bench/* is served here (./routes.ts). wrangler.toml's `main` is src/index.ts, which
  * imports nothing from bench/, so none of this reaches a deployment (test/build/production-bundle.node.ts builds the

@@ -1,7 +1,6 @@
-// The kickoff rush's pure parts (scripts/bench/rush.mjs): the open-loop schedule and sender, the plan, the judgement.
+// The kickoff rush's pure parts (scripts/bench/rush.ts): the open-loop schedule and sender, the plan, the judgement.
 import { describe, expect, it } from "vitest";
-// @ts-expect-error: a plain .mjs module of the scripts (no types)
-import { judgeRush, openLoopSchedule, runOpenLoop, rushPlan } from "../../scripts/bench/rush.mjs";
+import { judgeRush, openLoopSchedule, runOpenLoop, rushPlan } from "../../scripts/bench/rush";
 
 describe("openLoopSchedule", () => {
   it("spaces requests at a fixed arrival rate, whatever the answers do", () => {
@@ -58,7 +57,7 @@ describe("rushPlan", () => {
     expect(before).toHaveLength(50);
     expect(new Set(before.map((r: { userId: number }) => r.userId)).size).toBe(50);
     expect(before.find((r: { userId: number }) => r.userId === 3)).toMatchObject({ kind: "change", method: "PATCH", path: "/v1/picks/30", gameId: "G1" });
-    expect(before.find((r: { userId: number }) => r.userId === 3).body.playerId).not.toBe("a");
+    expect(before.find((r: { userId: number }) => r.userId === 3)!.body.playerId).not.toBe("a");
     expect(before.find((r: { userId: number }) => r.userId === 7)).toMatchObject({ kind: "change", body: { playerId: "d" } });
     for (const r of before.filter((x: { kind: string }) => x.kind === "create")) {
       expect(r).toMatchObject({ method: "POST", path: "/v1/picks" });

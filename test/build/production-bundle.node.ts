@@ -10,8 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error: a plain .mjs module of the scripts (no types)
-import { buildWorker } from "../../scripts/bench/runtime.mjs";
+import { buildWorker } from "../../scripts/bench/runtime";
 import { ROOT, WRANGLER_BIN, wranglerEnv } from "../../scripts/lib/local-d1";
 
 /** Strings only the bench's code holds: its paths, its header, the meter's names and the workerd internal it uses. */

@@ -10,23 +10,25 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync, 
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import type { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
-import { ROOT, WRANGLER_BIN, wranglerEnv } from "./wrangler-env.mjs";
+import type { Miniflare } from "miniflare";
+import { ROOT, WRANGLER_BIN, wranglerEnv } from "./wrangler-env";
 
-export function offlineEnv() {
+export function offlineEnv(): NodeJS.ProcessEnv {
   return wranglerEnv({ CI: "true", WRANGLER_HIDE_BANNER: "true" });
 }
 
-export function makeTempDir() {
+export function makeTempDir(): string {
   return mkdtempSync(join(tmpdir(), "firsttd-bench-"));
 }
 
-export function removeDir(dir) {
+export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
 /** `wrangler d1 migrations apply DB --local --persist-to <dir>` (the developer's command, on a throwaway directory). */
-export function applyMigrations(persistDir) {
+export function applyMigrations(persistDir: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [WRANGLER_BIN, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], {
       cwd: ROOT,
@@ -34,23 +36,24 @@ export function applyMigrations(persistDir) {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
+    child.stdout.on("data", (d: Buffer) => (out += d));
+    child.stderr.on("data", (d: Buffer) => (out += d));
     child.on("error", reject);
     child.on("exit", (code) => {
       if (code !== 0) return reject(new Error(`wrangler d1 migrations apply failed (exit ${code}):\n${out.slice(-3000)}`));
-      const applied = [...out.slice(out.lastIndexOf("│ name")).matchAll(/│\s*(\S+\.sql)\s*│\s*✅/g)].map((m) => m[1]);
+      // The pattern's one group always takes part in a match.
+      const applied = [...out.slice(out.lastIndexOf("│ name")).matchAll(/│\s*(\S+\.sql)\s*│\s*✅/g)].map((m) => m[1] as string);
       resolve(applied);
     });
   });
 }
 
-export function migrationFiles() {
+export function migrationFiles(): string[] {
   return readdirSync(join(ROOT, "drizzle")).filter((f) => /^\d{4}_.*\.sql$/.test(f)).sort();
 }
 
 /** Bundles the bench Worker (bench/worker.ts, which wraps src/index.ts) as wrangler would: ESM, workerd conditions. */
-export async function buildWorker(outDir) {
+export async function buildWorker(outDir: string): Promise<string> {
   const { build } = await import("esbuild");
   mkdirSync(outDir, { recursive: true });
   const outfile = join(outDir, "worker.mjs");
@@ -68,29 +71,40 @@ export async function buildWorker(outDir) {
   return outfile;
 }
 
-export function randomToken(prefix) {
+export function randomToken(prefix: string): string {
   return `${prefix}_${randomBytes(18).toString("base64url")}`;
 }
 
-export function sha256Hex(text) {
+export function sha256Hex(text: string): string {
   return createHash("sha256").update(text).digest("hex");
+}
+
+/** The Worker as startWorker() started it. */
+export interface StartedWorker {
+  url: string;
+  inspectorUrl: string | null;
+  mf: Miniflare;
+  adminToken: string;
+  workerdPid: number | null;
+  logTail(): string;
+  dispose(): Promise<void>;
 }
 
 /**
  * Starts the Worker. Returns { url, mf, adminToken, workerdPid, logTail(), dispose() }.
  * The Worker's stdout (one JSON log line per request) goes to a bounded buffer, not the terminal.
  */
-export async function startWorker({ scriptPath, persistDir, vars }) {
+export async function startWorker({ scriptPath, persistDir, vars }: { scriptPath: string; persistDir: string; vars: Record<string, string> }): Promise<StartedWorker> {
   for (const [key, value] of Object.entries(offlineEnv())) process.env[key] ??= value;
   const { unstable_getMiniflareWorkerOptions } = await import("wrangler");
   const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
   const miniflarePath = createRequire(join(ROOT, "node_modules", "wrangler", "package.json")).resolve("miniflare");
-  const { Miniflare, Log, LogLevel } = await import(pathToFileURL(miniflarePath).href);
+  const { Miniflare, Log, LogLevel }: typeof import("miniflare") = await import(pathToFileURL(miniflarePath).href);
   const adminToken = randomToken("bench_admin");
   // Only string vars come from wrangler.toml: secrets from a developer's .dev.vars are not used.
   const tomlVars = Object.fromEntries(Object.entries(workerOptions.bindings ?? {}).filter(([k]) => k !== "ADMIN_TOKEN"));
-  const tail = [];
-  const keep = (chunk) => {
+  const tail: string[] = [];
+  const keep = (chunk: unknown) => {
     for (const line of String(chunk).split("\n")) {
       if (!line.trim()) continue;
       tail.push(line);
@@ -121,7 +135,7 @@ export async function startWorker({ scriptPath, persistDir, vars }) {
     // The V8 inspector of workerd, for the isolate's heap (Runtime.getHeapUsage); only 127.0.0.1.
     inspectorPort: 0,
     log: new Log(LogLevel.WARN),
-    handleRuntimeStdio(stdout, stderr) {
+    handleRuntimeStdio(stdout: Readable, stderr: Readable) {
       stdout.on("data", keep);
       stderr.on("data", keep);
     },
@@ -130,7 +144,7 @@ export async function startWorker({ scriptPath, persistDir, vars }) {
   try {
     url = await mf.ready;
   } catch (error) {
-    throw new Error(`${error.message}\n${tail.slice(-30).join("\n")}`);
+    throw new Error(`${(error as Error).message}\n${tail.slice(-30).join("\n")}`);
   }
   const inspector = await mf.getInspectorURL().catch(() => null);
   return {
@@ -145,8 +159,8 @@ export async function startWorker({ scriptPath, persistDir, vars }) {
 }
 
 /** The workerd process Miniflare spawned (a child of this process). */
-function findWorkerdPid() {
-  const candidates = [];
+function findWorkerdPid(): number | null {
+  const candidates: number[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -162,11 +176,11 @@ function findWorkerdPid() {
 }
 
 /** Resident memory of a process in MB (VmRSS) and its high-water mark (VmHWM), from /proc. */
-export function processMemory(pid) {
+export function processMemory(pid: number | null): { rssMb: number; hwmMb: number } | null {
   if (!pid) return null;
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
     return { rssMb: kb("VmRSS") / 1024, hwmMb: kb("VmHWM") / 1024 };
   } catch {
     return null;
@@ -174,8 +188,8 @@ export function processMemory(pid) {
 }
 
 /** Samples the workerd RSS every `everyMs`, per phase (label), keeping each phase's peak. */
-export function memorySampler(pid, everyMs = 200) {
-  const peaks = {};
+export function memorySampler(pid: number | null, everyMs = 200) {
+  const peaks: Record<string, number> = {};
   let phase = "start";
   const sample = () => {
     const m = processMemory(pid);
@@ -186,7 +200,7 @@ export function memorySampler(pid, everyMs = 200) {
   const timer = setInterval(sample, everyMs);
   timer.unref();
   return {
-    setPhase(name) {
+    setPhase(name: string) {
       sample();
       phase = name;
       sample();
@@ -197,38 +211,104 @@ export function memorySampler(pid, everyMs = 200) {
   };
 }
 
+/** The isolate's V8 heap while sampled, MB (heapSampler): `error` when it could not be sampled. */
+export interface HeapPeaks {
+  usedMb: number;
+  minUsedMb: number;
+  totalMb: number;
+  samples: number;
+  error?: string;
+}
+
+/** The live heap after a full collection, MB; `error` when it could not be taken. */
+export interface LiveHeap {
+  usedMb?: number;
+  totalMb?: number;
+  error?: string;
+}
+
+/** A frame of V8's sampling heap profile (HeapProfiler.stopSampling), with what it allocated itself. */
+export interface ProfileNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children?: ProfileNode[];
+}
+export interface SamplingHeapProfile {
+  head: ProfileNode;
+}
+
+/**
+ * What heapSampler() gives. Without an inspector (or its target) only peaks, collected, reset and stop are there;
+ * startSampling and stopSampling need it.
+ */
+export interface HeapSampler {
+  peaks(): HeapPeaks;
+  startSampling?(): Promise<unknown>;
+  stopSampling?(): Promise<SamplingHeapProfile>;
+  collected(): Promise<LiveHeap | null>;
+  reset(): void;
+  stop(): void;
+}
+
+/** A target of workerd's DevTools endpoint (GET <inspector>/json). */
+export interface InspectorTarget {
+  title: string;
+  webSocketDebuggerUrl: string;
+}
+
+/** Runtime.getHeapUsage's answer, bytes. */
+export interface HeapUsage {
+  usedSize: number;
+  totalSize: number;
+}
+
+/**
+ * The part of the `ws` package's WebSocket (miniflare's own dependency, loaded from miniflare's directory; no types
+ * are installed for it) that the inspector clients use.
+ */
+export interface InspectorSocket {
+  readyState: number;
+  once(event: "open" | "error", listener: (value: unknown) => void): void;
+  on(event: "message" | "error", listener: (data: unknown) => void): void;
+  off(event: "message", listener: (data: unknown) => void): void;
+  send(data: string): void;
+  close(): void;
+}
+export type InspectorSocketClass = new (url: string) => InspectorSocket;
+
 /**
  * Samples the V8 heap of the Worker's isolate (workerd's inspector, target "core:user:", Runtime.getHeapUsage)
  * every `everyMs`: what the 128 MB Workers limit is about, without the local D1 (SQLite) that shares the process.
  */
-export async function heapSampler(inspectorUrl, everyMs = 250) {
+export async function heapSampler(inspectorUrl: string | null, everyMs = 250): Promise<HeapSampler> {
   // usedMb: peak of used heap (live objects + garbage not yet collected); minUsedMb: its lowest sample, about the
   // live set right after a collection; totalMb: peak heap reserved by V8.
-  const peaks = { usedMb: 0, minUsedMb: Infinity, totalMb: 0, samples: 0 };
+  const peaks: HeapPeaks = { usedMb: 0, minUsedMb: Infinity, totalMb: 0, samples: 0 };
   const none = async () => null;
   if (!inspectorUrl) return { peaks: () => ({ ...peaks, error: "no inspector" }), collected: none, reset() {}, stop() {} };
   try {
     const base = inspectorUrl.replace(/^ws:/, "http:").replace(/\/?$/, "/");
-    const targets = await (await fetch(`${base}json`)).json();
+    const targets = (await (await fetch(`${base}json`)).json()) as InspectorTarget[];
     const target = targets.find((t) => /core:user:/.test(t.webSocketDebuggerUrl) || /core:user:/.test(t.title));
     if (!target) return { peaks: () => ({ ...peaks, error: "no core:user target" }), collected: none, reset() {}, stop() {} };
     const miniflarePath = createRequire(join(ROOT, "node_modules", "wrangler", "package.json")).resolve("miniflare");
-    const { default: WebSocket } = await import(pathToFileURL(createRequire(miniflarePath).resolve("ws")).href);
+    const { default: WebSocket }: { default: InspectorSocketClass } = await import(pathToFileURL(createRequire(miniflarePath).resolve("ws")).href);
     const ws = new WebSocket(target.webSocketDebuggerUrl);
     await new Promise((resolve, reject) => {
       ws.once("open", resolve);
       ws.once("error", reject);
     });
     let id = 0;
-    const waiting = new Map();
+    const waiting = new Map<number, (result: unknown) => void>();
     ws.on("message", (data) => {
       const text = String(data);
       // A heap snapshot arrives as thousands of chunks: not parsed.
       if (text.startsWith('{"method":"HeapProfiler.addHeapSnapshotChunk"')) return;
-      const message = JSON.parse(text);
-      if (waiting.has(message.id)) {
-        waiting.get(message.id)(message.result);
-        waiting.delete(message.id);
+      // An answer to one of the requests below (or an event): the usedSize check tells getHeapUsage's apart.
+      const message = JSON.parse(text) as { id?: number; result?: HeapUsage };
+      if (waiting.has(message.id as number)) {
+        (waiting.get(message.id as number) as (result: unknown) => void)(message.result);
+        waiting.delete(message.id as number);
       }
       const r = message.result;
       if (r && typeof r.usedSize === "number") {
@@ -243,8 +323,9 @@ export async function heapSampler(inspectorUrl, everyMs = 250) {
       if (ws.readyState === 1) ws.send(JSON.stringify({ id: ++id, method: "Runtime.getHeapUsage" }));
     }, everyMs);
     timer.unref();
-    const ask = (method, params) =>
-      new Promise((resolve, reject) => {
+    // `T`: the shape of the method's result (the inspector's JSON, as the DevTools protocol describes it).
+    const ask = <T>(method: string, params?: Record<string, unknown>) =>
+      new Promise<T>((resolve, reject) => {
         const mine = ++id;
         const timer = setTimeout(() => {
           waiting.delete(mine);
@@ -252,7 +333,7 @@ export async function heapSampler(inspectorUrl, everyMs = 250) {
         }, 300000);
         waiting.set(mine, (result) => {
           clearTimeout(timer);
-          resolve(result);
+          resolve(result as T);
         });
         ws.send(JSON.stringify({ id: mine, method, params }));
       });
@@ -264,14 +345,14 @@ export async function heapSampler(inspectorUrl, everyMs = 250) {
        */
       startSampling: () =>
         ask("HeapProfiler.startSampling", { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }),
-      stopSampling: async () => (await ask("HeapProfiler.stopSampling")).profile,
+      stopSampling: async () => (await ask<{ profile: SamplingHeapProfile }>("HeapProfiler.stopSampling")).profile,
       /**
        * The live heap: a heap snapshot (V8 collects all garbage before it takes one; workerd does not answer
        * HeapProfiler.collectGarbage), then the usage. MB used / reserved.
        */
       async collected() {
         await ask("HeapProfiler.takeHeapSnapshot");
-        const usage = await ask("Runtime.getHeapUsage");
+        const usage = await ask<HeapUsage>("Runtime.getHeapUsage");
         return { usedMb: usage.usedSize / 1048576, totalMb: usage.totalSize / 1048576 };
       },
       reset() {
@@ -290,9 +371,9 @@ export async function heapSampler(inspectorUrl, everyMs = 250) {
   }
 }
 
-function sqliteFiles(dir) {
-  const found = [];
-  const walk = (d) => {
+function sqliteFiles(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (d: string) => {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const path = join(d, entry.name);
       if (entry.isDirectory()) walk(path);
@@ -303,27 +384,47 @@ function sqliteFiles(dir) {
   return found;
 }
 
+/** A table's size with its indexes (dbstat through the sqlite3 shell), bytes. */
+export interface TableSize {
+  tbl: string;
+  bytes: number;
+  indexBytes: number;
+}
+
+/** databaseSize(): `bytes` null (and `error`) when no SQLite file was found. */
+export interface DatabaseSize {
+  file?: string;
+  bytes: number | null;
+  walBytes?: number;
+  limitBytes?: number;
+  bytesPerPick?: number;
+  byTable?: TableSize[] | null;
+  byTableError?: string;
+  picksTableBytesPerPick?: number;
+  error?: string;
+}
+
 /**
  * The local D1's size: its SQLite file (page_count x page_size, which D1 will not tell: PRAGMA page_count is not
  * authorized and dbstat is not compiled in) plus its write-ahead log; per table (its indexes included) from dbstat
  * when a sqlite3 shell is on the PATH (read-only, beside the running workerd). `picks`: the pick count, for bytes per
  * pick.
  */
-export function databaseSize(persistDir, { picks } = {}) {
+export function databaseSize(persistDir: string, { picks }: { picks?: number } = {}): DatabaseSize {
   const files = sqliteFiles(join(persistDir, "v3", "d1")).map((file) => ({ file, bytes: statSync(file).size }));
   const main = files.sort((a, b) => b.bytes - a.bytes)[0];
   if (!main) return { bytes: null, error: "no SQLite file found" };
   const wal = existsSync(`${main.file}-wal`) ? statSync(`${main.file}-wal`).size : 0;
-  const result = { file: main.file.slice(persistDir.length + 1), bytes: main.bytes, walBytes: wal, limitBytes: 10 * 1e9 };
+  const result: DatabaseSize = { file: main.file.slice(persistDir.length + 1), bytes: main.bytes, walBytes: wal, limitBytes: 10 * 1e9 };
   if (picks) result.bytesPerPick = main.bytes / picks;
   const shell = spawnSync("sqlite3", ["-readonly", "-json", main.file,
     `SELECT coalesce(m.tbl_name, d.name) AS tbl, sum(d.pgsize) AS bytes, sum(CASE WHEN m.type = 'index' THEN d.pgsize ELSE 0 END) AS indexBytes
      FROM dbstat d LEFT JOIN sqlite_master m ON m.name = d.name GROUP BY tbl ORDER BY bytes DESC`], { encoding: "utf8", maxBuffer: 1 << 24 });
   if (shell.error || shell.status !== 0) {
     result.byTable = null;
-    result.byTableError = shell.error ? `no sqlite3 shell (${shell.error.code})` : shell.stderr.trim().slice(0, 200);
+    result.byTableError = shell.error ? `no sqlite3 shell (${(shell.error as NodeJS.ErrnoException).code})` : shell.stderr.trim().slice(0, 200);
   } else {
-    result.byTable = JSON.parse(shell.stdout || "[]");
+    result.byTable = JSON.parse(shell.stdout || "[]") as TableSize[];
     const p = result.byTable.find((t) => t.tbl === "picks");
     if (p && picks) result.picksTableBytesPerPick = p.bytes / picks;
   }
@@ -334,34 +435,35 @@ export function databaseSize(persistDir, { picks } = {}) {
  * Where a sampled allocation profile's bytes were allocated, by source module of the bundle: esbuild marks each
  * module's code with a `// path` line; packages are summed by name (node_modules/<pkg>), the Worker's own code by file.
  */
-export function allocationsByModule(profile, bundleFile) {
+export function allocationsByModule(profile: SamplingHeapProfile, bundleFile: string): { total: number; byModule: [string, number][] } {
   const lines = readFileSync(bundleFile, "utf8").split("\n");
-  const starts = [];
+  const starts: [number, string][] = [];
   lines.forEach((line, i) => {
     const m = /^\/\/ (\S+\.(?:m?[jt]sx?|cjs|json))$/.exec(line);
-    if (m) starts.push([i, m[1]]);
+    if (m) starts.push([i, m[1] as string]);
   });
-  const moduleOf = (line) => {
+  const moduleOf = (line: number) => {
     let lo = 0;
     let hi = starts.length - 1;
     let found = null;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (starts[mid][0] <= line) {
-        found = starts[mid][1];
+      // lo <= mid <= hi: an index of `starts`.
+      if ((starts[mid] as [number, string])[0] <= line) {
+        found = (starts[mid] as [number, string])[1];
         lo = mid + 1;
       } else hi = mid - 1;
     }
     if (!found) return "(runtime or outside the bundle)";
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules\/)/.exec(found);
-    return pkg ? pkg[1] : found;
+    return pkg ? (pkg[1] as string) : found;
   };
-  const bytes = new Map();
+  const bytes = new Map<string, number>();
   let total = 0;
-  const walk = (node) => {
+  const walk = (node: ProfileNode) => {
     if (node.selfSize) {
       const frame = node.callFrame;
-      const key = frame.url && bundleFile.endsWith(frame.url.split("/").pop()) ? moduleOf(frame.lineNumber) : frame.url ? "(other script)" : `(native: ${frame.functionName || "anonymous"})`;
+      const key = frame.url && bundleFile.endsWith(frame.url.split("/").pop() as string) ? moduleOf(frame.lineNumber) : frame.url ? "(other script)" : `(native: ${frame.functionName || "anonymous"})`;
       bytes.set(key, (bytes.get(key) ?? 0) + node.selfSize);
       total += node.selfSize;
     }

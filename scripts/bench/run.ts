@@ -1,20 +1,22 @@
-#!/usr/bin/env node
 // `npm run bench [-- --users 100000 --picks-per-user 20 --seconds 5 --concurrency 8 --out <file> --quick]`
 // Starts the Worker locally (workerd via Miniflare, offline) on a fresh migrated D1 in a temporary directory, loads
 // a deterministic synthetic league, measures each scenario over HTTP and prints a table, also written as JSON
 // under bench/results/. See bench/README.md for what each scenario measures and how to read the numbers.
 import { createServer } from "node:http";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import { join, resolve } from "node:path";
-import { ROOT } from "./wrangler-env.mjs";
-import { buildLeague, fullRosterCsv, LARGE_LEAGUE_ID, MARQUEE_WEEK, SEASON, UPCOMING_WEEK } from "./league.mjs";
-import { dropHelperTables, loadLeague, sqlRunner } from "./load.mjs";
-import { createClient, percentile, progressBar, runScenario, summarizeD1 } from "./measure.mjs";
-import { coldStart } from "./footprint.mjs";
-import { kickoffRush } from "./rush.mjs";
-import { evaluateTargets, printReport } from "./report.mjs";
-import { allocationsByModule, applyMigrations, buildWorker, databaseSize, heapSampler, makeTempDir, memorySampler, migrationFiles, removeDir, startWorker } from "./runtime.mjs";
+import { ROOT } from "./wrangler-env";
+import { buildLeague, fullRosterCsv, LARGE_LEAGUE_ID, MARQUEE_WEEK, SEASON, UPCOMING_WEEK, type Game, type Player } from "./league";
+import { dropHelperTables, loadLeague, sqlRunner, type SqlStatement } from "./load";
+import {
+  createClient, percentile, progressBar, runScenario, summarizeD1, type BenchResponse, type RequestSpec, type Scenario, type ScenarioOptions, type Throughput,
+} from "./measure";
+import { coldStart } from "./footprint";
+import { kickoffRush, type RushOutcome } from "./rush";
+import { evaluateTargets, printReport, type ColdStartReport, type GradingRun, type Machine, type Report, type RosterRun, type RushReport, type ScenarioResult } from "./report";
+import { allocationsByModule, applyMigrations, buildWorker, databaseSize, heapSampler, makeTempDir, memorySampler, migrationFiles, removeDir, startWorker, type HeapPeaks, type LiveHeap } from "./runtime";
 
 const USAGE = `usage: npm run bench -- [options]
   --scale <name>        default (100,000 users x 20 picks) or national (1,000,000 users x 18 picks: one a week, 17 graded
@@ -33,16 +35,42 @@ const USAGE = `usage: npm run bench -- [options]
   --keep                keep the temporary D1 directory (its path is printed)
   --quick               a small league and short phases (under a minute)`;
 
-function parseArgs(argv) {
-  const args = {
+/** The options (USAGE), defaults applied. */
+interface Args {
+  scale: string;
+  users: number;
+  picksPerUser: number;
+  seconds: number;
+  concurrency: number;
+  out: string | null | undefined;
+  load: string;
+  seed: number;
+  keep: boolean;
+  quick: boolean;
+  rushUsers: number;
+  rushRate: number;
+  rushAfter: number;
+  allocations?: boolean;
+  help?: undefined;
+}
+/** While parsing: the options whose default depends on others are null until the end. */
+type ParsedArgs = Omit<Args, "users" | "picksPerUser" | "seconds" | "rushUsers"> & {
+  users: number | null;
+  picksPerUser: number | null;
+  seconds: number | null;
+  rushUsers: number | null;
+};
+
+function parseArgs(argv: string[]): Args | { help: true } {
+  const args: ParsedArgs = {
     scale: "default", users: null, picksPerUser: null, seconds: null, concurrency: 8, out: null, load: "bulk", seed: 20251, keep: false, quick: false,
     rushUsers: null, rushRate: 0.6, rushAfter: 3,
   };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+    const arg = argv[i] as string;
     const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
     const value = () => inline ?? argv[++i];
-    const number = (name) => {
+    const number = (name: string) => {
       const v = Number(value());
       if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} needs a positive number`);
       return v;
@@ -53,10 +81,11 @@ function parseArgs(argv) {
     else if (flag === "--seconds") args.seconds = number(flag);
     else if (flag === "--concurrency") args.concurrency = Math.round(number(flag));
     else if (flag === "--out") args.out = value();
-    else if (flag === "--load") args.load = value();
+    // (A missing value fails the checks below.)
+    else if (flag === "--load") args.load = value() as string;
     else if (flag === "--seed") args.seed = Math.round(number(flag));
     else if (flag === "--keep") args.keep = true;
-    else if (flag === "--scale") args.scale = value();
+    else if (flag === "--scale") args.scale = value() as string;
     else if (flag === "--allocations") args.allocations = true;
     else if (flag === "--rush-users") args.rushUsers = Math.round(number(flag));
     else if (flag === "--rush-rate") args.rushRate = number(flag);
@@ -73,18 +102,18 @@ function parseArgs(argv) {
   args.seconds ??= args.quick ? 0.5 : 5;
   args.rushUsers = Math.min(args.users, args.rushUsers ?? (args.quick ? 2000 : 20000));
   if (args.picksPerUser > 18 * 13) throw new Error("--picks-per-user is at most 234 (18 weeks x the smallest week's games)");
-  return args;
+  return args as Args;
 }
 
-function versionOf(pkg) {
+function versionOf(pkg: string): string | null {
   try {
-    return JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json"), "utf8")).version;
+    return (JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
   } catch {
     return null;
   }
 }
 
-function machine() {
+function machine(): Machine {
   const cpus = os.cpus();
   return {
     cpu: cpus[0]?.model ?? "unknown",
@@ -108,7 +137,7 @@ async function rosterServer() {
   let requests = 0;
   const server = createServer((req, res) => {
     requests++;
-    const files = {
+    const files: Record<string, string> = {
       [`/nflverse-data/releases/download/rosters/roster_${SEASON}.csv`]: body,
       "/nflreadr/raw/main/data-raw/clean_player_names.csv": ALIASES_CSV,
     };
@@ -121,16 +150,41 @@ async function rosterServer() {
       res.end();
     }
   });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    serve: (text) => (body = text),
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    serve: (text: string) => (body = text),
     requests: () => requests,
-    close: () => new Promise((r) => server.close(r)),
+    close: () => new Promise<unknown>((r) => server.close(r)),
   };
 }
 
-async function main() {
+/** A scenario's request: user and league for the check of a member's answer. */
+interface ScenarioSpec extends RequestSpec {
+  userId?: number;
+  leagueId?: number;
+}
+/** A measured scenario: `users` marks the user tokens used first; `returned` counts the rows an answer carried. */
+interface BenchScenario extends Scenario<ScenarioSpec> {
+  id: string;
+  title: string;
+  users?: boolean;
+  returned?: (response: BenchResponse) => number;
+}
+
+/** POST /v1/admin/jobs/roster-sync/run: the job's run. */
+interface RosterSyncAnswer {
+  status: string;
+  readCount: number;
+  insertedCount: number;
+  updatedCount: number;
+  unchangedCount: number;
+  rejectedCount: number;
+  d1RowsRead: number;
+  d1RowsWritten: number;
+}
+
+async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
     console.log(USAGE);
@@ -139,19 +193,19 @@ async function main() {
   const startedAt = new Date();
   const t0 = performance.now();
   const info = machine();
-  const log = (line) => console.log(line);
+  const log = (line: string) => console.log(line);
   log(`firsttd bench: ${args.users.toLocaleString("en-US")} users x ${args.picksPerUser} picks, load=${args.load}, ` +
     `seconds=${args.seconds}, concurrency=${args.concurrency}${args.quick ? " (quick)" : ""}`);
   log(`machine: ${info.cpu}, ${info.cores} cores, ${info.memoryGb} GB, load ${info.loadAverage.join(" ")}; node ${info.node}, ` +
     `wrangler ${info.wrangler}, miniflare ${info.miniflare}, workerd ${info.workerd}`);
 
   const dir = makeTempDir();
-  const cleanup = [];
+  const cleanup: (() => unknown)[] = [];
   let exitCode = 0;
   let workerLog = () => "";
   // Ctrl-C (or a kill) still stops workerd and the roster server and removes the temporary D1.
   let stopping = false;
-  const onSignal = async (signal) => {
+  const onSignal = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     console.error(`\n${signal}: stopping the Worker and removing ${dir} ...`);
@@ -169,28 +223,28 @@ async function main() {
   process.once("SIGTERM", onSignal);
   try {
     // Migrations (wrangler, into the temporary directory) while the Worker bundles and the league is generated.
-    const phase = {};
+    const phase: { migrate_build?: number } = {};
     let t = performance.now();
     // Both settle before either failure is thrown: a failed build must not remove the directory while wrangler is
     // still writing the migrations into it (it would be left behind).
     const settled = await Promise.allSettled([applyMigrations(dir), buildWorker(join(dir, "build"))]);
-    const failed = settled.find((x) => x.status === "rejected");
+    const failed = settled.find((x): x is PromiseRejectedResult => x.status === "rejected");
     if (failed) throw failed.reason;
-    const [applied, scriptPath] = settled.map((x) => x.value);
+    const [applied, scriptPath] = settled.map((x) => (x as PromiseFulfilledResult<unknown>).value) as [string[], string];
     phase.migrate_build = (performance.now() - t) / 1000;
     log(`fresh D1 in ${dir}: ${applied.length} of ${migrationFiles().length} migrations applied (${phase.migrate_build.toFixed(1)} s)`);
     if (applied.length !== migrationFiles().length) throw new Error("not every migration was applied");
 
     // Cold start (issue 15): the bundle `wrangler deploy` uploads, and fresh starts of it against a trivial Worker.
     t = performance.now();
-    let cold;
+    let cold: ColdStartReport;
     try {
       cold = await coldStart(join(dir, "footprint"), { runs: args.quick ? 2 : 3 });
       log(`cold start: production bundle ${(cold.bundle.bytes / 1024).toFixed(0)} KiB, gzip ${(cold.bundle.gzipBytes / 1024).toFixed(0)} KiB; first answer of a fresh workerd ` +
         `${cold.startup.production.firstResponseMs.toFixed(0)} ms (a trivial Worker ${cold.startup.trivial.firstResponseMs.toFixed(0)} ms); evaluated in Node ` +
         `${cold.nodeEvaluate.ms?.toFixed(0) ?? cold.nodeEvaluate.error} ms (${((performance.now() - t) / 1000).toFixed(1)} s)`);
     } catch (error) {
-      cold = { error: String(error?.message ?? error).slice(0, 500) };
+      cold = { error: String((error as Error | undefined)?.message ?? error).slice(0, 500) };
       log(`cold start: not measured (${cold.error})`);
     }
 
@@ -238,7 +292,7 @@ async function main() {
       log,
     });
     await dropHelperTables(sql);
-    const [counts] = await sql({
+    const [counts] = await sql<Record<string, number>>({
       sql: `SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM picks) AS picks, (SELECT count(*) FROM results) AS results,
         (SELECT count(*) FROM standings) AS standings, (SELECT count(*) FROM games) AS games,
         (SELECT count(*) FROM games WHERE first_td_player_id IS NOT NULL OR no_td = 1 OR status = 'canceled') AS graded_games,
@@ -255,12 +309,12 @@ async function main() {
         (SELECT count(*) FROM users WHERE on_global_board = 1) AS on_global_board,
         (SELECT count(*) FROM league_standings) AS league_standings`,
     });
-    const dataset = counts.results[0];
+    const dataset = counts.results[0] as Record<string, number>;
     log(`loaded in ${load.timings.total} s: ${JSON.stringify(dataset)}`);
 
     // The meter's raw() (drizzle's selects) must give the runtime's rows exactly.
     const selfcheck = await client.request({ path: "/__bench/selfcheck", token: admin });
-    const meterCheck = { ...selfcheck.json(), meteredStatements: selfcheck.d1?.statements ?? 0, unmetered: selfcheck.d1?.unmetered ?? null };
+    const meterCheck = { ...selfcheck.json<{ identical: boolean }>(), meteredStatements: selfcheck.d1?.statements ?? 0, unmetered: selfcheck.d1?.unmetered ?? null };
     log(`meter self-check (raw() through the meter = runtime raw()): ${JSON.stringify(meterCheck)}`);
     if (!meterCheck.identical) throw new Error("the bench meter changes raw() results");
 
@@ -275,26 +329,26 @@ async function main() {
     // signed by the Worker as the API issues them. The cursor's fields are the last row's [primary metric, secondary
     // metric, user id, position, rank]: the global board orders by its sort then the other metric and ranks by its sort
     // alone; a league orders and ranks by its ranking then its tiebreak (the other metric).
-    const boardCursors = async ({ board, sort }) => {
+    const boardCursors = async ({ board, sort }: { board: "global" | number; sort: string }) => {
       const leagueId = board === "global" ? 0 : board;
       const [p, s2] = sort === "wins" ? ["wins", "units_cu"] : ["units_cu", "wins"];
       const rankOrder = board === "global" ? `${p} DESC` : `${p} DESC, ${s2} DESC`;
       const scope = `league_id = ${leagueId} AND season = ${SEASON} AND week = 0 AND picks > 0`;
-      const [size] = await sql({ sql: `SELECT count(*) AS n FROM league_standings WHERE ${scope}` });
-      const boardSize = size.results[0].n;
+      const [size] = await sql<{ n: number }>({ sql: `SELECT count(*) AS n FROM league_standings WHERE ${scope}` });
+      const boardSize = (size.results[0] as { n: number }).n;
       const positions = Array.from({ length: 20 }, (_, k) => Math.max(1, Math.floor(boardSize * (0.3 + 0.4 * (k / 19)))));
-      const [rows] = await sql({
+      const [rows] = await sql<{ userId: number; primary: number; secondary: number; position: number; rank: number }>({
         sql: `SELECT user_id AS userId, ${p} AS "primary", ${s2} AS secondary, position, rank FROM (
             SELECT user_id, wins, units_cu, row_number() OVER (ORDER BY ${p} DESC, ${s2} DESC, user_id) AS position, rank() OVER (ORDER BY ${rankOrder}) AS rank
             FROM league_standings WHERE ${scope})
           WHERE position IN (${positions.join(", ")}) ORDER BY position`,
       });
-      const cursors = [];
+      const cursors: string[] = [];
       for (const row of rows.results) {
         const query = `board=${board}&sort=${sort}&season=${SEASON}&primary=${row.primary}&secondary=${row.secondary}&key=${row.userId}&position=${row.position}&rank=${row.rank}`;
         const issued = await client.request({ path: `/__bench/leaderboard-cursor?${query}`, token: admin });
         if (issued.status !== 200) throw new Error(`deep cursor (${board}): ${issued.status} ${issued.body.slice(0, 200)}`);
-        cursors.push(encodeURIComponent(issued.json().cursor));
+        cursors.push(encodeURIComponent(issued.json<{ cursor: string }>().cursor));
       }
       return { boardSize, cursors };
     };
@@ -306,7 +360,7 @@ async function main() {
 
     // League members holding a token: the large league's, with their rank in it (SQL rank() over the sorted board), and
     // one small league per user, with the rank the league's ranking and tiebreak give them (from standings).
-    const [largeRows] = await sql({
+    const [largeRows] = await sql<{ userId: number; rank: number }>({
       sql: `SELECT user_id AS userId, rank FROM (
           SELECT user_id, rank() OVER (ORDER BY wins DESC, units_cu DESC) AS rank FROM league_standings
           WHERE league_id = ${LARGE_LEAGUE_ID} AND season = ${SEASON} AND week = 0 AND picks > 0)
@@ -316,7 +370,7 @@ async function main() {
     const largeMembers = largeRows.results;
     // Driven from the chosen leagues' members to their standings by key: starting from standings (1 M rows at the
     // national scale) probed each row against every chosen league and never finished.
-    const [smallRows] = await sql({
+    const [smallRows] = await sql<{ userId: number; leagueId: number; rank: number }>({
       sql: `WITH chosen AS (SELECT user_id, min(league_id) AS league_id FROM league_members WHERE league_id <> ${LARGE_LEAGUE_ID} AND user_id <= ?1 GROUP BY user_id),
         ranked AS (
           SELECT m.league_id, m.user_id, rank() OVER (PARTITION BY m.league_id
@@ -334,7 +388,7 @@ async function main() {
     log(`league scenarios: ${largeMembers.length} members of the large league and ${smallMembers.length} of small leagues hold a token (inputs so far ${((performance.now() - t) / 1000).toFixed(1)} s)`);
     const upcoming = league.games.filter((g) => g.week === UPCOMING_WEEK);
     // Pick targets: (user with a token, upcoming game without a pick of theirs), an active pickable player of the game.
-    const [targetRows] = await sql({
+    const [targetRows] = await sql<{ userId: number; gameId: string }>({
       sql: `SELECT t.user_id AS userId, g.id AS gameId FROM api_tokens t CROSS JOIN games g
         WHERE t.name = 'bench' AND g.season = ${SEASON} AND g.week = ${UPCOMING_WEEK}
           AND NOT EXISTS (SELECT 1 FROM picks p WHERE p.user_id = t.user_id AND p.game_id = g.id)
@@ -342,35 +396,38 @@ async function main() {
     });
     const tokenOf = new Map(tokens.map((x) => [x.userId, x.token]));
     const gameById = new Map(upcoming.map((g) => [g.id, g]));
-    const byGame = new Map();
+    const byGame = new Map<string, number[]>();
     for (const r of targetRows.results) {
       if (!byGame.has(r.gameId)) byGame.set(r.gameId, []);
-      byGame.get(r.gameId).push(r.userId);
+      (byGame.get(r.gameId) as number[]).push(r.userId);
     }
     // Interleave games so that consecutive requests come from different users (60 changes a minute per token).
-    const pickTargets = [];
+    const pickTargets: { token: string | undefined; gameId: string; playerId: string }[] = [];
     const queues = [...byGame.entries()];
     for (let i = 0; pickTargets.length < targetRows.results.length; i++) {
       for (const [gameId, usersOf] of queues) {
         const userId = usersOf[i];
         if (userId === undefined) continue;
-        const game = gameById.get(gameId);
+        // The targets' games are the upcoming ones; a game has pickable players.
+        const game = gameById.get(gameId) as Game;
         const choices = [...league.pickableOf(game.home), ...league.pickableOf(game.away)];
-        pickTargets.push({ token: tokenOf.get(userId), gameId, playerId: choices[userId % choices.length].id });
+        pickTargets.push({ token: tokenOf.get(userId), gameId, playerId: (choices[userId % choices.length] as Player).id });
       }
       if (i > tokens.length) break;
     }
     log(`scenario inputs ready in ${((performance.now() - t) / 1000).toFixed(1)} s: ${pickTargets.length.toLocaleString("en-US")} pick targets`);
 
-    const at = (list, i) => list[i % list.length];
-    const userToken = (i) => at(tokens, i * 7 + 3).token;
+    // (The lists rotated over are not empty: the checks above.)
+    const at = <T>(list: T[], i: number) => list[i % list.length] as T;
+    const userToken = (i: number) => at(tokens, i * 7 + 3).token;
     const positions = ["WR", "RB", "TE", "QB", "DEF"];
-    const expectMe = (response) => (response.json().me ? null : "me is null for a user with picks");
-    const leaguePath = (leagueId, extra = "") => `/v1/leagues/${leagueId}/leaderboards/${SEASON}${extra}`;
-    const tokenOfUser = (userId) => tokens[userId - 1].token;
+    const expectMe = (response: BenchResponse) => (response.json<{ me: unknown }>().me ? null : "me is null for a user with picks");
+    const leaguePath = (leagueId: number, extra = "") => `/v1/leagues/${leagueId}/leaderboards/${SEASON}${extra}`;
+    // Token holders are users 1..n, in order.
+    const tokenOfUser = (userId: number) => (tokens[userId - 1] as { token: string }).token;
     // A member's answer: a full page (or the whole small league), `me` there, at the rank SQL's rank() gives them.
-    const expectLeague = ({ rankOf, page = 50, winners = false }) => (response, spec) => {
-      const body = response.json();
+    const expectLeague = ({ rankOf, page = 50, winners = false }: { rankOf?: (spec: ScenarioSpec) => number | undefined; page?: number; winners?: boolean }) => (response: BenchResponse, spec: ScenarioSpec) => {
+      const body = response.json<{ entries: unknown[]; winners: unknown[]; me: { rank: number } | null }>();
       if (body.entries.length < Math.min(page, 2)) return `${body.entries.length} entries`;
       if (page === 50 && body.entries.length !== 50) return `${body.entries.length} entries, not a page of 50`;
       if (winners && body.winners.length === 0) return "no winners on a graded week";
@@ -383,7 +440,7 @@ async function main() {
     };
     const largeRank = new Map(largeMembers.map((m) => [m.userId, m.rank]));
     const smallRank = new Map(smallMembers.map((m) => [`${m.leagueId}:${m.userId}`, m.rank]));
-    const scenarios = [
+    const scenarios: BenchScenario[] = [
       { id: "floor.select1", title: "SELECT 1 floor (admin token)", next: () => ({ path: "/__bench/select1", token: admin }) },
       { id: "floor.select1.user", title: "SELECT 1 floor (user token)", users: true, next: (i) => ({ path: "/__bench/select1", token: userToken(i) }) },
       {
@@ -410,22 +467,22 @@ async function main() {
           const m = at(largeMembers, i * 7 + 3);
           return { path: leaguePath(LARGE_LEAGUE_ID, "?limit=50"), token: tokenOfUser(m.userId), userId: m.userId };
         },
-        check: expectLeague({ rankOf: (spec) => largeRank.get(spec.userId) }),
-        returned: (r) => r.json().entries.length,
+        check: expectLeague({ rankOf: (spec) => largeRank.get(spec.userId as number) }),
+        returned: (r) => r.json<{ entries: unknown[] }>().entries.length,
       },
       {
         id: "league.large.page",
         title: "large league, first page (the operator: the page alone)",
         next: () => ({ path: leaguePath(LARGE_LEAGUE_ID, "?limit=50"), token: admin }),
         check: expectLeague({}),
-        returned: (r) => r.json().entries.length,
+        returned: (r) => r.json<{ entries: unknown[] }>().entries.length,
       },
       {
         id: "league.large.deep",
         title: "large league, deep page (cursor, operator)",
         next: (i) => ({ path: leaguePath(LARGE_LEAGUE_ID, `?limit=50&cursor=${at(largeBoard.cursors, i)}`), token: admin }),
         check: expectLeague({}),
-        returned: (r) => r.json().entries.length,
+        returned: (r) => r.json<{ entries: unknown[] }>().entries.length,
       },
       {
         id: "league.large.me",
@@ -434,10 +491,10 @@ async function main() {
         // Members taken by a golden-ratio stride over the rank order: any prefix of the phase (however short) samples
         // the ranks evenly, top to bottom.
         next: (i) => {
-          const m = largeMembers[Math.floor(((i * 0.6180339887498949) % 1) * largeMembers.length)];
+          const m = largeMembers[Math.floor(((i * 0.6180339887498949) % 1) * largeMembers.length)] as { userId: number; rank: number };
           return { path: leaguePath(LARGE_LEAGUE_ID, "?limit=50"), token: tokenOfUser(m.userId), userId: m.userId };
         },
-        check: expectLeague({ rankOf: (spec) => largeRank.get(spec.userId) }),
+        check: expectLeague({ rankOf: (spec) => largeRank.get(spec.userId as number) }),
       },
       {
         id: "league.small.first",
@@ -448,7 +505,7 @@ async function main() {
           return { path: leaguePath(m.leagueId, "?limit=50"), token: tokenOfUser(m.userId), userId: m.userId, leagueId: m.leagueId };
         },
         check: expectLeague({ page: 12, rankOf: (spec) => smallRank.get(`${spec.leagueId}:${spec.userId}`) }),
-        returned: (r) => r.json().entries.length,
+        returned: (r) => r.json<{ entries: unknown[] }>().entries.length,
       },
       {
         id: "league.large.week",
@@ -459,17 +516,17 @@ async function main() {
           return { path: leaguePath(LARGE_LEAGUE_ID, "/weeks/10?limit=50"), token: tokenOfUser(m.userId), userId: m.userId };
         },
         check: expectLeague({ rankOf: () => undefined, winners: true }),
-        returned: (r) => r.json().entries.length,
+        returned: (r) => r.json<{ entries: unknown[] }>().entries.length,
       },
       {
         id: "players.position",
         title: "player stats, position filter",
         users: true,
         next: (i) => ({ path: `/v1/player-stats?season=${SEASON}&position=${at(positions, i)}&limit=50`, token: userToken(i) }),
-        returned: (response) => response.json().entries.length,
+        returned: (response) => response.json<{ entries: unknown[] }>().entries.length,
       },
-      { id: "game.markets", title: "a game with its markets", users: true, next: (i) => ({ path: `/v1/games/${at(upcoming, i).id}`, token: userToken(i) }), returned: (r) => r.json().markets.length },
-      { id: "me.picks", title: "a user's picks (season)", users: true, next: (i) => ({ path: `/v1/me/picks?season=${SEASON}`, token: userToken(i) }), returned: (r) => r.json().picks.length },
+      { id: "game.markets", title: "a game with its markets", users: true, next: (i) => ({ path: `/v1/games/${at(upcoming, i).id}`, token: userToken(i) }), returned: (r) => r.json<{ markets: unknown[] }>().markets.length },
+      { id: "me.picks", title: "a user's picks (season)", users: true, next: (i) => ({ path: `/v1/me/picks?season=${SEASON}`, token: userToken(i) }), returned: (r) => r.json<{ picks: unknown[] }>().picks.length },
       {
         id: "picks.create",
         title: "pick creation (all validation)",
@@ -485,19 +542,19 @@ async function main() {
     memory.setPhase("scenarios");
     const heapDuringLoad = heap.peaks();
     heap.reset?.();
-    const results = {};
-    const options = { latencySeconds: args.seconds, throughputSeconds: args.seconds, concurrency: args.concurrency, maxLatencyRequests: args.quick ? 300 : 2000 };
+    const results: Record<string, ScenarioResult> = {};
+    const options: ScenarioOptions = { latencySeconds: args.seconds, throughputSeconds: args.seconds, concurrency: args.concurrency, maxLatencyRequests: args.quick ? 300 : 2000 };
     log(`measuring ${scenarios.length} scenarios (${args.seconds} s at concurrency 1, then ${args.seconds} s at concurrency ${args.concurrency}) ...`);
     for (const scenario of scenarios) {
       if (scenario.users) await markTokensUsed();
       const bar = progressBar(scenario.id, 1);
-      const returnedCounts = [];
-      const wrapped = scenario.returned
+      const returnedCounts: number[] = [];
+      const wrapped: BenchScenario = scenario.returned
         ? {
             ...scenario,
             check: (response, spec) => {
               try {
-                returnedCounts.push(scenario.returned(response));
+                returnedCounts.push((scenario.returned as (response: BenchResponse) => number)(response));
               } catch {
                 return "unreadable response";
               }
@@ -506,11 +563,12 @@ async function main() {
           }
         : scenario;
       heap.reset?.();
-      if (args.allocations) await heap.startSampling();
-      const result = await runScenario(client, wrapped, options);
+      // --allocations needs the isolate's inspector: without it these two throw (heapSampler).
+      if (args.allocations) await heap.startSampling!();
+      const result: Omit<ScenarioResult, "title"> = await runScenario(client, wrapped, options);
       result.isolateHeap = heap.peaks();
       if (args.allocations) {
-        const allocated = allocationsByModule(await heap.stopSampling(), scriptPath);
+        const allocated = allocationsByModule(await heap.stopSampling!(), scriptPath);
         result.allocations = {
           bytesPerRequest: allocated.total / result.requests,
           top: allocated.byModule.slice(0, 8).map(([module, bytes]) => ({ module, bytesPerRequest: bytes / result.requests })),
@@ -523,22 +581,23 @@ async function main() {
     }
 
     // The live heap after the scenarios: what a full collection leaves (the reserved peaks above include garbage).
-    const liveAfterScenarios = await heap.collected().catch((error) => ({ error: String(error) }));
+    const liveAfterScenarios = await heap.collected().catch((error): LiveHeap => ({ error: String(error) }));
     log(`isolate heap after the scenarios and a full GC: ${liveAfterScenarios?.usedMb?.toFixed(1) ?? "-"} MB used, ${liveAfterScenarios?.totalMb?.toFixed(1) ?? "-"} MB reserved`);
 
     // The throughput target compares two scenarios on a shared, noisy machine: measure them alternately, three
     // rounds each, and compare medians (a drift in background load then hits both alike).
-    const paired = { rounds: [] };
+    const paired: Report["pairedThroughput"] = { rounds: [] };
     {
-      const floorScenario = scenarios.find((x) => x.id === "floor.select1");
-      const firstScenario = scenarios.find((x) => x.id === "lb.season.first");
+      const floorScenario = scenarios.find((x) => x.id === "floor.select1") as BenchScenario;
+      const firstScenario = scenarios.find((x) => x.id === "lb.season.first") as BenchScenario;
       const pairOptions = { ...options, latencySeconds: 0, minLatencyRequests: 0, maxLatencyRequests: 0, warmup: 5, throughputSeconds: Math.max(1, args.seconds / 2) };
       for (let round = 0; round < 3; round++) {
         const a = await runScenario(client, floorScenario, pairOptions);
         const b = await runScenario(client, firstScenario, pairOptions);
-        paired.rounds.push({ floorRps: a.throughput.rps, firstPageRps: b.throughput.rps });
+        // Both measure throughput (throughputSeconds >= 1).
+        paired.rounds.push({ floorRps: (a.throughput as Throughput).rps, firstPageRps: (b.throughput as Throughput).rps });
       }
-      const median = (xs) => [...xs].sort((x, y) => x - y)[1];
+      const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[1] as number;
       paired.floorRps = median(paired.rounds.map((r) => r.floorRps));
       paired.firstPageRps = median(paired.rounds.map((r) => r.firstPageRps));
       log(`paired throughput (floor vs first page, 3 alternating rounds): median ${paired.floorRps.toFixed(0)} vs ${paired.firstPageRps.toFixed(0)} req/s`);
@@ -549,7 +608,7 @@ async function main() {
     // during the run; afterwards the database is checked for picks written at or after kickoff.
     // ------------------------------------------------------------------------------------------------------
     memory.setPhase("kickoff-rush");
-    let rush = null;
+    let rush: RushReport | null = null;
     {
       const rushGames = league.games
         .filter((g) => g.week === UPCOMING_WEEK && g.idx < 10)
@@ -577,7 +636,7 @@ async function main() {
         rushClient.close();
       }
       const j = rush.judged;
-      const answered = rush.outcomes.filter((o) => o.phase === "before" && (o.status === 200 || o.status === 201));
+      const answered = (rush.outcomes as RushOutcome[]).filter((o) => o.phase === "before" && (o.status === 200 || o.status === 201));
       results["kickoff.rush"] = {
         title: "kickoff rush (open loop, latency from the scheduled send)",
         requests: j.requests,
@@ -603,48 +662,48 @@ async function main() {
     // the large league (the new member's standings copied into its sorted board), the 50th member of a new league (the
     // whole board copied, once) and an opt-in to the public board. D1's rows read / written of the one statement.
     memory.setPhase("trigger-probes");
-    const boardProbes = [];
+    const boardProbes: Report["boardProbes"] = [];
     {
       const now = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
       // Users past the token holders (the scenarios' users stay as they were measured).
-      const [outsiders] = await sql({
+      const [outsiders] = await sql<{ id: number }>({
         sql: `SELECT id FROM users u WHERE id > ?1 AND on_global_board = 0
             AND NOT EXISTS (SELECT 1 FROM league_members m WHERE m.user_id = u.id AND m.league_id = ${LARGE_LEAGUE_ID})
           ORDER BY id LIMIT 51`,
         params: [tokens.length],
       });
       const ids = outsiders.results.map((r) => r.id);
-      const [smallLeague] = await sql({
+      const [smallLeague] = await sql<{ id: number }>({
         sql: `SELECT league_id AS id FROM league_members WHERE league_id <> ${LARGE_LEAGUE_ID} GROUP BY league_id HAVING count(*) < 40
           AND sum(user_id = ?1) = 0 ORDER BY league_id LIMIT 1`,
         params: [ids[0]],
       });
-      const probe = async (what, change, undo) => {
+      const probe = async (what: string, change: SqlStatement, undo?: SqlStatement) => {
         const started = performance.now();
         const [done] = await sql(change);
         const ms = performance.now() - started;
         boardProbes.push({ what, ms, rowsRead: done.meta?.rows_read ?? null, rowsWritten: done.meta?.rows_written ?? null, sqlMs: done.meta?.duration ?? null });
         if (undo) await sql(undo);
       };
-      const member = (leagueId, userId) => ({ sql: "INSERT INTO league_members (league_id, user_id, joined_at) VALUES (?1, ?2, ?3)", params: [leagueId, userId, now] });
-      const leave = (leagueId, userId) => ({ sql: "DELETE FROM league_members WHERE league_id = ?1 AND user_id = ?2", params: [leagueId, userId] });
-      await probe("join a small league (board read whole)", member(smallLeague.results[0].id, ids[0]), leave(smallLeague.results[0].id, ids[0]));
+      const member = (leagueId: number, userId: number | undefined): SqlStatement => ({ sql: "INSERT INTO league_members (league_id, user_id, joined_at) VALUES (?1, ?2, ?3)", params: [leagueId, userId, now] });
+      const leave = (leagueId: number, userId: number | undefined): SqlStatement => ({ sql: "DELETE FROM league_members WHERE league_id = ?1 AND user_id = ?2", params: [leagueId, userId] });
+      await probe("join a small league (board read whole)", member((smallLeague.results[0] as { id: number }).id, ids[0]), leave((smallLeague.results[0] as { id: number }).id, ids[0]));
       await probe(`join the large league (${largeBoard.boardSize.toLocaleString("en-US")} members, mirrored)`, member(LARGE_LEAGUE_ID, ids[0]), leave(LARGE_LEAGUE_ID, ids[0]));
       await probe("opt into the public board", { sql: "UPDATE users SET on_global_board = 1 WHERE id = ?1", params: [ids[0]] }, { sql: "UPDATE users SET on_global_board = 0 WHERE id = ?1", params: [ids[0]] });
       // A new league of 49 members, then the 50th (it marks the board materialized: the members' standings copied).
-      const [created] = await sql({
+      const [created] = await sql<{ id: number }>({
         sql: "INSERT INTO leagues (name, commissioner_id, ranking, members_may_invite, created_at) VALUES ('Bench probe league', ?1, 'wins', 1, ?2) RETURNING id",
         params: [ids[1], now],
       });
-      const probeLeague = created.results[0].id;
+      const probeLeague = (created.results[0] as { id: number }).id;
       await sql(ids.slice(1, 50).map((id) => member(probeLeague, id)));
       await probe("the 50th member of a league (its board mirrored)", member(probeLeague, ids[50]), { sql: "DELETE FROM leagues WHERE id = ?1", params: [probeLeague] });
-      const [left] = await sql({ sql: "SELECT (SELECT count(*) FROM league_standings WHERE league_id = ?1) + (SELECT count(*) FROM league_members WHERE league_id = ?1) AS n", params: [probeLeague] });
-      if (left.results[0].n !== 0) throw new Error(`the probe league left ${left.results[0].n} rows`);
+      const [left] = await sql<{ n: number }>({ sql: "SELECT (SELECT count(*) FROM league_standings WHERE league_id = ?1) + (SELECT count(*) FROM league_members WHERE league_id = ?1) AS n", params: [probeLeague] });
+      if ((left.results[0] as { n: number }).n !== 0) throw new Error(`the probe league left ${(left.results[0] as { n: number }).n} rows`);
       for (const p of boardProbes) log(`  ${p.what}: ${p.ms.toFixed(0)} ms, rows read ${p.rowsRead?.toLocaleString("en-US")}, written ${p.rowsWritten?.toLocaleString("en-US")}`);
     }
 
-    const perScenario = Object.values(results).map((r) => r.isolateHeap).filter((h) => h && h.samples);
+    const perScenario = Object.values(results).map((r) => r.isolateHeap).filter((h): h is HeapPeaks => Boolean(h && h.samples));
     const heapDuringScenarios = {
       usedMb: Math.max(0, ...perScenario.map((h) => h.usedMb)),
       minUsedMb: Math.min(...perScenario.map((h) => h.minUsedMb)),
@@ -660,8 +719,8 @@ async function main() {
     heap.reset?.();
     const marquee = league.marquee;
     const scorerChoices = league.pickableOf(marquee.home).filter((p) => ["WR", "RB", "TE"].includes(p.position));
-    const [a, b] = [scorerChoices[0], scorerChoices[1]];
-    const [marqueePicks] = await sql({ sql: "SELECT count(*) AS n FROM picks WHERE game_id = ?", params: [marquee.id] });
+    const [a, b] = [scorerChoices[0], scorerChoices[1]] as [Player, Player];
+    const [marqueePicks] = await sql<{ n: number }>({ sql: "SELECT count(*) AS n FROM picks WHERE game_id = ?", params: [marquee.id] });
     const gradingOps = [
       { label: "grade", body: { type: "player", playerId: a.id, kind: "reception" } },
       { label: "clear", body: { type: "clear" } },
@@ -671,20 +730,20 @@ async function main() {
       { label: "correct", body: { type: "player", playerId: b.id, kind: "rush" } },
       { label: "correct", body: { type: "player", playerId: a.id, kind: "reception" } },
     ];
-    const gradingRuns = [];
+    const gradingRuns: GradingRun[] = [];
     for (const op of gradingOps) {
       const response = await client.request({ method: "PUT", path: `/v1/admin/games/${marquee.id}/first-td`, token: admin, body: op.body, fresh: true });
       if (response.status !== 200) throw new Error(`grading failed: ${response.status} ${response.body.slice(0, 300)}`);
-      gradingRuns.push({ op: op.label, ms: response.ms, d1: response.d1, grading: response.json().grading });
+      gradingRuns.push({ op: op.label, ms: response.ms, d1: response.d1, grading: response.json<{ grading: GradingRun["grading"] }>().grading });
     }
     const verify = await client.request({ path: `/__bench/verify?season=${SEASON}`, token: admin, fresh: true, timeoutMs: 3_600_000 });
-    const verifyAfterGrading = verify.json();
+    const verifyAfterGrading = verify.json<Report["grading"]["verify"] & { exact: boolean }>();
     const grades = gradingRuns.filter((r) => r.op === "grade").map((r) => r.ms).sort((x, y) => x - y);
-    const grading = {
+    const grading: Report["grading"] = {
       gameId: marquee.id,
-      picks: marqueePicks.results[0].n,
+      picks: (marqueePicks.results[0] as { n: number }).n,
       runs: gradingRuns,
-      gradeMs: { runs: grades.length, first: gradingRuns.find((r) => r.op === "grade").ms, p50: percentile(grades, 50), max: grades.at(-1) },
+      gradeMs: { runs: grades.length, first: (gradingRuns.find((r) => r.op === "grade") as GradingRun).ms, p50: percentile(grades, 50), max: grades.at(-1) },
       exact: verifyAfterGrading.exact,
       verify: { ms: verifyAfterGrading.ms, counts: verifyAfterGrading.counts, leagueBoardsJoinTurnedAround: verifyAfterGrading.leagueBoardsJoinTurnedAround, sample: verifyAfterGrading.exact ? undefined : verifyAfterGrading.sample },
     };
@@ -696,10 +755,10 @@ async function main() {
     memory.setPhase("roster-sync");
     const csv = fullRosterCsv(league);
     roster.serve(csv);
-    const rosterRuns = [];
+    const rosterRuns: RosterRun[] = [];
     for (let i = 0; i < 2; i++) {
       const response = await client.request({ method: "POST", path: "/v1/admin/jobs/roster-sync/run", token: admin, body: { season: SEASON }, fresh: true });
-      const run = response.json();
+      const run = response.json<RosterSyncAnswer>();
       rosterRuns.push({
         ms: response.ms,
         status: run.status,
@@ -718,15 +777,15 @@ async function main() {
 
     // The database's size against D1's 10 GB limit: the local D1's SQLite file (page_count x page_size; D1 allows
     // neither PRAGMA page_count nor dbstat), and per table with its indexes when a sqlite3 shell is on the PATH.
-    const [pickCount] = await sql({ sql: "SELECT count(*) AS n FROM picks" });
-    const storage = databaseSize(dir, { picks: pickCount.results[0].n });
-    log(`database: ${(storage.bytes / 1e9).toFixed(2)} GB (${storage.file}), ${storage.bytesPerPick ? `${Math.round(storage.bytesPerPick)} bytes per pick` : ""}`);
+    const [pickCount] = await sql<{ n: number }>({ sql: "SELECT count(*) AS n FROM picks" });
+    const storage = databaseSize(dir, { picks: (pickCount.results[0] as { n: number }).n });
+    log(`database: ${((storage.bytes as number) / 1e9).toFixed(2)} GB (${storage.file}), ${storage.bytesPerPick ? `${Math.round(storage.bytesPerPick)} bytes per pick` : ""}`);
 
     memory.setPhase("end");
     const peaks = memory.peaks();
     const gradingHeap = heap.peaks();
-    const liveAtEnd = await heap.collected().catch((error) => ({ error: String(error) }));
-    const memoryReport = {
+    const liveAtEnd = await heap.collected().catch((error): LiveHeap => ({ error: String(error) }));
+    const memoryReport: Report["memory"] = {
       what: "workerd process RSS (VmRSS, /proc), sampled every 200 ms: the Worker isolate AND the local D1 (SQLite in the same process)",
       peakMbByPhase: Object.fromEntries(Object.entries(peaks).map(([k, v]) => [k, Math.round(v)])),
       hwmMb: Math.round(memory.current()?.hwmMb ?? 0),
@@ -741,7 +800,7 @@ async function main() {
     };
 
     const totalSeconds = (performance.now() - t0) / 1000;
-    const report = {
+    const report: Report = {
       startedAt: startedAt.toISOString(),
       totalSeconds: Math.round(totalSeconds * 10) / 10,
       machine: info,
@@ -771,7 +830,7 @@ async function main() {
     log(`\nresults: ${out}`);
     if (args.keep) log(`kept the D1 directory: ${dir}`);
   } catch (error) {
-    console.error(`\nbench failed: ${error?.stack ?? error}`);
+    console.error(`\nbench failed: ${(error as Error | undefined)?.stack ?? error}`);
     const tail = workerLog();
     if (tail) console.error(`\nlast lines of the Worker's output:\n${tail}`);
     exitCode = 1;

@@ -20,35 +20,52 @@
 // of standings (bench/README.md, "Leagues").
 import {
   CANDIDATE_SLOTS, LARGE_LEAGUE_ID, MARQUEE_WEEK, SEASON, WEEKS, globalBoardOptInSql, largeLeagueSize, leagueRosterCsv, leagueSlotsSql, picksInsertSql,
-} from "./league.mjs";
+} from "./league";
+import type { Game, League } from "./league";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT } from "./wrangler-env.mjs";
-import { progressBar } from "./measure.mjs";
-import { sha256Hex } from "./runtime.mjs";
+import { ROOT } from "./wrangler-env";
+import { progressBar, type BenchClient } from "./measure";
+import { sha256Hex } from "./runtime";
 
 const MAX_PARAMS = 100;
 
+/** A statement for /__bench/sql: its SQL and the values bound to it (sent as JSON). */
+export interface SqlStatement {
+  sql: string;
+  params?: unknown[];
+}
+/** D1's answer to one statement: its rows (`R`: the columns the query selects) and meta. */
+export interface SqlResult<R = Record<string, unknown>> {
+  results: R[];
+  meta?: { changes?: number; rows_read?: number; rows_written?: number; duration?: number };
+}
+/** sqlRunner(): one statement gives one result, a list of statements one result each. */
+export interface SqlRunner {
+  <R = Record<string, unknown>>(statement: SqlStatement): Promise<[SqlResult<R>]>;
+  <R = Record<string, unknown>>(statements: SqlStatement[]): Promise<SqlResult<R>[]>;
+}
+
 /** POSTs statements to /__bench/sql (one D1 batch). */
-export function sqlRunner(client, adminToken) {
-  return async function sql(statements) {
+export function sqlRunner(client: BenchClient, adminToken: string): SqlRunner {
+  return async function sql(statements: SqlStatement | SqlStatement[]) {
     const list = Array.isArray(statements) ? statements : [statements];
     const response = await client.request({ method: "POST", path: "/__bench/sql", token: adminToken, body: { statements: list }, fresh: true });
     let answer;
     try {
-      answer = response.json();
+      answer = response.json<{ ok: boolean; error?: unknown; results: SqlResult[] }>();
     } catch {
       throw new Error(`/__bench/sql: HTTP ${response.status}: ${response.body.slice(0, 500)}`);
     }
-    if (!answer.ok) throw new Error(`/__bench/sql failed: ${JSON.stringify(answer.error ?? answer).slice(0, 500)}\n  in: ${list[0].sql.slice(0, 300)}`);
+    if (!answer.ok) throw new Error(`/__bench/sql failed: ${JSON.stringify(answer.error ?? answer).slice(0, 500)}\n  in: ${(list[0] as SqlStatement).sql.slice(0, 300)}`);
     return answer.results;
-  };
+  } as SqlRunner;
 }
 
 /** Multi-row INSERT statements of at most 100 bound parameters each. */
-export function insertStatements(table, columns, rows, suffix = "") {
+export function insertStatements(table: string, columns: string[], rows: Record<string, unknown>[], suffix = ""): SqlStatement[] {
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
-  const statements = [];
+  const statements: SqlStatement[] = [];
   for (let i = 0; i < rows.length; i += perStatement) {
     const part = rows.slice(i, i + perStatement);
     statements.push({
@@ -59,7 +76,7 @@ export function insertStatements(table, columns, rows, suffix = "") {
   return statements;
 }
 
-async function runInBatches(sql, statements, label, perBatch = 150) {
+async function runInBatches(sql: SqlRunner, statements: SqlStatement[], label: string, perBatch = 150): Promise<number> {
   const bar = progressBar(label, statements.length);
   for (let i = 0; i < statements.length; i += perBatch) {
     await sql(statements.slice(i, i + perBatch));
@@ -128,26 +145,37 @@ const PLAYER_STATS_SQL = `INSERT INTO player_stats (player_id, player_name, seas
  * The league: roster (through roster-sync), weeks, games, market odds, users, tokens, picks, grading.
  * Returns timings and the bench users' tokens.
  */
-export async function loadLeague({ client, adminToken, league, users, picksPerUser, tokenUsers, mode, seed, roster, log }) {
+export async function loadLeague({ client, adminToken, league, users, picksPerUser, tokenUsers, mode, seed, roster, log }: {
+  client: BenchClient;
+  adminToken: string;
+  league: League;
+  users: number;
+  picksPerUser: number;
+  tokenUsers: number;
+  mode: string;
+  seed: number;
+  roster: { serve(text: string): unknown };
+  log: (line: string) => void;
+}) {
   const sql = sqlRunner(client, adminToken);
-  const timings = {};
+  const timings: Record<string, number> = {};
   const started = performance.now();
-  const mark = (name, since) => (timings[name] = Math.round((performance.now() - since) / 100) / 10);
+  const mark = (name: string, since: number) => (timings[name] = Math.round((performance.now() - since) / 100) / 10);
 
   // 1. Players and rosters: the real roster-sync job over the league's roster file.
   let t = performance.now();
   roster.serve(leagueRosterCsv(league));
   const sync = await client.request({ method: "POST", path: "/v1/admin/jobs/roster-sync/run", token: adminToken, body: { season: SEASON }, fresh: true });
-  const run = sync.json();
+  const run = sync.json<{ status: string; insertedCount: number }>();
   if (sync.status !== 200 || run.status !== "ok") throw new Error(`roster-sync of the league failed: ${sync.status} ${sync.body.slice(0, 400)}`);
   log(`  roster-sync (league file, ${league.players.length} rows): ${run.insertedCount} inserted, ${((performance.now() - t) / 1000).toFixed(1)} s`);
   mark("roster", t);
 
   // 2. Weeks, games (facts set at insert in bulk mode; by UPDATE later in trigger mode), helper tables, markets.
   t = performance.now();
-  const [defRows] = await sql({ sql: "SELECT id, full_name AS name FROM players WHERE defense_team IS NOT NULL" });
+  const [defRows] = await sql<{ id: string; name: string }>({ sql: "SELECT id, full_name AS name FROM players WHERE defense_team IS NOT NULL" });
   const defName = new Map(defRows.results.map((r) => [r.id, r.name]));
-  const nameOf = (playerId, fallback) => fallback ?? defName.get(playerId);
+  const nameOf: NameOf = (playerId, fallback) => fallback ?? defName.get(playerId);
   const recordedAt = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
   const gameRows = league.games.map((g) => ({
     id: g.id,
@@ -164,7 +192,7 @@ export async function loadLeague({ client, adminToken, league, users, picksPerUs
   }));
   await sql([
     { sql: `INSERT INTO weeks (season, week) VALUES ${Array.from({ length: WEEKS }, (_, i) => `(${SEASON}, ${i + 1})`).join(", ")}` },
-    ...insertStatements("games", Object.keys(gameRows.find((r) => "no_td" in r) ?? gameRows[0]), gameRows),
+    ...insertStatements("games", Object.keys(gameRows.find((r) => "no_td" in r) ?? (gameRows[0] as object)), gameRows),
     { sql: "CREATE TABLE _bench_week_games (week INTEGER NOT NULL, idx INTEGER NOT NULL, game_id TEXT NOT NULL, PRIMARY KEY (week, idx)) WITHOUT ROWID" },
     {
       sql: `CREATE TABLE _bench_candidates (game_id TEXT NOT NULL, slot INTEGER NOT NULL, player_id TEXT NOT NULL, player_name TEXT NOT NULL,
@@ -207,14 +235,14 @@ export async function loadLeague({ client, adminToken, league, users, picksPerUs
     bar.update(hi);
   }
   bar.done();
-  const tokens = [];
-  const tokenRows = [];
+  const tokens: { userId: number; token: string }[] = [];
+  const tokenRows: Record<string, unknown>[] = [];
   for (let id = 1; id <= Math.min(users, tokenUsers); id++) {
     const token = `ftd_bench_${seed}_${id}_${sha256Hex(`${seed}:${id}`).slice(0, 16)}`;
     tokens.push({ userId: id, token });
     tokenRows.push({ user_id: id, name: "bench", token_hash: sha256Hex(token), token_prefix: token.slice(0, 10), created_at: recordedAt, created_by: "bench" });
   }
-  await runInBatches(sql, insertStatements("api_tokens", Object.keys(tokenRows[0]), tokenRows), "api tokens");
+  await runInBatches(sql, insertStatements("api_tokens", Object.keys(tokenRows[0] as object), tokenRows), "api tokens");
   mark("users_tokens", t);
 
   // 3b. Leagues, their members and the public board's opt-ins (before any standings exist, see the top of this file).
@@ -225,9 +253,9 @@ export async function loadLeague({ client, adminToken, league, users, picksPerUs
   mark("leagues", t);
 
   // 4. Picks, set-based inside D1.
-  let saved = [];
+  let saved: { name: string; sql: string }[] = [];
   if (mode === "bulk") {
-    const [found] = await sql({ sql: DERIVING_TRIGGERS_SQL });
+    const [found] = await sql<{ name: string; sql: string }>({ sql: DERIVING_TRIGGERS_SQL });
     saved = found.results;
     await sql(saved.map((trigger) => ({ sql: `DROP TRIGGER ${trigger.name}` })));
     log(`  bulk: suspended ${saved.length} triggers (${saved.map((s) => s.name).join(", ")})`);
@@ -307,7 +335,10 @@ export async function loadLeague({ client, adminToken, league, users, picksPerUs
   return { timings, tokens, leagues, candidateSlots: CANDIDATE_SLOTS };
 }
 
-function factColumns(game, nameOf, recordedAt) {
+/** A player's name: `fallback` when given, else the players table's (a team's defense). */
+type NameOf = (playerId: string, fallback?: string | null) => string | undefined;
+
+function factColumns(game: Game, nameOf: NameOf, recordedAt: string) {
   if (game.noTd) {
     return { no_td: 1, first_td_player_id: null, first_td_player_name: null, first_td_team: null, first_td_kind: null, first_td_recorded_at: recordedAt, first_td_recorded_by: "bench" };
   }
@@ -330,9 +361,9 @@ function factColumns(game, nameOf, recordedAt) {
  * The score histogram's backfill, when the schema has one: the statement of the migration that created it (read
  * from drizzle/, so the bench never drifts from it).
  */
-async function histogramBackfill(sql) {
-  const [exists] = await sql({ sql: "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'standings_score_counts'" });
-  if (!exists.results[0].n) return false;
+async function histogramBackfill(sql: SqlRunner): Promise<boolean> {
+  const [exists] = await sql<{ n: number }>({ sql: "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'standings_score_counts'" });
+  if (!(exists.results[0] as { n: number }).n) return false;
   const dir = join(ROOT, "drizzle");
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
     for (const part of readFileSync(join(dir, file), "utf8").split("--> statement-breakpoint")) {
@@ -346,7 +377,7 @@ async function histogramBackfill(sql) {
   throw new Error("standings_score_counts exists but no migration fills it");
 }
 
-export async function dropHelperTables(sql) {
+export async function dropHelperTables(sql: SqlRunner): Promise<void> {
   await sql([
     { sql: "DROP TABLE IF EXISTS _bench_week_games" },
     { sql: "DROP TABLE IF EXISTS _bench_candidates" },
@@ -354,12 +385,20 @@ export async function dropHelperTables(sql) {
   ]);
 }
 
+/** What loadLeagues() checks after loading the leagues. */
+interface LeagueCounts {
+  leagues: number;
+  largeMembers: number;
+  materialized: number;
+  onGlobalBoard: number;
+}
+
 /**
  * The leagues: memberships computed inside D1 (leagueSlotsSql), the leagues (commissioner: the lowest member; the large
  * league and even ids rank by wins, odd ids by units), their members through the v23 member trigger (the large league's
  * 50th member marks its board materialized), and a tenth of the users on the public board through users_global_board.
  */
-async function loadLeagues({ sql, users, seed, recordedAt }) {
+async function loadLeagues({ sql, users, seed, recordedAt }: { sql: SqlRunner; users: number; seed: number; recordedAt: string }) {
   const large = largeLeagueSize(users);
   await sql([
     { sql: "CREATE TABLE _bench_league_slots (league_id INTEGER NOT NULL, user_id INTEGER NOT NULL, PRIMARY KEY (league_id, user_id)) WITHOUT ROWID" },
@@ -372,8 +411,8 @@ async function loadLeagues({ sql, users, seed, recordedAt }) {
       params: [recordedAt],
     },
   ]);
-  const [range] = await sql({ sql: "SELECT max(league_id) AS maxId, count(*) AS memberships FROM _bench_league_slots" });
-  const { maxId, memberships } = range.results[0];
+  const [range] = await sql<{ maxId: number; memberships: number }>({ sql: "SELECT max(league_id) AS maxId, count(*) AS memberships FROM _bench_league_slots" });
+  const { maxId, memberships } = range.results[0] as { maxId: number; memberships: number };
   const perStatement = 2000;
   const statements = [];
   for (let lo = LARGE_LEAGUE_ID; lo <= maxId; lo += perStatement) {
@@ -385,11 +424,11 @@ async function loadLeagues({ sql, users, seed, recordedAt }) {
   }
   await runInBatches(sql, statements, "league members", 4);
   await sql({ sql: globalBoardOptInSql(), params: [users, seed] });
-  const [check] = await sql({
+  const [check] = await sql<LeagueCounts>({
     sql: `SELECT (SELECT count(*) FROM leagues) AS leagues, (SELECT count(*) FROM league_members WHERE league_id = ${LARGE_LEAGUE_ID}) AS largeMembers,
       (SELECT count(*) FROM leagues WHERE board_materialized = 1) AS materialized, (SELECT count(*) FROM users WHERE on_global_board = 1) AS onGlobalBoard`,
   });
-  const counts = check.results[0];
+  const counts = check.results[0] as LeagueCounts;
   if (counts.materialized !== 1) throw new Error(`expected exactly the large league's board materialized, found ${counts.materialized}`);
   return { ...counts, memberships };
 }
@@ -398,7 +437,7 @@ async function loadLeagues({ sql, users, seed, recordedAt }) {
  * Bulk mode: the sorted boards of materialized leagues and of the public board (league 0) from the standings, scope by
  * scope: what standings_to_league_boards_insert would have mirrored had it not been suspended.
  */
-async function leagueBoardsBackfill(sql) {
+async function leagueBoardsBackfill(sql: SqlRunner): Promise<number> {
   const statements = Array.from({ length: WEEKS + 1 }, (_, week) => ({
     sql: `INSERT INTO league_standings (league_id, season, week, user_id, picks, wins, losses, voids, units_cu)
       SELECT b.league_id, s.season, s.week, s.user_id, s.picks, s.wins, s.losses, s.voids, s.units_cu

@@ -19,7 +19,7 @@ export const TEAM_CODES = [
 ];
 
 /** mulberry32: a small, fast, seeded PRNG (uniform in [0, 1)). */
-export function mulberry32(seed) {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -30,17 +30,18 @@ export function mulberry32(seed) {
   };
 }
 
-function shuffle(rand, items) {
+function shuffle<T>(rand: () => number, items: readonly T[]): T[] {
   const a = [...items];
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
+    // i and j are indexes of `a`.
+    [a[i], a[j]] = [a[j] as T, a[i] as T];
   }
   return a;
 }
 
-function pick(rand, items) {
-  return items[Math.floor(rand() * items.length)];
+function pick<T>(rand: () => number, items: readonly T[]): T {
+  return items[Math.floor(rand() * items.length)] as T;
 }
 
 const FIRST_NAMES = [
@@ -64,7 +65,7 @@ const LAST_NAMES = [
 const SUFFIXES = ["", "", "", "", "", "", "", "", "", "", " Jr.", " II", " III"];
 
 /** Roster plan of a 53-man team: group, raw nflverse position, detailed depth chart positions. */
-const ROSTER_PLAN = [
+const ROSTER_PLAN: [group: string, count: number, details: string[]][] = [
   ["QB", 3, ["QB"]],
   ["RB", 4, ["RB", "RB", "RB", "FB"]],
   ["WR", 6, ["WR"]],
@@ -79,8 +80,8 @@ const ROSTER_PLAN = [
 ];
 
 /** Base first-TD American odds by position and depth (1-based), before noise. */
-function baseOdds(position, depth) {
-  const table = {
+function baseOdds(position: string, depth: number): number {
+  const table: Record<string, number[]> = {
     RB: [550, 1100, 2200, 3500],
     WR: [650, 900, 1400, 2500, 4000, 5000],
     TE: [1000, 2200, 4000],
@@ -91,18 +92,18 @@ function baseOdds(position, depth) {
 }
 
 /** Pick popularity weight (how many users pick him) by position and depth. */
-function pickWeight(position, depth) {
-  const table = { RB: [10, 3, 0.6, 0.2], WR: [9, 6, 3, 0.5, 0.2, 0.1], TE: [5, 1, 0.2], QB: [4, 0.2, 0.1], K: [0.3] };
+function pickWeight(position: string, depth: number): number {
+  const table: Record<string, number[]> = { RB: [10, 3, 0.6, 0.2], WR: [9, 6, 3, 0.5, 0.2, 0.1], TE: [5, 1, 0.2], QB: [4, 0.2, 0.1], K: [0.3] };
   return table[position]?.[depth - 1] ?? 0.1;
 }
 
 /** First-TD scoring weight (who actually scores) by position and depth. */
-function scoreWeight(position, depth) {
-  const table = { RB: [14, 5, 1.5, 0.5], WR: [11, 8, 4, 1, 0.5, 0.2], TE: [6, 2, 0.5], QB: [4, 0.2, 0.1], K: [0] };
+function scoreWeight(position: string, depth: number): number {
+  const table: Record<string, number[]> = { RB: [14, 5, 1.5, 0.5], WR: [11, 8, 4, 1, 0.5, 0.2], TE: [6, 2, 0.5], QB: [4, 0.2, 0.1], K: [0] };
   return table[position]?.[depth - 1] ?? 0;
 }
 
-function csvField(value) {
+function csvField(value: unknown): string {
   const text = value === null || value === undefined ? "" : String(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
@@ -115,24 +116,96 @@ export const ROSTER_CSV_HEADER = [
   "draft_club", "draft_number",
 ];
 
+/** A player of the league: a row of nflverse's roster file. */
+export interface Player {
+  id: string;
+  team: string;
+  position: string;
+  depthChart: string;
+  depth: number;
+  jersey: number;
+  status: string;
+  fullName: string;
+  firstName: string;
+  lastName: string;
+  birthDate: string;
+  espnId: string;
+  sleeperId: string;
+  gsisItId: string;
+  weight: number;
+  height: number;
+}
+
+/** A game of the season; status, scores and first-TD facts are set once the schedule stands. */
+export interface Game {
+  id: string;
+  season: number;
+  week: number;
+  idx: number;
+  away: string;
+  home: string;
+  kickoffAt: string;
+  status?: string;
+  homeScore?: number;
+  awayScore?: number;
+  noTd?: number;
+  firstTd?: { playerId: string; name?: string; team: string; kind: string };
+}
+
+/** A pickable leg of a game: a player, or a team's defense (`name` null: the players table names it). */
+export interface Leg {
+  playerId: string;
+  name: string | null;
+  team: string;
+  position: string;
+  american: number;
+  weight: number;
+}
+
+export interface MarketRow {
+  source: string;
+  gameId: string;
+  season: number;
+  week: number;
+  playerName: string;
+  team: string | null;
+  impliedProbability: number;
+  americanOdds: number;
+  rawPrice: number;
+  volume: number;
+  marketId: string;
+  snapshotTime: string;
+  playerId: string | null;
+  eventId: string;
+  bid: number;
+  ask: number;
+  lastPrice: number;
+  priceBasis: string;
+  normalizedProbability: number;
+  capturedAt: string;
+}
+
+export type League = ReturnType<typeof buildLeague>;
+
 /**
  * The league. `extraRosterRows`: players only in the larger roster file of the roster-sync scenario (practice
  * squad, reserve lists), so that it has ~3,000 rows as nflverse's season rosters do.
  */
-export function buildLeague({ seed, now = new Date(), extraRosterRows = 1300 }) {
+export function buildLeague({ seed, now = new Date(), extraRosterRows = 1300 }: { seed: number; now?: Date; extraRosterRows?: number }) {
   const rand = mulberry32(seed);
   // Unique names: a shuffled walk over first x last x suffix combinations.
-  const combos = [];
+  const combos: [number, number][] = [];
   for (let f = 0; f < FIRST_NAMES.length; f++) for (let l = 0; l < LAST_NAMES.length; l++) combos.push([f, l]);
   const names = shuffle(rand, combos);
   let nameIndex = 0;
-  const usedNames = new Set();
+  const usedNames = new Set<string>();
   const nextName = () => {
     for (;;) {
-      const [f, l] = names[nameIndex++ % names.length];
+      // Indexes taken modulo the lengths: always in range.
+      const [f, l] = names[nameIndex++ % names.length] as [number, number];
       const suffix = pick(rand, SUFFIXES);
-      const first = FIRST_NAMES[f];
-      const last = LAST_NAMES[l];
+      const first = FIRST_NAMES[f] as string;
+      const last = LAST_NAMES[l] as string;
       const full = `${first} ${last}${suffix}`;
       if (!usedNames.has(full)) {
         usedNames.add(full);
@@ -142,7 +215,7 @@ export function buildLeague({ seed, now = new Date(), extraRosterRows = 1300 }) 
   };
 
   let serial = 0;
-  const newPlayer = (team, group, depthChart, depth, status) => {
+  const newPlayer = (team: string, group: string, depthChart: string, depth: number, status: string): Player => {
     serial += 1;
     const name = nextName();
     const birthYear = 1990 + Math.floor(rand() * 14);
@@ -167,16 +240,16 @@ export function buildLeague({ seed, now = new Date(), extraRosterRows = 1300 }) 
   };
 
   // 53-man rosters. Statuses on a 53: mostly ACT; some RES (injured reserve) and INA (inactive).
-  const players = [];
-  const byTeam = new Map();
+  const players: Player[] = [];
+  const byTeam = new Map<string, Player[]>();
   for (const team of TEAM_CODES) {
-    const roster = [];
+    const roster: Player[] = [];
     for (const [group, count, details] of ROSTER_PLAN) {
       for (let depth = 1; depth <= count; depth++) {
         const r = rand();
         // Starters are active; depth players are sometimes hurt or inactive.
         const status = depth === 1 ? "ACT" : r < 0.06 ? "RES" : r < 0.1 ? "INA" : "ACT";
-        roster.push(newPlayer(team, group, details[(depth - 1) % details.length], depth, status));
+        roster.push(newPlayer(team, group, details[(depth - 1) % details.length] as string, depth, status));
       }
     }
     byTeam.set(team, roster);
@@ -189,17 +262,18 @@ export function buildLeague({ seed, now = new Date(), extraRosterRows = 1300 }) 
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const day = 86400000;
   // Week 18's Sunday is 3 days ahead, so its games are open for picks; earlier weeks are a week apart before it.
-  const sundayOf = (week) => today + 3 * day - (UPCOMING_WEEK - week) * 7 * day;
-  const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-  const games = [];
+  const sundayOf = (week: number) => today + 3 * day - (UPCOMING_WEEK - week) * 7 * day;
+  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const games: Game[] = [];
   for (let week = 1; week <= WEEKS; week++) {
     const playing = shuffle(rand, TEAM_CODES.filter((t) => byeWeekOf.get(t) !== week));
     const sunday = sundayOf(week);
     for (let i = 0; i < playing.length; i += 2) {
       const idx = i / 2;
-      const away = playing[i];
-      const home = playing[i + 1];
-      let kickoff;
+      // An even count of teams plays: both are there.
+      const away = playing[i] as string;
+      const home = playing[i + 1] as string;
+      let kickoff: number;
       if (week === UPCOMING_WEEK) kickoff = sunday + (idx < 10 ? 18 : 21.4) * 3600000;
       else if (idx === 0 && week !== MARQUEE_WEEK) kickoff = sunday - 3 * day + 0.25 * 3600000 + day; // Thursday night (UTC Fri 00:15)
       else if (idx < 10) kickoff = sunday + 18 * 3600000;
@@ -219,9 +293,9 @@ export function buildLeague({ seed, now = new Date(), extraRosterRows = 1300 }) 
   }
 
   // Per game: the pickable, active players of both teams with their odds and popularity.
-  const pickableOf = (team) =>
-    byTeam.get(team).filter((p) => p.status === "ACT" && ["QB", "RB", "WR", "TE", "K"].includes(p.position));
-  const oddsOf = new Map();
+  const pickableOf = (team: string): Player[] =>
+    (byTeam.get(team) as Player[]).filter((p) => p.status === "ACT" && ["QB", "RB", "WR", "TE", "K"].includes(p.position));
+  const oddsOf = new Map<string, number>();
   for (const p of players) {
     if (!["QB", "RB", "WR", "TE", "K"].includes(p.position)) continue;
     const noisy = baseOdds(p.position, p.depth) * (0.8 + rand() * 0.5);
@@ -229,19 +303,20 @@ export function buildLeague({ seed, now = new Date(), extraRosterRows = 1300 }) 
   }
   for (const team of TEAM_CODES) oddsOf.set(`DEF-${team}`, 1800 + Math.round(rand() * 8) * 100);
 
-  const candidatesOf = (game) => {
-    const legs = [];
+  // Every pickable player and every team's defense has odds (set above).
+  const candidatesOf = (game: Game): Leg[] => {
+    const legs: Leg[] = [];
     for (const team of [game.away, game.home]) {
       for (const p of pickableOf(team)) {
-        legs.push({ playerId: p.id, name: p.fullName, team, position: p.position, american: oddsOf.get(p.id), weight: pickWeight(p.position, p.depth) });
+        legs.push({ playerId: p.id, name: p.fullName, team, position: p.position, american: oddsOf.get(p.id) as number, weight: pickWeight(p.position, p.depth) });
       }
-      legs.push({ playerId: `DEF-${team}`, name: null, team, position: "DEF", american: oddsOf.get(`DEF-${team}`), weight: 1.2 });
+      legs.push({ playerId: `DEF-${team}`, name: null, team, position: "DEF", american: oddsOf.get(`DEF-${team}`) as number, weight: 1.2 });
     }
     return legs;
   };
 
   // Weighted candidate slots per game (CANDIDATE_SLOTS each): the picks draw a slot uniformly.
-  const candidateRows = [];
+  const candidateRows: ({ gameId: string; slot: number } & Leg)[] = [];
   for (const game of games) {
     const legs = candidatesOf(game);
     const total = legs.reduce((s, l) => s + l.weight, 0);
@@ -252,12 +327,12 @@ export function buildLeague({ seed, now = new Date(), extraRosterRows = 1300 }) 
       const end = Math.round((acc / total) * CANDIDATE_SLOTS);
       for (; slot < end; slot++) candidateRows.push({ gameId: game.id, slot, ...leg });
     }
-    for (; slot < CANDIDATE_SLOTS; slot++) candidateRows.push({ gameId: game.id, slot, ...legs[0] });
+    for (; slot < CANDIDATE_SLOTS; slot++) candidateRows.push({ gameId: game.id, slot, ...(legs[0] as Leg) });
   }
 
   // Outcomes: weeks 1..17 are final; all graded except the marquee game. One game is canceled.
   const canceledGameId = games.find((g) => g.week === 9 && g.idx === 3)?.id;
-  const marquee = games.find((g) => g.week === MARQUEE_WEEK && g.idx === 0);
+  const marquee = games.find((g) => g.week === MARQUEE_WEEK && g.idx === 0) as Game;
   for (const game of games) {
     if (game.week === UPCOMING_WEEK) {
       game.status = "scheduled";
@@ -279,10 +354,10 @@ export function buildLeague({ seed, now = new Date(), extraRosterRows = 1300 }) 
       game.firstTd = { playerId: `DEF-${scoringTeam}`, team: scoringTeam, kind: rand() < 0.5 ? "return" : "defense" };
       continue;
     }
-    const scorers = byTeam.get(scoringTeam).filter((p) => p.status === "ACT" && scoreWeight(p.position, p.depth) > 0);
+    const scorers = (byTeam.get(scoringTeam) as Player[]).filter((p) => p.status === "ACT" && scoreWeight(p.position, p.depth) > 0);
     const total = scorers.reduce((s, p) => s + scoreWeight(p.position, p.depth), 0);
     let x = rand() * total;
-    let scorer = scorers[0];
+    let scorer = scorers[0] as Player;
     for (const p of scorers) {
       x -= scoreWeight(p.position, p.depth);
       if (x <= 0) {
@@ -295,7 +370,7 @@ export function buildLeague({ seed, now = new Date(), extraRosterRows = 1300 }) 
   }
 
   // Market snapshots of the upcoming games: two sources, every leg plus "No Touchdown", hourly for 6 hours.
-  const marketRows = [];
+  const marketRows: MarketRow[] = [];
   const nowMs = now.getTime();
   for (const game of games.filter((g) => g.week === UPCOMING_WEEK)) {
     const legs = candidatesOf(game);
@@ -306,7 +381,7 @@ export function buildLeague({ seed, now = new Date(), extraRosterRows = 1300 }) 
       for (let h = 6; h >= 1; h--) {
         const snapshot = iso(Math.floor((nowMs - h * 3600000) / 600000) * 600000);
         const captured = iso(Math.floor((nowMs - h * 3600000) / 1000) * 1000 + 17000);
-        const all = [...legs.map((l, i) => ({ ...l, p: probs[i] })), { playerId: null, name: "No Touchdown", team: null, p: noTd }];
+        const all = [...legs.map((l, i) => ({ ...l, p: probs[i] as number })), { playerId: null, name: "No Touchdown", team: null, p: noTd }];
         for (const leg of all) {
           const drift = 1 + (rand() - 0.5) * 0.1;
           const p = Math.min(0.95, Math.max(0.002, leg.p * drift));
@@ -341,11 +416,12 @@ export function buildLeague({ seed, now = new Date(), extraRosterRows = 1300 }) 
   // The larger roster file (roster-sync scenario): the league's rows unchanged, plus practice-squad and reserve
   // players, plus a few changes to league players (status, jersey, a few trades) so that the first run writes
   // something and the second run nothing.
-  const extra = [];
-  const extraStatuses = [["DEV", 0.55], ["RES", 0.2], ["INA", 0.1], ["CUT", 0.1], ["RET", 0.05]];
+  const extra: Player[] = [];
+  const extraStatuses: [string, number][] = [["DEV", 0.55], ["RES", 0.2], ["INA", 0.1], ["CUT", 0.1], ["RET", 0.05]];
   for (let i = 0; i < extraRosterRows; i++) {
-    const team = TEAM_CODES[i % TEAM_CODES.length];
-    const [group, , details] = ROSTER_PLAN[Math.floor(rand() * 8)];
+    const team = TEAM_CODES[i % TEAM_CODES.length] as string;
+    // One of the first 8 groups of the plan (11).
+    const [group, , details] = ROSTER_PLAN[Math.floor(rand() * 8)] as [string, number, string[]];
     let x = rand();
     let status = "DEV";
     for (const [s, w] of extraStatuses) {
@@ -357,11 +433,12 @@ export function buildLeague({ seed, now = new Date(), extraRosterRows = 1300 }) 
     }
     extra.push(newPlayer(team, group, pick(rand, details), 9, status));
   }
-  const changes = [];
+  const changes: Player[] = [];
   const changeable = shuffle(rand, players.filter((p) => p.depth > 1));
   for (let i = 0; i < 60; i++) {
-    const p = { ...changeable[i] };
-    if (i < 10) p.team = TEAM_CODES[(TEAM_CODES.indexOf(p.team) + 1 + i) % TEAM_CODES.length];
+    // Hundreds of depth players: the first 60 are there.
+    const p = { ...(changeable[i] as Player) };
+    if (i < 10) p.team = TEAM_CODES[(TEAM_CODES.indexOf(p.team) + 1 + i) % TEAM_CODES.length] as string;
     else if (i < 40) p.status = p.status === "ACT" ? "RES" : "ACT";
     else p.jersey = (p.jersey % 98) + 1;
     changes.push(p);
@@ -370,7 +447,7 @@ export function buildLeague({ seed, now = new Date(), extraRosterRows = 1300 }) 
   return { seed, season: SEASON, players, byTeam, games, marquee, candidateRows, marketRows, extra, changes, oddsOf, pickableOf };
 }
 
-function csvRow(p) {
+function csvRow(p: Player): string {
   return [
     SEASON, p.team, p.position, p.depthChart, p.jersey, p.status, p.fullName, p.firstName, p.lastName, p.birthDate,
     p.height, p.weight, "State", p.id, p.espnId, `sr-${p.id}`, "", "", "", "", "", p.sleeperId, 3, "", "", 18, "REG",
@@ -379,12 +456,12 @@ function csvRow(p) {
 }
 
 /** nflverse roster_{season}.csv of the league's 53-man rosters. */
-export function leagueRosterCsv(league) {
+export function leagueRosterCsv(league: League): string {
   return [ROSTER_CSV_HEADER.join(","), ...league.players.map(csvRow)].join("\n") + "\n";
 }
 
 /** The ~3,000-row roster file of the roster-sync scenario. */
-export function fullRosterCsv(league) {
+export function fullRosterCsv(league: League): string {
   const changed = new Map(league.changes.map((p) => [p.id, p]));
   const rows = league.players.map((p) => csvRow(changed.get(p.id) ?? p));
   return [ROSTER_CSV_HEADER.join(","), ...rows, ...league.extra.map(csvRow)].join("\n") + "\n";
@@ -404,7 +481,7 @@ export function fullRosterCsv(league) {
  * a player plays one game a week. The price frozen on each pick is the player's line +-15% (markets move), so the
  * units of the standings take nearly every value in hundredths, as real ones do.
  */
-export function picksInsertSql() {
+export function picksInsertSql(): string {
   return `
 INSERT INTO picks (user_id, week_id, team, player_name, odds, theoretical_return, game_id, created_at, player_id, position,
   updated_at, implied_probability, american_odds, decimal_odds, odds_source, odds_snapshot_at)
@@ -459,7 +536,7 @@ export const LARGE_LEAGUE_ID = 1;
 export const SMALL_LEAGUE_SIZE = 12;
 
 /** The large league's size: a fifth of the users (20,000 at the default 100,000). */
-export function largeLeagueSize(users) {
+export function largeLeagueSize(users: number): number {
   return Math.floor(users / 5);
 }
 
@@ -470,7 +547,7 @@ export function largeLeagueSize(users) {
  * order shuffled by a hash, cut into groups of 12. ?1 users N, ?2 seed, ?3 large league size. A user whose two slots
  * fall in one group (rare) is in it once.
  */
-export function leagueSlotsSql() {
+export function leagueSlotsSql(): string {
   return `
 INSERT OR IGNORE INTO _bench_league_slots (league_id, user_id)
 WITH RECURSIVE
@@ -489,6 +566,6 @@ SELECT ${LARGE_LEAGUE_ID + 1} + (rn - 1) / ${SMALL_LEAGUE_SIZE}, uid FROM ordere
  * The users on the public board: exactly a tenth, ((u - 1) * 104729 + 3 * seed) mod N < N / 10 (?1 N, ?2 seed).
  * Set through the column, so the v23 trigger users_global_board mirrors their standings as an opt-in does.
  */
-export function globalBoardOptInSql() {
+export function globalBoardOptInSql(): string {
   return `UPDATE users SET on_global_board = 1 WHERE id <= ?1 AND ((id - 1) * 104729 + 3 * ?2) % ?1 < ?1 / 10`;
 }
