@@ -5,6 +5,7 @@ import type { AppBindings, Database } from "../env";
 import { nowIso } from "../lib/clock";
 import { clientAddressKey } from "../lib/client-address";
 import type { AuditActor } from "../services/audit";
+import type { LeagueReader } from "../services/leagues";
 import { bearerTokenReads, tokenUserIdSql, type BearerCheck } from "../services/credentials";
 import { ApiError } from "./errors";
 import { callerOfWebSession, webSessionCredential } from "./web-session";
@@ -49,6 +50,7 @@ const AUTHENTICATED_BY_FIRST_READ: readonly (readonly [method: string, path: Reg
   ["GET", /^\/v1\/me$/],
   ["GET", /^\/v1\/me\/(tokens|sessions|passkeys|notifications)$/],
   ["GET", /^\/v1\/leagues$/],
+  ["GET", /^\/v1\/leagues\/[^/]+(\/members|\/invites|\/webhook|\/games\/[^/]+\/picks)?$/],
   ["GET", /^\/v1\/games$/],
   ["GET", /^\/v1\/games\/[^/]+\/(markets|picks)$/],
 ];
@@ -177,6 +179,14 @@ export async function refuseOperatorFirst(c: Context<AppBindings>): Promise<void
 export async function callerUserSql(c: Context<AppBindings>): Promise<SQL> {
   await refuseOperatorFirst(c);
   return sql.raw(callerUserIdSql(c)!);
+}
+
+/**
+ * Who reads a league, for a route of AUTHENTICATED_BY_FIRST_READ: the operator, or the user the request's credential
+ * names (as SQL, settled by the read).
+ */
+export function leagueReaderOf(c: Context<AppBindings>): LeagueReader {
+  return c.get("bearer")?.kind === "operator" ? { kind: "admin_secret" } : { kind: "user", userId: sql.raw(callerUserIdSql(c)!) };
 }
 
 /** The calling user's id; the ADMIN_TOKEN secret acts for no user and cannot use user endpoints. */

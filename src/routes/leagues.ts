@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { LEAGUE_RANKINGS } from "../db/schema";
 import type { AppBindings } from "../env";
-import { auditActor, callerUserSql, requireUserId } from "../http/auth";
+import { auditActor, callerUserSql, leagueReaderOf, requireUserId } from "../http/auth";
 import { webOrigin } from "../http/relying-party";
 import { createRouter } from "../http/router";
 import { errorResponses, IdParamSchema, nullable, security } from "../http/schemas";
@@ -281,14 +281,14 @@ export const leagueRoutes = createRouter()
     return c.json(await createLeague(c.get("db"), { ...c.req.valid("json"), userId, links: inviteLinks(c) }, new Date()), 201);
   })
   .openapi(listMyLeaguesRoute, async (c) => c.json({ leagues: await listMyLeagues(c.get("db"), await callerUserSql(c)) }, 200))
-  .openapi(getLeagueRoute, async (c) => c.json(await getLeague(c.get("db"), c.req.valid("param").id, c.get("caller"), inviteLinks(c), new Date()), 200))
+  .openapi(getLeagueRoute, async (c) => c.json(await getLeague(c.get("db"), c.req.valid("param").id, leagueReaderOf(c), inviteLinks(c), new Date()), 200))
   .openapi(updateLeagueRoute, async (c) => {
     const userId = requireUserId(c);
     const league = await updateLeague(c.get("db"), { leagueId: c.req.valid("param").id, userId, ...c.req.valid("json"), links: inviteLinks(c) }, new Date());
     return c.json(league, 200);
   })
   .openapi(listMembersRoute, async (c) =>
-    c.json(await listMembers(c.get("db"), { leagueId: c.req.valid("param").id, reader: c.get("caller"), ...c.req.valid("query") }), 200),
+    c.json(await listMembers(c.get("db"), { leagueId: c.req.valid("param").id, reader: leagueReaderOf(c), ...c.req.valid("query") }), 200),
   )
   // Before /members/{userId}: "me" is no user id.
   .openapi(leaveLeagueRoute, async (c) => {
@@ -321,7 +321,7 @@ export const leagueRoutes = createRouter()
     return c.json(invite, 201);
   })
   .openapi(listInvitesRoute, async (c) =>
-    c.json({ invites: await listLeagueInvites(c.get("db"), { leagueId: c.req.valid("param").id, reader: c.get("caller"), links: inviteLinks(c) }, new Date()) }, 200),
+    c.json({ invites: await listLeagueInvites(c.get("db"), { leagueId: c.req.valid("param").id, reader: leagueReaderOf(c), links: inviteLinks(c) }, new Date()) }, 200),
   )
   .openapi(rotateInviteRoute, async (c) => {
     const userId = requireUserId(c);
@@ -336,5 +336,5 @@ export const leagueRoutes = createRouter()
   })
   .openapi(leaguePicksRoute, async (c) => {
     const { id, gameId } = c.req.valid("param");
-    return c.json(await leagueGamePicks(c.get("db"), { leagueId: id, gameId, reader: c.get("caller") }), 200);
+    return c.json(await leagueGamePicks(c.get("db"), { leagueId: id, gameId, reader: leagueReaderOf(c) }), 200);
   });

@@ -5,7 +5,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { NOTIFICATION_TOPICS, WEBHOOK_PROVIDERS } from "../db/schema";
-import { callerUserSql, requireUserId } from "../http/auth";
+import { callerUserSql, leagueReaderOf, requireUserId } from "../http/auth";
 import { createRouter } from "../http/router";
 import { errorResponses, IdParamSchema, security } from "../http/schemas";
 import {
@@ -200,7 +200,7 @@ export const notificationRoutes = createRouter()
     return c.body(null, 204);
   })
   .openapi(testRoute, async (c) => c.json(await sendTestNotification(c.get("db"), c.env, requireUserId(c), new Date()), 202))
-  .openapi(getWebhookRoute, async (c) => c.json(await getLeagueWebhook(c.get("db"), c.req.valid("param").id, c.get("caller")), 200))
+  .openapi(getWebhookRoute, async (c) => c.json(await getLeagueWebhook(c.get("db"), c.req.valid("param").id, leagueReaderOf(c)), 200))
   .openapi(setWebhookRoute, async (c) => {
     const userId = requireUserId(c);
     return c.json(await setLeagueWebhook(c.get("db"), c.env, { leagueId: c.req.valid("param").id, userId, url: c.req.valid("json").url }, new Date()), 200);

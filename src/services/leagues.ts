@@ -29,7 +29,8 @@ export type LeagueRanking = (typeof LEAGUE_RANKINGS)[number];
 export type LeagueRow = typeof leagues.$inferSelect;
 
 /** Who reads a league: a user (by their id), or the operator. src/http/auth.ts's Caller is one. */
-export type LeagueReader = { kind: "user"; userId: number } | { kind: "admin_secret" };
+/** Who reads a league: a user (by id, or as SQL naming the caller: src/http/auth.ts callerUserIdSql), or the operator. */
+export type LeagueReader = { kind: "user"; userId: number | SQL } | { kind: "admin_secret" };
 
 export interface ReadableLeague extends LeagueRow {
   readerIsMember: boolean;
@@ -51,21 +52,20 @@ export async function leagueForReader(db: Database, leagueId: number, reader: Le
 }
 
 function leagueForReaderQuery(db: Database, leagueId: number, reader: LeagueReader) {
-  const userId = reader.kind === "user" ? reader.userId : null;
+  const userId = reader.kind === "user" ? reader.userId : -1;
   return db
-    .select({ league: leagues, memberId: leagueMembers.userId })
+    .select({ league: leagues, memberId: leagueMembers.userId, readerIsCommissioner: sql<number>`${leagues.commissionerId} = ${userId}` })
     .from(leagues)
-    .leftJoin(leagueMembers, and(eq(leagueMembers.leagueId, leagues.id), eq(leagueMembers.userId, userId ?? -1)))
+    .leftJoin(leagueMembers, and(eq(leagueMembers.leagueId, leagues.id), eq(leagueMembers.userId, userId)))
     .where(eq(leagues.id, leagueId));
 }
 
 function readableLeague(rows: Awaited<ReturnType<typeof leagueForReaderQuery>>, leagueId: number, reader: LeagueReader): ReadableLeague {
   const [row] = rows;
   if (!row) throw new ApiError("league_not_found", `No league ${leagueId}.`);
-  const userId = reader.kind === "user" ? reader.userId : null;
   const readerIsMember = row.memberId !== null;
   if (!readerIsMember && reader.kind !== "admin_secret") throw new ApiError("forbidden", "Only the league's members can see it.");
-  return { ...row.league, readerIsMember, readerIsCommissioner: userId !== null && row.league.commissionerId === userId };
+  return { ...row.league, readerIsMember, readerIsCommissioner: row.readerIsCommissioner === 1 };
 }
 
 /** What a board needs of its league: its ranking and whether its board is mirrored. */
@@ -366,9 +366,13 @@ export async function createLeagueInvite(
 
 /** Every invite of the league, newest first (its commissioner, or the operator). */
 export async function listLeagueInvites(db: Database, input: { leagueId: number; reader: LeagueReader; links: InviteLinks }, now: Date): Promise<InviteView[]> {
-  const league = await leagueForReader(db, input.leagueId, input.reader);
+  const read = await readTogether(db, {
+    league: leagueForReaderQuery(db, input.leagueId, input.reader),
+    invites: db.select().from(invites).where(eq(invites.leagueId, input.leagueId)).orderBy(desc(invites.id)).limit(200),
+  });
+  const league = readableLeague(read.league, input.leagueId, input.reader);
   if (input.reader.kind !== "admin_secret" && !league.readerIsCommissioner) throw new ApiError("forbidden", "Only the league's commissioner can list its invites.");
-  const rows = await db.select().from(invites).where(eq(invites.leagueId, league.id)).orderBy(desc(invites.id)).limit(200);
+  const rows = read.invites;
   return Promise.all(rows.map((row) => toInviteView(row, input.links.secret, input.links.origin, now)));
 }
 

@@ -127,6 +127,29 @@ describe("one read round trip, one write round trip", () => {
     expect(refused.json.me).toBeUndefined();
   });
 
+  it("a league, its members, invites, webhook and picks in a game: one call each, the reader's check in it", async () => {
+    const { season, teams, game, user } = await scene();
+    await makePick(user, game, teams.KC!.RB);
+    const made = await api("/v1/leagues", { method: "POST", token: user.token, body: { name: `Reads ${season}` } });
+    const id = made.json.id;
+    for (const path of [`/v1/leagues/${id}`, `/v1/leagues/${id}/members`, `/v1/leagues/${id}/invites`, `/v1/leagues/${id}/webhook`, `/v1/leagues/${id}/games/${game}/picks`]) {
+      const read = await requestCounted(path, { token: user.token });
+      expect(read.status, path).toBe(200);
+      expect(read.calls, path).toHaveLength(1);
+      expect(read.calls[0]!.sql.some((text) => text.includes("api_tokens")), path).toBe(true);
+    }
+    expect((await requestCounted(`/v1/leagues/${id}`, { token: user.token })).json).toMatchObject({ you: { isMember: true, isCommissioner: true } });
+    // Another user: refused in the same one call; the operator reads it.
+    const stranger = await createUserWithToken();
+    const refused = await requestCounted(`/v1/leagues/${id}/members`, { token: stranger.token });
+    expect(refused.status).toBe(403);
+    // One read (a first use of the token may add its last_used_at write after the answer).
+    expect(summary(refused.calls).reads).toBe(1);
+    const operator = await requestCounted(`/v1/leagues/${id}`, { token: ADMIN_TOKEN });
+    expect(operator.status).toBe(200);
+    expect(operator.json.you).toMatchObject({ isMember: false, isCommissioner: false });
+  });
+
   it("a game's picks: one call, refused before kickoff (none of them read) and shown to the operator", async () => {
     const { game, teams, user } = await scene();
     await makePick(user, game, teams.KC!.RB);
