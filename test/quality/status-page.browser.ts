@@ -74,6 +74,9 @@ describe("GET /status in chromium", () => {
       page.click('button[type="submit"]'),
     ]);
     expect(signedIn.status()).toBe(200);
+    // The response can arrive before the navigation it answers has committed: reloading then fails ("Not attached to
+    // an active page"), as it once did.
+    await page.waitForLoadState("load");
 
     // The page itself, loaded again with the session: what it loads and what the console says (CSP violations would
     // show there; the sign-in's 401 would too, hence listening only from here).
