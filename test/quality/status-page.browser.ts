@@ -69,14 +69,12 @@ describe("GET /status in chromium", () => {
     const first = await page.goto(`${base}/status`);
     expect(first!.status()).toBe(401);
     await page.fill("#token", TOKEN);
-    const [signedIn] = await Promise.all([
-      page.waitForResponse((r) => r.url() === `${base}/status` && r.request().method() === "GET"),
-      page.click('button[type="submit"]'),
-    ]);
-    expect(signedIn.status()).toBe(200);
-    // The response can arrive before the navigation it answers has committed: reloading then fails ("Not attached to
-    // an active page"), as it once did.
-    await page.waitForLoadState("load");
+    // The navigation the form starts, to its loaded page (waiting only for the GET's response once let the reload
+    // below start before that navigation committed: "Not attached to an active page").
+    const [signedIn] = await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click('button[type="submit"]')]);
+    expect(signedIn!.status()).toBe(200);
+    expect(signedIn!.request().method()).toBe("GET");
+    expect(signedIn!.url()).toBe(`${base}/status`);
 
     // The page itself, loaded again with the session: what it loads and what the console says (CSP violations would
     // show there; the sign-in's 401 would too, hence listening only from here).
