@@ -211,7 +211,8 @@ async function main(): Promise<number> {
     console.error(`\n${signal}: stopping the Worker and removing ${dir} ...`);
     for (const step of [...cleanup].reverse()) {
       try {
-        await step();
+        // A step that hangs (a workerd the same Ctrl-C already stopped) must not keep the directory from going.
+        await Promise.race([step(), new Promise((resolve) => setTimeout(resolve, 5000))]);
       } catch {
         // best effort
       }
@@ -219,8 +220,14 @@ async function main(): Promise<number> {
     if (!args.keep) removeDir(dir);
     process.exit(130);
   };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  // `on`, not `once`: Ctrl-C reaches this process from the terminal and again relayed by tsx, and Node's default for a
+  // second SIGINT would end the process before the cleanup above is done.
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  // However the process ends (a cleanup step that lets the event loop drain ends it silently), the directory goes.
+  process.on("exit", () => {
+    if (!args.keep) removeDir(dir);
+  });
   try {
     // Migrations (wrangler, into the temporary directory) while the Worker bundles and the league is generated.
     const phase: { migrate_build?: number } = {};
