@@ -22,6 +22,7 @@ import { gzipSync } from "node:zlib";
 import type { PluginBuild } from "esbuild";
 import type { HeapUsage, InspectorSocketClass, InspectorTarget } from "./runtime";
 import { ROOT, WRANGLER_BIN, wranglerEnv } from "./wrangler-env";
+import { WORKERD_BUNDLE } from "../lib/workerd-bundle";
 
 /** The issue's budget for the production bundle, gzipped. */
 export const BUNDLE_GZIP_LIMIT = 1024 * 1024;
@@ -286,12 +287,7 @@ async function buildVariant(outDir: string, name: string, { entry, contents, stu
   const outfile = join(outDir, `${name}.mjs`);
   await build({
     ...(contents ? { stdin: { contents, resolveDir: ROOT, loader: "ts" } } : { entryPoints: [entry as string] }),
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    target: "es2022",
+    ...WORKERD_BUNDLE,
     outfile,
     logLevel: "error",
     plugins: Object.keys(stubs).length === 0 ? [] : [

@@ -14,6 +14,7 @@ import type { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import type { Miniflare } from "miniflare";
 import { ROOT, WRANGLER_BIN, wranglerEnv } from "./wrangler-env";
+import { WORKERD_BUNDLE } from "../lib/workerd-bundle";
 
 export function offlineEnv(): NodeJS.ProcessEnv {
   return wranglerEnv({ CI: "true", WRANGLER_HIDE_BANNER: "true" });
@@ -59,12 +60,7 @@ export async function buildWorker(outDir: string): Promise<string> {
   const outfile = join(outDir, "worker.mjs");
   await build({
     entryPoints: [join(ROOT, "bench", "worker.ts")],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    target: "es2022",
+    ...WORKERD_BUNDLE,
     outfile,
     logLevel: "warning",
   });

@@ -15,6 +15,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Miniflare } from "miniflare";
 import { ROOT, wranglerEnv, type Row } from "./local-d1";
+import { WORKERD_BUNDLE } from "./workerd-bundle";
 
 export const CLI_BUILD_DIR = join(ROOT, ".wrangler", "cli");
 
@@ -65,12 +66,7 @@ export async function startLocalWorker(name: string, entryContents: string): Pro
   const outfile = join(CLI_BUILD_DIR, `${name}.worker.mjs`);
   await build({
     stdin: { contents: entryContents, resolveDir: ROOT, sourcefile: `${name}-worker-entry.ts`, loader: "ts" },
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    target: "es2022",
+    ...WORKERD_BUNDLE,
     outfile,
     logLevel: "warning",
   });
