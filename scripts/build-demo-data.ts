@@ -28,6 +28,7 @@ import { firstTdKindFromNflverse } from "../src/domain/first-td";
 import type { FirstTdKind } from "../src/domain/grading";
 import { normalizePlayerName } from "../src/domain/names";
 import { OPEN_SEASON, PICKED_AT_PLACEHOLDER, blockMarker } from "./lib/demo-clock";
+import { mulberry32 } from "./lib/prng";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -180,18 +181,7 @@ function easternToUtc(date: string, time: string): string {
 }
 const isoUtc = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
-/** Small deterministic PRNG (mulberry32), so that the picks are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = prng(20251130);
+const random = mulberry32(20251130);
 function weightedChoice<T>(items: T[], weight: (item: T) => number, rng = random): T {
   const total = items.reduce((s, x) => s + weight(x), 0);
   let r = rng() * total;
@@ -578,7 +568,7 @@ const pastPicks = [];
 // a day after it).
 const futurePicksByWeek = new Map();
 for (const { week, games } of futureWeeks) {
-  const rng = prng(FUTURE.season * 100 + week);
+  const rng = mulberry32(FUTURE.season * 100 + week);
   const open = games.filter((g) => g.kickoffAt !== null);
   const picks = [];
   for (const u of USERS) {

@@ -3,6 +3,7 @@
 // 272-game season with byes, first-TD odds by depth chart, a skewed pick distribution with one marquee game).
 // Everything small is generated here in JS; the picks (millions) are generated inside D1 by set-based SQL
 // (picksInsertSql) from two small helper tables, so that no row crosses HTTP one by one.
+import { mulberry32 } from "../lib/prng";
 
 export const SEASON = 2025;
 export const WEEKS = 18;
@@ -18,17 +19,6 @@ export const TEAM_CODES = [
   "LV", "LAC", "LA", "MIA", "MIN", "NE", "NO", "NYG", "NYJ", "PHI", "PIT", "SF", "SEA", "TB", "TEN", "WAS",
 ];
 
-/** mulberry32: a small, fast, seeded PRNG (uniform in [0, 1)). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(rand: () => number, items: readonly T[]): T[] {
   const a = [...items];
