@@ -17,7 +17,6 @@ import { coldStart } from "./footprint";
 import { kickoffRush, type RushOutcome } from "./rush";
 import { evaluateTargets, printReport, type ColdStartReport, type GradingRun, type Machine, type Report, type RosterRun, type RushReport, type ScenarioResult } from "./report";
 import { allocationsByModule, applyMigrations, buildWorker, databaseSize, heapSampler, makeTempDir, memorySampler, migrationFiles, removeDir, startWorker, type HeapPeaks, type LiveHeap } from "./runtime";
-import type { SyncRunView } from "../../src/jobs/run-log";
 
 const USAGE = `usage: npm run bench -- [options]
   --scale <name>        default (100,000 users x 20 picks) or national (1,000,000 users x 18 picks: one a week, 17 graded
@@ -174,10 +173,16 @@ interface BenchScenario extends Scenario<ScenarioSpec> {
 }
 
 /** POST /v1/admin/jobs/roster-sync/run: the job's run. */
-type RosterSyncAnswer = Pick<
-  SyncRunView,
-  "status" | "readCount" | "insertedCount" | "updatedCount" | "unchangedCount" | "rejectedCount" | "d1RowsRead" | "d1RowsWritten"
->;
+interface RosterSyncAnswer {
+  status: string;
+  readCount: number;
+  insertedCount: number;
+  updatedCount: number;
+  unchangedCount: number;
+  rejectedCount: number;
+  d1RowsRead: number;
+  d1RowsWritten: number;
+}
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
