@@ -45,7 +45,7 @@ const AUTHENTICATED_BY_FIRST_READ: readonly (readonly [method: string, path: Reg
   ["GET", /^\/v1\/leagues\/[^/]+\/leaderboards\/[^/]+(\/weeks\/[^/]+)?$/],
   ["GET", /^\/v1\/games\/[^/]+$/],
   ["GET", /^\/v1\/player-stats$/],
-  ["GET", /^\/v1\/players$/],
+  ["GET", /^\/v1\/players(\/[^/]+)?$/],
   ["GET", /^\/v1\/me\/picks$/],
   ["GET", /^\/v1\/me$/],
   ["GET", /^\/v1\/me\/(tokens|sessions|passkeys|notifications)$/],

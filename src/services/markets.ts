@@ -67,9 +67,9 @@ export async function latestMarketPrices(d1: D1Database, gameId: string, now: Da
   return withAge(results, now);
 }
 
-/** A player's latest first-TD prices in the games that have not kicked off yet. */
-export async function upcomingPricesOfPlayer(d1: D1Database, playerId: string, now: Date): Promise<MarketPrice[]> {
-  const { results } = await d1
+/** A player's latest first-TD prices in the games that have not kicked off yet (rows for withAge). */
+export function upcomingPricesOfPlayerStatement(d1: D1Database, playerId: string, now: Date): D1PreparedStatement {
+  return d1
     .prepare(
       `SELECT ${LATEST_COLUMNS} FROM (
          SELECT m.*, row_number() OVER (PARTITION BY m.source, m.game_id ORDER BY m.snapshot_time DESC) AS recency
@@ -81,7 +81,5 @@ export async function upcomingPricesOfPlayer(d1: D1Database, playerId: string, n
     )
     // kickoff_at is stored without milliseconds: compare in the same format, or a game stays "upcoming" for the
     // whole second of its kickoff ('...:00Z' sorts after '...:00.000Z').
-    .bind(playerId, nowIso(now))
-    .all<Omit<MarketPrice, "ageSeconds">>();
-  return withAge(results, now);
+    .bind(playerId, nowIso(now));
 }

@@ -3,7 +3,7 @@ import { normalizePlayerName } from "../domain/names";
 import { rosterProblem } from "../domain/picks";
 import { PICKABLE_POSITIONS } from "../domain/positions";
 import { ApiError } from "../http/errors";
-import { latestMarketPrices, upcomingPricesOfPlayer } from "./markets";
+import { latestMarketPrices, upcomingPricesOfPlayerStatement, withAge, type LatestPriceRow } from "./markets";
 import { invalidCursor, issueRankCursor, rankPage, readRankCursor, type CursorScope, type CursorSigner } from "./keyset";
 
 export interface PlayerListItem {
@@ -97,13 +97,10 @@ export interface PlayerRosterEntry {
   isCurrent: boolean;
 }
 
+/** One player with rosters, season stats and upcoming prices, in one read. */
 export async function getPlayer(d1: D1Database, playerId: string, season: number | undefined, now: Date) {
-  const player = await d1
-    .prepare(`SELECT id, full_name AS fullName, espn_id AS espnId, sleeper_id AS sleeperId, defense_team AS defenseTeam FROM players WHERE id = ?`)
-    .bind(playerId)
-    .first<{ id: string; fullName: string; espnId: string | null; sleeperId: string | null; defenseTeam: string | null }>();
-  if (!player) throw new ApiError("player_not_found", `No player ${playerId}.`);
-  const [rosterRows, statRows] = await d1.batch([
+  const [playerRows, rosterRows, statRows, priceRows] = await d1.batch([
+    d1.prepare(`SELECT id, full_name AS fullName, espn_id AS espnId, sleeper_id AS sleeperId, defense_team AS defenseTeam FROM players WHERE id = ?`).bind(playerId),
     d1
       .prepare(
         `SELECT season, team, position, raw_position AS rawPosition, status, jersey, is_current AS isCurrent
@@ -116,14 +113,17 @@ export async function getPlayer(d1: D1Database, playerId: string, season: number
          FROM player_stats WHERE player_id = ?1 AND (?2 IS NULL OR season = ?2) ORDER BY season DESC, team`,
       )
       .bind(playerId, season ?? null),
+    upcomingPricesOfPlayerStatement(d1, playerId, now),
   ]);
+  const player = (playerRows!.results as { id: string; fullName: string; espnId: string | null; sleeperId: string | null; defenseTeam: string | null }[])[0];
+  if (!player) throw new ApiError("player_not_found", `No player ${playerId}.`);
   return {
     ...player,
     rosters: (rosterRows!.results as (Omit<PlayerRosterEntry, "isCurrent"> & { isCurrent: number })[]).map(
       (r): PlayerRosterEntry => ({ ...r, isCurrent: r.isCurrent === 1 }),
     ),
     stats: statRows!.results as PlayerSeasonStats[],
-    markets: await upcomingPricesOfPlayer(d1, playerId, now),
+    markets: withAge(priceRows!.results as LatestPriceRow[], now),
   };
 }
 

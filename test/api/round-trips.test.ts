@@ -72,6 +72,7 @@ describe("one read round trip, one write round trip", () => {
     ["my picks", (s: number) => `/v1/me/picks?season=${s}`],
     ["the players of a team", (s: number) => `/v1/players?season=${s}&team=KC&limit=50`],
     ["the week's games", (s: number) => `/v1/games?season=${s}&week=1`],
+    ["a player with rosters, stats and upcoming prices", (s: number) => `/v1/players/${s}-KC-WR`],
     ["a game's markets", (_s: number, game: string) => `/v1/games/${game}/markets`],
     ["me", () => "/v1/me"],
     ["my tokens", () => "/v1/me/tokens"],
