@@ -46,8 +46,8 @@ async function miniflareModule(): Promise<{ module: typeof import("miniflare"); 
   return { module: await import(pathToFileURL(path).href), path };
 }
 
-/** One inspector request/response over workerd's DevTools websocket. `T`: the methods' results (the inspector's JSON). */
-async function inspect<T extends unknown[]>(inspectorUrl: URL, methods: string[]): Promise<T> {
+/** workerd's DevTools websocket of the Worker's isolate (target "core:user:"), open. */
+async function openUserInspector(inspectorUrl: URL) {
   const base = String(inspectorUrl).replace(/^ws:/, "http:").replace(/\/?$/, "/");
   const targets = (await (await fetch(`${base}json`)).json()) as InspectorTarget[];
   const target = targets.find((t) => /core:user:/.test(t.webSocketDebuggerUrl) || /core:user:/.test(t.title));
@@ -59,6 +59,12 @@ async function inspect<T extends unknown[]>(inspectorUrl: URL, methods: string[]
     ws.once("open", resolve);
     ws.once("error", reject);
   });
+  return ws;
+}
+
+/** One inspector request/response over workerd's DevTools websocket. `T`: the methods' results (the inspector's JSON). */
+async function inspect<T extends unknown[]>(inspectorUrl: URL, methods: string[]): Promise<T> {
+  const ws = await openUserInspector(inspectorUrl);
   const answers: unknown[] = [];
   try {
     for (const [id, method] of methods.entries()) {
@@ -174,17 +180,8 @@ export async function measureStart(
  * how far V8 lets the reserved heap grow while serving, against the live set that a full GC leaves afterwards.
  */
 async function serveAndSample(url: URL, inspectorUrl: URL, { requests = 3000, concurrency = 8, paths = ["/__footprint-probe"] }: ServeOptions): Promise<Serving> {
-  const base = String(inspectorUrl).replace(/^ws:/, "http:").replace(/\/?$/, "/");
-  const targets = (await (await fetch(`${base}json`)).json()) as InspectorTarget[];
   // (workerd has the target once the Worker answered.)
-  const target = targets.find((t) => /core:user:/.test(t.webSocketDebuggerUrl) || /core:user:/.test(t.title)) as InspectorTarget;
-  const { path } = await miniflareModule();
-  const { default: WebSocket }: { default: InspectorSocketClass } = await import(pathToFileURL(createRequire(path).resolve("ws")).href);
-  const ws = new WebSocket(target.webSocketDebuggerUrl);
-  await new Promise((resolve, reject) => {
-    ws.once("open", resolve);
-    ws.once("error", reject);
-  });
+  const ws = await openUserInspector(inspectorUrl);
   const peak = { usedMb: 0, totalMb: 0, samples: 0 };
   ws.on("message", (data) => {
     // Any answer: the usedSize check tells getHeapUsage's apart.

@@ -116,17 +116,14 @@ export class RequestDatabase {
     const ridingCount = riding?.statements.length ?? 0;
     const answer = this.session.batch([...(riding?.statements ?? []), ...gathered.flatMap((g) => g.statements)]);
     if (riding) this.decided = answer.then((results) => riding.settle(results.slice(0, ridingCount), this.direct));
-    const decided = this.decided;
-    void (async () => {
-      try {
-        const results = await answer;
-        await decided;
+    // Each gets its results once the riding reads are decided (or the decision's refusal).
+    void Promise.all([answer, this.decided]).then(
+      ([results]) => {
         let next = ridingCount;
         for (const g of gathered) g.resolve(results.slice(next, (next += g.statements.length)));
-      } catch (error) {
-        for (const g of gathered) g.reject(error);
-      }
-    })();
+      },
+      (error: unknown) => gathered.forEach((g) => g.reject(error)),
+    );
   }
 
   /** A statement that, run on its own, waits for the riding reads to be settled first. */

@@ -32,27 +32,23 @@ export function bearerToken(header: string | undefined): string | null {
 
 /**
  * Routes whose handlers read the database before they ask who is calling (making, changing, deleting a pick; boards;
- * games, a game, its markets and picks; player stats; me, my picks, tokens and leagues), and name the caller in SQL
- * where their reads need them (callerUserIdSql, callerUserSql): a bearer token's check rides in their first read batch (src/db/client.ts), one round
- * trip for both. Every other route has its caller settled before its handler runs. A route listed here must not read
- * c.var.caller before its first read batch (test/api/round-trips.test.ts counts the calls of each).
+ * games, a game, its markets and picks; players and their stats; me, my picks, tokens, sessions, passkeys, notification
+ * settings and leagues; a league's view, members, invites, webhook and picks in a game), and name the caller in SQL
+ * where their reads need them (callerUserIdSql, callerUserSql, leagueReaderOf): a bearer token's check rides in their
+ * first read batch (src/db/client.ts), one round trip for both. Every other route has its caller settled before its
+ * handler runs. A route listed here must not read c.var.caller before its first read batch
+ * (test/api/round-trips.test.ts counts the calls of each).
  */
 const AUTHENTICATED_BY_FIRST_READ: readonly (readonly [method: string, path: RegExp])[] = [
   ["POST", /^\/v1\/picks$/],
   ["PATCH", /^\/v1\/picks\/[^/]+$/],
   ["DELETE", /^\/v1\/picks\/[^/]+$/],
   ["GET", /^\/v1\/leaderboards\/[^/]+(\/weeks\/[^/]+)?$/],
-  ["GET", /^\/v1\/leagues\/[^/]+\/leaderboards\/[^/]+(\/weeks\/[^/]+)?$/],
-  ["GET", /^\/v1\/games\/[^/]+$/],
+  ["GET", /^\/v1\/leagues(\/[^/]+(\/members|\/invites|\/webhook|\/games\/[^/]+\/picks|\/leaderboards\/[^/]+(\/weeks\/[^/]+)?)?)?$/],
+  ["GET", /^\/v1\/games(\/[^/]+(\/markets|\/picks)?)?$/],
   ["GET", /^\/v1\/player-stats$/],
   ["GET", /^\/v1\/players(\/[^/]+)?$/],
-  ["GET", /^\/v1\/me\/picks$/],
-  ["GET", /^\/v1\/me$/],
-  ["GET", /^\/v1\/me\/(tokens|sessions|passkeys|notifications)$/],
-  ["GET", /^\/v1\/leagues$/],
-  ["GET", /^\/v1\/leagues\/[^/]+(\/members|\/invites|\/webhook|\/games\/[^/]+\/picks)?$/],
-  ["GET", /^\/v1\/games$/],
-  ["GET", /^\/v1\/games\/[^/]+\/(markets|picks)$/],
+  ["GET", /^\/v1\/me(\/picks|\/tokens|\/sessions|\/passkeys|\/notifications)?$/],
 ];
 
 function authenticatedByFirstRead(c: Context<AppBindings>): boolean {

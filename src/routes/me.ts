@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { callerLabel, callerUserIdSql, callerUserSql, refuseOperatorFirst, requireUserId, type Caller } from "../http/auth";
 import { createRouter } from "../http/router";
 import { errorResponses, IdParamSchema, nullable, SeasonSchema, security, WeekSchema } from "../http/schemas";
-import { getCallerUser, issueToken, listTokens, revokeToken } from "../services/users";
+import { getUser, issueToken, listTokens, revokeToken } from "../services/users";
 import { listUserPicks } from "../services/picks";
 import { PickSchema } from "./picks";
 
@@ -107,7 +107,7 @@ export const meRoutes = createRouter()
       await c.get("database").settle();
       return c.json({ user: null, isAdmin: true, via: "admin_token" as const }, 200);
     }
-    const user = await getCallerUser(c.get("db"), await callerUserSql(c));
+    const user = await getUser(c.get("db"), await callerUserSql(c));
     const caller = c.get("caller") as Extract<Caller, { kind: "user" }>;
     return c.json({ user, isAdmin: caller.isAdmin, via: caller.sessionId !== undefined ? ("session" as const) : ("user_token" as const) }, 200);
   })

@@ -94,21 +94,26 @@ export async function listGames(db: Database, filter: GameFilter, now: Date): Pr
   return read.games.map((row) => toGameView(row, now));
 }
 
+function gameQuery(db: Database, gameId: string) {
+  return db.select().from(games).where(eq(games.id, gameId)).limit(1);
+}
+
+function foundGame(rows: GameRow[], gameId: string): GameRow {
+  if (!rows[0]) throw new ApiError("game_not_found", `No game ${gameId}.`);
+  return rows[0];
+}
+
 export async function getGameRow(db: Database, gameId: string): Promise<GameRow> {
-  const [row] = (await readTogether(db, { game: db.select().from(games).where(eq(games.id, gameId)).limit(1) })).game;
-  if (!row) throw new ApiError("game_not_found", `No game ${gameId}.`);
-  return row;
+  return foundGame((await readTogether(db, { game: gameQuery(db, gameId) })).game, gameId);
 }
 
 /** A game with the latest price of each of its markets (of one kind, or all), in one read. */
 export async function getGameWithMarkets(db: Database, gameId: string, now: Date, kind?: MarketKind) {
   const read = await readTogether(db, {
-    game: db.select().from(games).where(eq(games.id, gameId)).limit(1),
+    game: gameQuery(db, gameId),
     markets: rawRows<LatestPriceRow>(latestMarketPricesQuery(gameId, kind)),
   });
-  const row = read.game[0];
-  if (!row) throw new ApiError("game_not_found", `No game ${gameId}.`);
-  return { ...toGameView(row, now), markets: withAge(read.markets, now) };
+  return { ...toGameView(foundGame(read.game, gameId), now), markets: withAge(read.markets, now) };
 }
 
 /** How long a week's last game stays "this week" after its kickoff: through the night after Monday's game. */

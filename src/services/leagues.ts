@@ -8,7 +8,7 @@
 import { and, asc, desc, eq, gt, isNull, sql, type SQL } from "drizzle-orm";
 import { d1Statement, rawRows, readTogether } from "../db/client";
 import { games, invites, leagueMembers, leagues, picks, results, users, type LEAGUE_RANKINGS } from "../db/schema";
-import { GAME_OPEN_SQL } from "../db/sql-rules";
+import { stillOpen } from "./picks";
 import type { Database } from "../env";
 import { ApiError } from "../http/errors";
 import { nowIso } from "../lib/clock";
@@ -28,7 +28,6 @@ import {
 export type LeagueRanking = (typeof LEAGUE_RANKINGS)[number];
 export type LeagueRow = typeof leagues.$inferSelect;
 
-/** Who reads a league: a user (by their id), or the operator. src/http/auth.ts's Caller is one. */
 /** Who reads a league: a user (by id, or as SQL naming the caller: src/http/auth.ts callerUserIdSql), or the operator. */
 export type LeagueReader = { kind: "user"; userId: number | SQL } | { kind: "admin_secret" };
 
@@ -193,8 +192,7 @@ export interface MyLeagueView extends LeagueSummary {
   joinedAt: string;
 }
 
-/** The leagues a user belongs to, in the order they joined them. */
-/** The user's leagues (an id, or SQL naming the caller: src/http/auth.ts callerUserSql), in one read. */
+/** The leagues a user belongs to, in the order they joined them (the user as an id, or SQL naming the caller), in one read. */
 export async function listMyLeagues(db: Database, user: number | SQL): Promise<MyLeagueView[]> {
   const read = await readTogether(db, {
     memberships: db
@@ -451,7 +449,7 @@ export async function leagueGamePicks(
 ): Promise<LeagueGamePicks> {
   // The lock is the database's, as for making a pick (its clock, in the statement that reads the game); the picks are
   // read only when it holds, so that a request before kickoff reads none of them.
-  const open = sql`(SELECT ${sql.raw(GAME_OPEN_SQL)} FROM games g WHERE g.id = ${input.gameId})`;
+  const open = stillOpen(input.gameId);
   const read = await readTogether(db, {
     league: leagueForReaderQuery(db, input.leagueId, input.reader),
     game: db.select({ id: games.id, kickoffAt: games.kickoffAt, open: sql<number>`${open}` }).from(games).where(eq(games.id, input.gameId)),

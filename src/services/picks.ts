@@ -20,12 +20,6 @@ const ROSTER_ERRORS: Record<RosterProblem, ApiError> = {
 
 type GameRow = typeof games.$inferSelect;
 
-async function findGame(db: Database, gameId: string): Promise<GameRow> {
-  const game = await db.query.games.findFirst({ where: eq(games.id, gameId) });
-  if (!game) throw new ApiError("game_not_found", `No game ${gameId}.`);
-  return game;
-}
-
 function lockedError(game: GameRow): ApiError {
   // A game that began and was then postponed keeps its lock although its (new) kickoff lies ahead.
   const when = game.lockedAt ? `when it began (${game.lockedAt}); a game that has begun stays locked` : `at kickoff (${game.kickoffAt ?? "unknown"})`;
@@ -166,9 +160,10 @@ async function runPickWrite<T>(write: () => Promise<T>): Promise<T> {
 
 /**
  * The lock inside the write itself, by the database's own clock (GAME_OPEN_SQL): however late a request arrives or
- * however long it took to get here, no pick is made, changed or deleted once its game has begun.
+ * however long it took to get here, no pick is made, changed or deleted once its game has begun. Reads that show
+ * others' picks only once the game is locked use the same condition, so picks show exactly when they stop changing.
  */
-function stillOpen(gameId: string) {
+export function stillOpen(gameId: string) {
   return sql`EXISTS (SELECT 1 FROM ${games} g WHERE g.id = ${gameId} AND ${sql.raw(GAME_OPEN_SQL)})`;
 }
 
@@ -491,7 +486,7 @@ export async function findUserPickInGame(db: Database, userId: number, gameId: s
  * clock, in the statement that reads the game): the picks are read only when it holds, a refusal reads none of them.
  */
 export async function listGamePicks(db: Database, gameId: string, callerIsOperator = false) {
-  const open = sql.raw(`(SELECT ${GAME_OPEN_SQL} FROM games g WHERE g.id = games.id)`);
+  const open = stillOpen(gameId);
   const read = await readTogether(db, {
     game: db.select({ kickoffAt: games.kickoffAt, open: sql<number>`${open}` }).from(games).where(eq(games.id, gameId)).limit(1),
     picks: db

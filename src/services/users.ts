@@ -31,21 +31,15 @@ function toAdminUserView(row: typeof users.$inferSelect): AdminUserView {
   return { ...toUserView(row), disabledAt: row.disabledAt, disabledBy: row.disabledBy };
 }
 
-async function findUserRow(db: Database, userId: number) {
-  const row = await db.query.users.findFirst({ where: eq(users.id, userId) });
-  if (!row) throw new ApiError("user_not_found", `No user ${userId}.`);
+/** A user by id, or as SQL naming the caller (src/http/auth.ts callerUserSql), in one read. */
+async function findUserRow(db: Database, user: number | SQL) {
+  const [row] = (await readTogether(db, { user: db.select().from(users).where(eq(users.id, user)).limit(1) })).user;
+  if (!row) throw new ApiError("user_not_found", typeof user === "number" ? `No user ${user}.` : "No such user.");
   return row;
 }
 
-export async function getUser(db: Database, userId: number): Promise<UserView> {
-  return toUserView(await findUserRow(db, userId));
-}
-
-/** The user the caller is (SQL naming them: src/http/auth.ts callerUserSql), in one read. */
-export async function getCallerUser(db: Database, user: SQL): Promise<UserView> {
-  const [row] = (await readTogether(db, { user: db.select().from(users).where(eq(users.id, user)).limit(1) })).user;
-  if (!row) throw new ApiError("user_not_found", "No such user.");
-  return toUserView(row);
+export async function getUser(db: Database, user: number | SQL): Promise<UserView> {
+  return toUserView(await findUserRow(db, user));
 }
 
 export async function getUserForAdmin(db: Database, userId: number): Promise<AdminUserView> {
